@@ -1,0 +1,314 @@
+"""The multi-layer perceptron: forward pass, backward pass, parameters.
+
+Notation follows the tutorial (seeds/001): for layer l (0-based over the
+weight matrices), ``s = a_prev · Wᵀ + b`` is the summation, ``a = f(s)`` the
+activation, ``δ`` the error signal, and the gradients are ``∇W = δᵀ·a_prev``
+and ``∇b = δ`` (averaged over rows).
+
+All parameters live in one flat float64 vector; ``weights[l]`` and
+``biases[l]`` are views into it. Optimizers, snapshots and the divergence
+check then touch one array whatever the depth, which is what keeps a
+training step's Python overhead small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import activations as act
+from . import losses
+from .initializers import initialize
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What a forward pass computed, kept for the backward pass and the views.
+
+    Attributes
+    ----------
+    sums : list of (n, nodes of layer l+1) arrays — the summations s.
+    activations : list of arrays; ``activations[0]`` is the input (n, n_in),
+        ``activations[l+1]`` is f(sums[l]).
+    masks : dropout masks per hidden layer (already scaled by 1/keep), or None.
+    single : True when the input was one row; arrays are still 2-D here and
+        :attr:`output` drops the row axis again.
+    """
+
+    sums: list[Array]
+    activations: list[Array]
+    masks: list[Array | None]
+    single: bool
+
+    @property
+    def output(self) -> Array:
+        """The network's output, (n_out,) for a single row or (n, n_out)."""
+        y = self.activations[-1]
+        return y[0] if self.single else y
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Gradients of the mean loss, with the error signals they came from.
+
+    ``deltas[l]`` has shape (n, nodes of layer l+1): the per-row error signal
+    δ = ∂L_row/∂s (for one row, exactly the tutorial's δ). ``weights[l]`` and
+    ``biases[l]`` are means over rows, shaped like the parameters and views
+    into the flat vector :attr:`flat`.
+    """
+
+    deltas: list[Array]
+    weights: tuple[Array, ...]
+    biases: tuple[Array, ...]
+    flat: Array
+
+
+def _layer_slices(sizes: Sequence[int]) -> list[tuple[slice, slice]]:
+    out, start = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        w = slice(start, start + n_in * n_out)
+        start = w.stop
+        b = slice(start, start + n_out)
+        start = b.stop
+        out.append((w, b))
+    return out
+
+
+class MLP:
+    """A fully connected feed-forward network.
+
+    Parameters
+    ----------
+    layer_sizes : nodes per layer, input first, e.g. ``(2, 3, 1)``.
+    hidden_activation : one name for every hidden layer, or one per hidden layer.
+    output_activation : ``sigmoid``, ``tanh``, ``relu``, ``linear`` or ``softmax``.
+    init : ``uniform`` ([−1, 1], the tutorial's), ``xavier``, ``he`` or ``zeros``.
+    seed : seed for the initial weights; the same seed gives the same network.
+    loss : ``mse`` (½Σ(y − z)²) or ``cross-entropy``; default: cross-entropy
+        for a softmax output, mse otherwise.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        hidden_activation: str | Sequence[str] = "sigmoid",
+        output_activation: str = "sigmoid",
+        init: str = "uniform",
+        seed: int | None = None,
+        loss: str | None = None,
+    ) -> None:
+        sizes = tuple(int(n) for n in layer_sizes)
+        if len(sizes) < 2 or any(n < 1 for n in sizes):
+            raise ValueError(
+                f"layer_sizes needs at least an input and an output layer, each with ≥ 1 node; "
+                f"got {tuple(layer_sizes)}"
+            )
+        n_hidden = len(sizes) - 2
+        if isinstance(hidden_activation, str):
+            hidden = [hidden_activation] * n_hidden
+        else:
+            hidden = list(hidden_activation)
+            if len(hidden) != n_hidden:
+                raise ValueError(
+                    f"{len(hidden)} hidden activations given for {n_hidden} hidden layers"
+                )
+        for name in hidden:
+            act.check(name, act.HIDDEN_ACTIVATIONS, "hidden")
+        act.check(output_activation, act.OUTPUT_ACTIVATIONS, "output")
+        if loss is None:
+            loss = "cross-entropy" if output_activation == "softmax" else "mse"
+        losses.check_pairing(loss, output_activation)
+
+        self.layer_sizes = sizes
+        self.activation_names: tuple[str, ...] = (*hidden, output_activation)
+        self.loss = loss
+        self.init = init
+        self.seed = seed
+        self._slices = _layer_slices(sizes)
+        self.params = np.zeros(self._slices[-1][1].stop)
+        self.weights, self.biases = self._views(self.params)
+        self.initialize(init, seed)
+
+    # -- parameters ---------------------------------------------------------
+
+    def _views(self, flat: Array) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
+        ws, bs = [], []
+        for (w, b), n_in, n_out in zip(self._slices, self.layer_sizes[:-1], self.layer_sizes[1:]):
+            ws.append(flat[w].reshape(n_out, n_in))
+            bs.append(flat[b])
+        return tuple(ws), tuple(bs)
+
+    def initialize(self, init: str | None = None, seed: int | None = None) -> None:
+        """Re-draw every weight and bias in place (reproducible for a given seed)."""
+        init = self.init if init is None else init
+        rng = np.random.default_rng(seed)
+        for w, b, n_in, n_out in zip(
+            self.weights, self.biases, self.layer_sizes[:-1], self.layer_sizes[1:]
+        ):
+            w[...], b[...] = initialize(init, n_in, n_out, rng)
+        self.init, self.seed = init, seed
+
+    @property
+    def n_params(self) -> int:
+        return self.params.size
+
+    @property
+    def output_activation(self) -> str:
+        return self.activation_names[-1]
+
+    def views_of(self, flat: Array) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
+        """Weights and biases laid over another flat vector of this network's shape."""
+        if flat.shape != self.params.shape:
+            raise ValueError(f"expected {self.params.shape} parameters, got {flat.shape}")
+        return self._views(flat)
+
+    def param_index(self, param: tuple) -> int:
+        """Index into :attr:`params` of ``("w", layer, node, input)`` or ``("b", layer, node)``."""
+        kind, layer, node, *rest = param
+        n_in = self.layer_sizes[layer]
+        n_out = self.layer_sizes[layer + 1]
+        if not 0 <= layer < len(self._slices) or not 0 <= node < n_out:
+            raise IndexError(f"no parameter {param!r} in a {self.layer_sizes} network")
+        w, b = self._slices[layer]
+        if kind == "w":
+            (inp,) = rest
+            if not 0 <= inp < n_in:
+                raise IndexError(f"no parameter {param!r} in a {self.layer_sizes} network")
+            return w.start + node * n_in + inp
+        if kind == "b" and not rest:
+            return b.start + node
+        raise ValueError(f"a parameter is ('w', layer, node, input) or ('b', layer, node), not {param!r}")
+
+    def copy(self) -> MLP:
+        """An independent network with the same architecture and parameters."""
+        other = MLP.__new__(MLP)
+        other.__dict__.update(self.__dict__)
+        other.params = self.params.copy()
+        other.weights, other.biases = other._views(other.params)
+        return other
+
+    def set_params(self, flat: Array) -> None:
+        """Overwrite every parameter from a flat vector (copied)."""
+        np.copyto(self.params, np.asarray(flat, dtype=np.float64).reshape(self.params.shape))
+
+    @classmethod
+    def tutorial(cls, activation: str = "sigmoid") -> MLP:
+        """The tutorial's 2-3-1 network with its printed initial weights and biases.
+
+        wh[0] = {−0.5, −1.0}, {−0.5, 0.5}, {1.0, 0.0}; every hidden bias 0.5;
+        wo = {0.5, −1.0, 0.0}; output bias 0.5. (The text prints node 1 as
+        "{-0.5. .5}", a typo for {−0.5, 0.5}.)
+        """
+        mlp = cls((2, 3, 1), activation, activation, init="zeros")
+        mlp.weights[0][...] = [[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]]
+        mlp.biases[0][...] = 0.5
+        mlp.weights[1][...] = [[0.5, -1.0, 0.0]]
+        mlp.biases[1][...] = 0.5
+        mlp.init = "tutorial"
+        return mlp
+
+    # -- the passes ---------------------------------------------------------
+
+    def _as_batch(self, X: Array) -> tuple[Array, bool]:
+        X = np.asarray(X, dtype=np.float64)
+        single = X.ndim == 1
+        if single:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"input has shape {X.shape[1:] if not single else X.shape[1:]}; "
+                f"this network takes {self.layer_sizes[0]} inputs per row"
+            )
+        return X, single
+
+    def forward(
+        self,
+        X: Array,
+        dropout: float = 0.0,
+        rng: np.random.Generator | None = None,
+        params: Array | None = None,
+    ) -> Trace:
+        """Run the network on one row ``(n_in,)`` or a batch ``(n, n_in)``.
+
+        ``dropout`` > 0 zeroes each hidden activation with that probability
+        (inverted dropout: survivors are scaled by 1/(1 − p), so nothing changes
+        at evaluation time). ``params`` evaluates another flat parameter vector
+        of this shape instead of :attr:`params`.
+        """
+        a, single = self._as_batch(X)
+        ws, bs = (self.weights, self.biases) if params is None else self._views(params)
+        sums, acts, masks = [], [a], []
+        last = len(ws) - 1
+        for l, (w, b, name) in enumerate(zip(ws, bs, self.activation_names)):
+            s = a @ w.T
+            s += b
+            a = act.FUNCTIONS[name](s)
+            mask = None
+            if dropout > 0.0 and l < last:
+                keep = 1.0 - dropout
+                rng = rng if rng is not None else np.random.default_rng()
+                mask = (rng.random(a.shape) < keep) / keep
+                a = a * mask
+            sums.append(s)
+            acts.append(a)
+            masks.append(mask)
+        return Trace(sums, acts, masks, single)
+
+    def output_delta(self, trace: Trace, Z: Array) -> Array:
+        """δ of the output layer per row: ∂L_row/∂s_out."""
+        y = trace.activations[-1]
+        s = trace.sums[-1]
+        if self.loss == "cross-entropy":
+            # With softmax (or sigmoid) and cross-entropy, f'(s)·∂L/∂y collapses to y − z.
+            return y - Z
+        # The tutorial's δ_o = f'(s)·(y − z).
+        return act.DERIVATIVES[self.output_activation](s, y) * (y - Z)
+
+    def backward(self, trace: Trace, Z: Array, params: Array | None = None) -> Gradients:
+        """Backpropagate from the targets ``Z`` (same shape as the output).
+
+        All δ are computed from the weights as they were in the forward pass,
+        before any update — as the companion code does.
+        """
+        Z = np.asarray(Z, dtype=np.float64)
+        Z = Z.reshape(trace.activations[-1].shape)
+        ws = self.weights if params is None else self._views(params)[0]
+        n = Z.shape[0]
+        flat = np.empty_like(self.params)
+        gws, gbs = self._views(flat)
+        deltas: list[Array] = [None] * len(ws)  # type: ignore[list-item]
+        delta = self.output_delta(trace, Z)
+        for l in range(len(ws) - 1, -1, -1):
+            deltas[l] = delta
+            a_prev = trace.activations[l]
+            gw = gws[l]
+            np.matmul(delta.T, a_prev, out=gw)
+            gw /= n
+            np.mean(delta, axis=0, out=gbs[l])
+            if l:
+                # δ_h = f'(s_h) · Σ_j w_jh δ_j; dropout passes δ only through kept nodes.
+                back = delta @ ws[l]
+                s_prev = trace.sums[l - 1]
+                mask = trace.masks[l - 1]
+                a_prev_raw = a_prev if mask is None else act.FUNCTIONS[self.activation_names[l - 1]](s_prev)
+                delta = act.DERIVATIVES[self.activation_names[l - 1]](s_prev, a_prev_raw) * back
+                if mask is not None:
+                    delta *= mask
+        return Gradients(deltas, gws, gbs, flat)
+
+    def loss_value(self, X: Array, Z: Array, params: Array | None = None) -> float:
+        """Mean loss over the rows of ``X`` (the tutorial's ½Σ(y − z)² for mse)."""
+        trace = self.forward(X, params=params)
+        y = trace.activations[-1]
+        return losses.mean_loss(self.loss, self.output_activation, y, np.asarray(Z, float).reshape(y.shape))
+
+    def predict(self, X: Array) -> Array:
+        return self.forward(X).output
+
+    def __repr__(self) -> str:
+        acts = "/".join(self.activation_names)
+        return f"MLP({'-'.join(map(str, self.layer_sizes))}, {acts}, loss={self.loss})"
