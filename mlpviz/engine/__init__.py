@@ -1,5 +1,21 @@
 """The NumPy training engine: no Qt here, only NumPy and the standard library."""
 
+from .history import WeightHistory
 from .mlp import MLP, Gradients, Trace
+from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from .schedules import SCHEDULES, Schedule
+from .trainer import Trainer, TrainingDiverged
 
-__all__ = ["MLP", "Gradients", "Trace"]
+__all__ = [
+    "MLP",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "Gradients",
+    "Optimizer",
+    "Schedule",
+    "Trace",
+    "Trainer",
+    "TrainingDiverged",
+    "WeightHistory",
+    "make_optimizer",
+]

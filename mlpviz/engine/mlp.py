@@ -306,6 +306,33 @@ class MLP:
         y = trace.activations[-1]
         return losses.mean_loss(self.loss, self.output_activation, y, np.asarray(Z, float).reshape(y.shape))
 
+    def losses_for(self, P: Array, X: Array, Z: Array, chunk_elements: int = 1 << 21) -> Array:
+        """Mean loss for each of many parameter vectors at once.
+
+        ``P`` is (m, n_params); returns (m,). The m networks run as one
+        stacked batch (chunked so no intermediate exceeds ``chunk_elements``),
+        so recording a loss per epoch costs no Python loop over epochs.
+        """
+        P = np.atleast_2d(np.asarray(P, dtype=np.float64))
+        X, _ = self._as_batch(X)
+        Z = np.asarray(Z, dtype=np.float64).reshape(X.shape[0], -1)
+        width = max(self.layer_sizes)
+        step = max(1, chunk_elements // (X.shape[0] * width))
+        out = np.empty(P.shape[0])
+        for lo in range(0, P.shape[0], step):
+            block = P[lo : lo + step]
+            a = np.broadcast_to(X, (block.shape[0], *X.shape))
+            for (ws, bs), name in zip(self._slices, self.activation_names):
+                n_in = a.shape[-1]
+                w = block[:, ws].reshape(block.shape[0], -1, n_in)
+                s = a @ w.transpose(0, 2, 1)
+                s += block[:, None, bs]
+                a = act.FUNCTIONS[name](s)
+            rows = losses.row_losses(self.loss, self.output_activation, a.reshape(-1, a.shape[-1]),
+                                     np.tile(Z, (block.shape[0], 1)))
+            out[lo : lo + step] = rows.reshape(block.shape[0], -1).mean(axis=1)
+        return out
+
     def predict(self, X: Array) -> Array:
         return self.forward(X).output
 

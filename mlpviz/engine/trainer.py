@@ -1,0 +1,346 @@
+"""The training loop: batches, epochs, optimizers, regularization, divergence.
+
+Default behaviour is the tutorial's companion code: per-sample SGD in file
+order, every δ computed from the weights before the update, the epoch's loss
+reported as the mean over all rows of ½Σ(y − z)² after the epoch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from . import fastpath, losses
+from .history import WeightHistory
+from .mlp import MLP
+from .optimizers import Optimizer, make_optimizer
+from .schedules import Schedule
+
+Array = np.ndarray
+
+
+class TrainingDiverged(FloatingPointError):
+    """A step produced a non-finite loss or parameter; the last finite ones are kept."""
+
+    def __init__(self, message: str, epoch: int, step: int) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+        self.step = step
+
+
+def _as_targets(Z: Array, n_rows: int, n_out: int) -> Array:
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.ndim == 1 and n_out == 1:
+        Z = Z[:, None]
+    if Z.shape != (n_rows, n_out):
+        raise ValueError(f"targets have shape {Z.shape}; expected ({n_rows}, {n_out})")
+    return Z
+
+
+def _check_data(mlp: MLP, X: Array, Z: Array, what: str) -> tuple[Array, Array]:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != mlp.layer_sizes[0]:
+        raise ValueError(
+            f"{what} inputs have shape {X.shape}; the network takes {mlp.layer_sizes[0]} per row"
+        )
+    Z = _as_targets(Z, X.shape[0], mlp.layer_sizes[-1])
+    if not (np.isfinite(X).all() and np.isfinite(Z).all()):
+        raise ValueError(f"{what} data contain NaN or infinite values")
+    return X, Z
+
+
+class Trainer:
+    """Trains ``mlp`` in place on inputs ``X`` (n, n_in) and targets ``Z`` (n, n_out).
+
+    Parameters
+    ----------
+    learning_rate : η, the base rate (a ``schedule`` may change it per epoch).
+    batch_size : rows per update; 1 is the tutorial's per-sample SGD.
+    optimizer : ``sgd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop``,
+        ``adam`` or ``trial-and-error``; ``optimizer_options`` its hyperparameters.
+    shuffle : visit rows in a new seeded random order each epoch (else file order).
+    l1, l2 : regularization rates; the penalty λ₁Σ|w| + ½λ₂Σw² over weights
+        (not biases) is added to the loss being minimized and reported in
+        :attr:`penalty_history`, separately from :attr:`loss_history`.
+    dropout : probability of dropping each hidden activation during training.
+    X_test, Z_test : optional held-out rows; their loss is recorded per epoch.
+    """
+
+    def __init__(
+        self,
+        mlp: MLP,
+        X: Array,
+        Z: Array,
+        learning_rate: float = 0.1,
+        batch_size: int = 1,
+        optimizer: str | Optimizer = "sgd",
+        shuffle: bool = False,
+        seed: int | None = None,
+        *,
+        optimizer_options: Mapping[str, float] | None = None,
+        schedule: Schedule | str = "constant",
+        l1: float = 0.0,
+        l2: float = 0.0,
+        dropout: float = 0.0,
+        X_test: Array | None = None,
+        Z_test: Array | None = None,
+    ) -> None:
+        self.mlp = mlp
+        self.X, self.Z = _check_data(mlp, X, Z, "training")
+        if self.X.shape[0] == 0:
+            raise ValueError("training data have no rows")
+        if X_test is not None and Z_test is not None and len(X_test):
+            self.X_test, self.Z_test = _check_data(mlp, X_test, Z_test, "test")
+        else:
+            self.X_test = self.Z_test = None
+        if not (np.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning rate must be a positive number, got {learning_rate}")
+        if int(batch_size) < 1:
+            raise ValueError(f"batch size must be at least 1, got {batch_size}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        if l1 < 0 or l2 < 0:
+            raise ValueError("regularization rates must be ≥ 0")
+        self.base_learning_rate = float(learning_rate)
+        self.batch_size = int(batch_size)
+        if isinstance(optimizer, Optimizer):
+            self.optimizer = optimizer
+        else:
+            self.optimizer = make_optimizer(optimizer, **dict(optimizer_options or {}))
+        self.schedule = Schedule(schedule) if isinstance(schedule, str) else schedule
+        self.shuffle = shuffle
+        self.seed = seed
+        self.l1, self.l2, self.dropout = float(l1), float(l2), float(dropout)
+        self._rng = np.random.default_rng(seed)
+        self._weight_mask = np.zeros_like(mlp.params)
+        for w in mlp.views_of(self._weight_mask)[0]:
+            w[...] = 1.0
+
+        self.epoch = 0
+        self.position = 0
+        self.steps = 0
+        self.loss_history: list[float] = []
+        self.penalty_history: list[float] = []
+        self.test_loss_history: list[float] = []
+        # What each optimizer cost: forward-only loss evaluations and
+        # forward+backward gradient evaluations (monitoring is not counted).
+        self.evaluations = {"loss": 0, "gradient": 0}
+        self.last_batch_loss: float | None = None
+        self._before_last = mlp.params.copy()
+        self._last_gradient: Array | None = None
+        self._last_rows: Array | None = None
+        self._fast_cache: tuple[list, list] | None = None
+        self.history: WeightHistory | None = None
+        self.order = self._new_order()
+
+    # -- properties the views read -------------------------------------------
+
+    @property
+    def n_rows(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def learning_rate(self) -> float:
+        """The rate in force this epoch."""
+        return self.schedule.rate(self.base_learning_rate, self.epoch)
+
+    @property
+    def last_update(self) -> Array:
+        """Δparams of the last step (zeros before the first)."""
+        return self.mlp.params - self._before_last
+
+    @property
+    def last_gradient(self) -> Array | None:
+        """The gradient the last step used (flat), or None before the first step."""
+        if self._last_gradient is None and self._last_rows is not None:
+            rows = self._last_rows
+            trace = self.mlp.forward(self.X[rows], params=self._before_last)
+            grads = self.mlp.backward(trace, self.Z[rows], params=self._before_last)
+            self._last_gradient = grads.flat + self._penalty_gradient(self._before_last)
+        return self._last_gradient
+
+    def penalty(self, params: Array | None = None) -> float:
+        p = self.mlp.params if params is None else params
+        if not (self.l1 or self.l2):
+            return 0.0
+        w = p * self._weight_mask
+        return float(self.l1 * np.abs(w).sum() + 0.5 * self.l2 * (w @ w))
+
+    def _penalty_gradient(self, params: Array) -> Array | float:
+        if not (self.l1 or self.l2):
+            return 0.0
+        return (self.l1 * np.sign(params) + self.l2 * params) * self._weight_mask
+
+    # -- stepping ------------------------------------------------------------
+
+    def _new_order(self) -> Array:
+        n = self.n_rows
+        return self._rng.permutation(n) if self.shuffle else np.arange(n)
+
+    def _diverged(self, what: str) -> TrainingDiverged:
+        return TrainingDiverged(
+            f"training diverged at epoch {self.epoch + 1}, step {self.steps + 1}: {what}; "
+            f"the last finite weights are kept — try a smaller learning rate "
+            f"(now {self.learning_rate:g})",
+            self.epoch,
+            self.steps,
+        )
+
+    def _step_rows(self, rows: Array) -> float:
+        mlp, params = self.mlp, self.mlp.params
+        lr = self.learning_rate
+        Xb, Zb = self.X[rows], self.Z[rows]
+        if self.optimizer.uses_gradient:
+            trace = mlp.forward(Xb, dropout=self.dropout, rng=self._rng)
+            batch_loss = losses.mean_loss(mlp.loss, mlp.output_activation, trace.activations[-1], Zb)
+            if not np.isfinite(batch_loss):
+                raise self._diverged("the loss is not finite")
+            grad = mlp.backward(trace, Zb).flat
+            if self.l1 or self.l2:
+                grad = grad + self._penalty_gradient(params)
+            self.evaluations["gradient"] += 1
+            np.copyto(self._before_last, params)
+            self.optimizer.step(params, grad, lr)
+        else:
+            def loss(p: Array) -> float:
+                value = mlp.loss_value(Xb, Zb, params=p) + self.penalty(p)
+                # NaN compares false with everything, so a NaN trial is never kept.
+                return value if np.isfinite(value) else np.inf
+
+            np.copyto(self._before_last, params)
+            batch_loss = mlp.loss_value(Xb, Zb)
+            self.evaluations["loss"] += self.optimizer.trial_step(params, loss, lr)
+            grad = None
+        if not np.isfinite(params).all():
+            np.copyto(params, self._before_last)
+            raise self._diverged("a weight became infinite or NaN")
+        self._last_gradient, self._last_rows = grad, rows
+        self.last_batch_loss = batch_loss
+        self.steps += 1
+        self.position += len(rows)
+        if self.position >= self.n_rows:
+            self._finish_epoch()
+        return batch_loss
+
+    def _finish_epoch(self) -> None:
+        loss = self.mlp.loss_value(self.X, self.Z)
+        if not np.isfinite(loss):
+            raise self._diverged("the epoch's loss is not finite")
+        self.loss_history.append(loss)
+        self.penalty_history.append(self.penalty())
+        if self.X_test is not None:
+            self.test_loss_history.append(self.mlp.loss_value(self.X_test, self.Z_test))
+        self.epoch += 1
+        self.position = 0
+        self.order = self._new_order()
+        if self.history is not None:
+            self.history.record(self.epoch, self.mlp.params)
+
+    def step_sample(self) -> float:
+        """Update on the next single row; returns its loss before the update."""
+        return self._step_rows(self.order[self.position : self.position + 1])
+
+    def step_batch(self) -> float:
+        """Update on the next batch (shorter at the epoch's end); returns its loss before."""
+        return self._step_rows(self.order[self.position : self.position + self.batch_size])
+
+    def step_epoch(self) -> float:
+        """Finish the current epoch; returns its loss (mean ½Σ(y − z)² after it)."""
+        self.run(1)
+        return self.loss_history[-1]
+
+    def _fast(self) -> bool:
+        return self.batch_size == 1 and fastpath.eligible(
+            self.mlp, self.optimizer.name, self.l1, self.l2, self.dropout
+        )
+
+
+    def run(self, epochs: int) -> float:
+        """Finish the current epoch and train ``epochs − 1`` more; returns the last loss."""
+        if epochs < 1:
+            return self.loss_history[-1] if self.loss_history else float("nan")
+        if self._fast():
+            self._run_fast(epochs)
+        else:
+            for _ in range(epochs):
+                self.step_batch()
+                while self.position:
+                    self.step_batch()
+        return self.loss_history[-1]
+    def _run_fast(self, epochs: int) -> None:
+        if self._fast_cache is None:
+            self._fast_cache = (self.X.tolist(), self.Z.tolist())
+        X, Z = self._fast_cache
+        kernel = fastpath.Kernel(self.mlp, X, Z)
+        n = self.n_rows
+        start_epoch = self.epoch
+        start_params = self.mlp.params.copy()
+        flats: list[list[float]] = []
+        orders = [self.order]
+        previous = kernel.flat_list()
+        diverged = False
+        in_order = list(range(n))
+        for e in range(epochs):
+            if self.shuffle or self.position:
+                rows = self.order[self.position :].tolist()
+            else:
+                rows = in_order
+            last_loss = kernel.train(rows, self.learning_rate, keep_before_last=e == epochs - 1)
+            flat = kernel.flat_list()
+            if not (math.isfinite(sum(flat)) and math.isfinite(last_loss)):
+                kernel.load_flat(previous)
+                diverged = True
+                break
+            flats.append(flat)
+            previous = flat
+            self.evaluations["gradient"] += len(rows)
+            self.steps += len(rows)
+            self.last_batch_loss = last_loss
+            self.epoch += 1
+            self.position = 0
+            if self.shuffle:
+                self.order = self._rng.permutation(n)
+                orders.append(self.order)
+        if flats:
+            self._record_epochs(start_epoch, np.array(flats), start_params, orders)
+        if not diverged:
+            kernel.write_back()
+            if kernel.before_last is not None:
+                self._before_last = kernel.flat(kernel.before_last)
+                self._last_gradient, self._last_rows = None, self.order[-1:]
+            return
+        # Replay the epoch in NumPy, which stops at the exact step that
+        # diverged and keeps the weights from before it.
+        while True:
+            self.step_batch()
+
+    def _record_epochs(
+        self, first_epoch: int, P: Array, start_params: Array, orders: list[Array]
+    ) -> None:
+        """Losses (one stacked NumPy pass) and history for epochs trained in the kernel."""
+        train = self.mlp.losses_for(P, self.X, self.Z)
+        bad = np.flatnonzero(~np.isfinite(train))
+        if bad.size:
+            # Roll back to the last epoch with a finite loss and replay the next in NumPy.
+            k = int(bad[0])
+            P, train = P[:k], train[:k]
+            done = first_epoch + k
+            self.mlp.set_params(P[-1] if k else start_params)
+            self.epoch, self.position = done, 0
+            self.order = orders[k] if self.shuffle else self.order
+            self._append_epochs(first_epoch, P, train)
+            while True:
+                self.step_batch()
+        self._append_epochs(first_epoch, P, train)
+
+    def _append_epochs(self, first_epoch: int, P: Array, train: Array) -> None:
+        self.loss_history.extend(train.tolist())
+        self.penalty_history.extend([0.0] * len(train))
+        if self.X_test is not None and len(train):
+            self.test_loss_history.extend(self.mlp.losses_for(P, self.X_test, self.Z_test).tolist())
+        if self.history is not None:
+            for k in range(len(train)):
+                if self.history.wants(first_epoch + k + 1):
+                    self.history.record(first_epoch + k + 1, P[k])
