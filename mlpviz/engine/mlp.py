@@ -181,7 +181,9 @@ class MLP:
             return w.start + node * n_in + inp
         if kind == "b" and not rest:
             return b.start + node
-        raise ValueError(f"a parameter is ('w', layer, node, input) or ('b', layer, node), not {param!r}")
+        raise ValueError(
+            f"a parameter is ('w', layer, node, input) or ('b', layer, node), not {param!r}"
+        )
 
     def copy(self) -> MLP:
         """An independent network with the same architecture and parameters."""
@@ -294,7 +296,9 @@ class MLP:
                 back = delta @ ws[l]
                 s_prev = trace.sums[l - 1]
                 mask = trace.masks[l - 1]
-                a_prev_raw = a_prev if mask is None else act.FUNCTIONS[self.activation_names[l - 1]](s_prev)
+                a_prev_raw = (
+                    a_prev if mask is None else act.FUNCTIONS[self.activation_names[l - 1]](s_prev)
+                )
                 delta = act.DERIVATIVES[self.activation_names[l - 1]](s_prev, a_prev_raw) * back
                 if mask is not None:
                     delta *= mask
@@ -304,7 +308,9 @@ class MLP:
         """Mean loss over the rows of ``X`` (the tutorial's ½Σ(y − z)² for mse)."""
         trace = self.forward(X, params=params)
         y = trace.activations[-1]
-        return losses.mean_loss(self.loss, self.output_activation, y, np.asarray(Z, float).reshape(y.shape))
+        return losses.mean_loss(
+            self.loss, self.output_activation, y, np.asarray(Z, float).reshape(y.shape)
+        )
 
     def losses_for(self, P: Array, X: Array, Z: Array, chunk_elements: int = 1 << 21) -> Array:
         """Mean loss for each of many parameter vectors at once.
@@ -328,8 +334,12 @@ class MLP:
                 s = a @ w.transpose(0, 2, 1)
                 s += block[:, None, bs]
                 a = act.FUNCTIONS[name](s)
-            rows = losses.row_losses(self.loss, self.output_activation, a.reshape(-1, a.shape[-1]),
-                                     np.tile(Z, (block.shape[0], 1)))
+            rows = losses.row_losses(
+                self.loss,
+                self.output_activation,
+                a.reshape(-1, a.shape[-1]),
+                np.tile(Z, (block.shape[0], 1)),
+            )
             out[lo : lo + step] = rows.reshape(block.shape[0], -1).mean(axis=1)
         return out
 

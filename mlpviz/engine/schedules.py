@@ -26,7 +26,9 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if self.kind not in SCHEDULES:
-            raise ValueError(f"unknown schedule {self.kind!r}; choose one of {', '.join(SCHEDULES)}")
+            raise ValueError(
+                f"unknown schedule {self.kind!r}; choose one of {', '.join(SCHEDULES)}"
+            )
         if self.kind in ("step", "exponential") and not 0.0 < self.gamma <= 1.0:
             raise ValueError(f"schedule factor γ must be in (0, 1], got {self.gamma}")
         if self.every < 1 or self.period < 1:

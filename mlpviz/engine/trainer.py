@@ -194,7 +194,9 @@ class Trainer:
         Xb, Zb = self.X[rows], self.Z[rows]
         if self.optimizer.uses_gradient:
             trace = mlp.forward(Xb, dropout=self.dropout, rng=self._rng)
-            batch_loss = losses.mean_loss(mlp.loss, mlp.output_activation, trace.activations[-1], Zb)
+            batch_loss = losses.mean_loss(
+                mlp.loss, mlp.output_activation, trace.activations[-1], Zb
+            )
             if not np.isfinite(batch_loss):
                 raise self._diverged("the loss is not finite")
             grad = mlp.backward(trace, Zb).flat
@@ -204,6 +206,7 @@ class Trainer:
             np.copyto(self._before_last, params)
             self.optimizer.step(params, grad, lr)
         else:
+
             def loss(p: Array) -> float:
                 value = mlp.loss_value(Xb, Zb, params=p) + self.penalty(p)
                 # NaN compares false with everything, so a NaN trial is never kept.
@@ -256,7 +259,6 @@ class Trainer:
             self.mlp, self.optimizer.name, self.l1, self.l2, self.dropout
         )
 
-
     def run(self, epochs: int) -> float:
         """Finish the current epoch and train ``epochs − 1`` more; returns the last loss."""
         if epochs < 1:
@@ -269,6 +271,7 @@ class Trainer:
                 while self.position:
                     self.step_batch()
         return self.loss_history[-1]
+
     def _run_fast(self, epochs: int) -> None:
         if self._fast_cache is None:
             self._fast_cache = (self.X.tolist(), self.Z.tolist())
