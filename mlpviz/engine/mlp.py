@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -69,7 +70,7 @@ class Gradients:
 
 def _layer_slices(sizes: Sequence[int]) -> list[tuple[slice, slice]]:
     out, start = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for n_in, n_out in pairwise(sizes):
         w = slice(start, start + n_in * n_out)
         start = w.stop
         b = slice(start, start + n_out)
@@ -222,7 +223,7 @@ class MLP:
             X = X[None, :]
         if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
             raise ValueError(
-                f"input has shape {X.shape[1:] if not single else X.shape[1:]}; "
+                f"input rows have {X.shape[-1] if X.ndim else 0} values; "
                 f"this network takes {self.layer_sizes[0]} inputs per row"
             )
         return X, single
