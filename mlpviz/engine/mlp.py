@@ -170,9 +170,11 @@ class MLP:
     def param_index(self, param: tuple) -> int:
         """Index into :attr:`params` of ``("w", layer, node, input)`` or ``("b", layer, node)``."""
         kind, layer, node, *rest = param
+        if not 0 <= layer < len(self._slices):
+            raise IndexError(f"no parameter {param!r} in a {self.layer_sizes} network")
         n_in = self.layer_sizes[layer]
         n_out = self.layer_sizes[layer + 1]
-        if not 0 <= layer < len(self._slices) or not 0 <= node < n_out:
+        if not 0 <= node < n_out:
             raise IndexError(f"no parameter {param!r} in a {self.layer_sizes} network")
         w, b = self._slices[layer]
         if kind == "w":
