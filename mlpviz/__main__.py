@@ -1,0 +1,7 @@
+"""``python -m mlpviz`` is the same as the ``mlpviz`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,187 @@
+"""``mlpviz bench``: performance figures, each against a baseline measured
+in the same process (these machines are shared and noisy, so ratios mean
+more than seconds).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .engine import MLP, Trainer
+
+
+def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _sigmoid(s: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-s))
+
+
+def _tutorial_data() -> tuple[np.ndarray, np.ndarray]:
+    raw = np.array([[70, 98, 91], [50, 85, 82], [65, 67, 80], [25, 95, 68]], dtype=float)
+    scaled = (raw - raw.min(0)) / (raw.max(0) - raw.min(0))
+    return scaled[:, :2], scaled[:, 2:]
+
+
+def baseline_per_sample(epochs: int) -> float:
+    """The straightforward NumPy loop: forward, backward with np.outer, update."""
+    X, Z = _tutorial_data()
+    W1 = np.array([[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]])
+    b1 = np.full(3, 0.5)
+    W2 = np.array([[0.5, -1.0, 0.0]])
+    b2 = np.array([0.5])
+    lr = 0.1
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        for x, z in zip(X, Z):
+            h = _sigmoid(W1 @ x + b1)
+            y = _sigmoid(W2 @ h + b2)
+            d_o = y * (1 - y) * (y - z)
+            d_h = h * (1 - h) * (W2.T @ d_o)
+            W2 -= lr * np.outer(d_o, h)
+            b2 -= lr * d_o
+            W1 -= lr * np.outer(d_h, x)
+            b1 -= lr * d_h
+    return time.perf_counter() - t0
+
+
+def engine_per_sample(epochs: int) -> float:
+    X, Z = _tutorial_data()
+    trainer = Trainer(MLP.tutorial(), X, Z, learning_rate=0.1)
+    t0 = time.perf_counter()
+    trainer.run(epochs)
+    return time.perf_counter() - t0
+
+
+def bench_per_sample(epochs: int = 5000, rounds: int = 5) -> dict:
+    """Steps per second, tutorial 2-3-1 net, 4 rows, per-sample SGD."""
+    steps = 4 * epochs
+    base = eng = float("inf")
+    for _ in range(rounds):  # interleaved, so both see the same machine load
+        base = min(base, baseline_per_sample(epochs))
+        eng = min(eng, engine_per_sample(epochs))
+    return {"baseline_steps_s": steps / base, "engine_steps_s": steps / eng, "ratio": base / eng}
+
+
+def _mnist_like(rows: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.random((rows, 64))
+    Z = np.eye(10)[rng.integers(0, 10, rows)]
+    return X, Z
+
+
+def baseline_minibatch(X: np.ndarray, Z: np.ndarray, batch: int = 64, lr: float = 0.1) -> float:
+    """The straightforward batched NumPy loop for a 64-128-10 sigmoid net."""
+    rng = np.random.default_rng(1)
+    W1 = rng.uniform(-0.1, 0.1, (128, 64))
+    b1 = np.zeros(128)
+    W2 = rng.uniform(-0.1, 0.1, (10, 128))
+    b2 = np.zeros(10)
+    t0 = time.perf_counter()
+    for i in range(0, len(X), batch):
+        x, z = X[i : i + batch], Z[i : i + batch]
+        n = len(x)
+        h = _sigmoid(x @ W1.T + b1)
+        y = _sigmoid(h @ W2.T + b2)
+        d_o = y * (1 - y) * (y - z)
+        d_h = h * (1 - h) * (d_o @ W2)
+        W2 -= lr * (d_o.T @ h) / n
+        b2 -= lr * d_o.mean(0)
+        W1 -= lr * (d_h.T @ x) / n
+        b1 -= lr * d_h.mean(0)
+    return time.perf_counter() - t0
+
+
+def engine_minibatch(X: np.ndarray, Z: np.ndarray, batch: int = 64) -> float:
+    mlp = MLP((64, 128, 10), "sigmoid", "sigmoid", init="xavier", seed=1)
+    trainer = Trainer(mlp, X, Z, learning_rate=0.1, batch_size=batch)
+    t0 = time.perf_counter()
+    trainer.run(1)
+    return time.perf_counter() - t0
+
+
+def torch_minibatch(X: np.ndarray, Z: np.ndarray, batch: int = 64) -> float | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(2)
+    Xt, Zt = torch.from_numpy(X), torch.from_numpy(Z)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(64, 128), torch.nn.Sigmoid(), torch.nn.Linear(128, 10), torch.nn.Sigmoid()
+    ).double()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    t0 = time.perf_counter()
+    for i in range(0, len(Xt), batch):
+        opt.zero_grad()
+        y = model(Xt[i : i + batch])
+        loss = 0.5 * ((y - Zt[i : i + batch]) ** 2).sum(1).mean()
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
+def bench_minibatch(rows: int = 60_000, rounds: int = 3) -> dict:
+    X, Z = _mnist_like(rows)
+    base = eng = float("inf")
+    tor: float | None = float("inf")
+    for _ in range(rounds):
+        base = min(base, baseline_minibatch(X, Z))
+        eng = min(eng, engine_minibatch(X, Z))
+        t = torch_minibatch(X, Z)
+        tor = None if t is None else min(tor, t)
+    out = {"baseline_samples_s": rows / base, "engine_samples_s": rows / eng, "ratio": base / eng}
+    if tor is not None:
+        out["torch_samples_s"] = rows / tor
+        out["ratio_vs_torch"] = tor / eng
+    return out
+
+
+def main(quick: bool = False, gui: bool = False) -> int:
+    from .data.bench import bench_load_csv
+    from .engine.landscape import bench_loss_grid
+
+    print("mlpviz bench — every figure is against a baseline run in this process\n")
+    r = bench_per_sample(epochs=1000 if quick else 5000)
+    print("per-sample SGD, tutorial 2-3-1 net, 4 rows (target ≥ 2× the plain NumPy loop)")
+    print(f"  plain NumPy loop  {r['baseline_steps_s']:>12,.0f} steps/s")
+    print(f"  mlpviz engine     {r['engine_steps_s']:>12,.0f} steps/s   ratio {r['ratio']:.2f}×\n")
+
+    r = bench_minibatch(rows=10_000 if quick else 60_000)
+    print("mini-batch 64, 64-128-10 net, 60,000 rows (target ≥ 1× the plain NumPy loop)")
+    print(f"  plain NumPy loop  {r['baseline_samples_s']:>12,.0f} samples/s")
+    print(f"  mlpviz engine     {r['engine_samples_s']:>12,.0f} samples/s   ratio {r['ratio']:.2f}×")
+    if "torch_samples_s" in r:
+        print(f"  PyTorch CPU       {r['torch_samples_s']:>12,.0f} samples/s   mlpviz/torch {r['ratio_vs_torch']:.2f}×")
+    else:
+        print("  PyTorch           not installed (skipped)")
+    print()
+
+    g = bench_loss_grid()
+    print("loss_grid 200×200, 1,000 rows, 2-16-1 net (target ≤ 0.2 s)")
+    for key, value in g.items():
+        print(f"  {key:<28} {value:.4f}" if isinstance(value, float) else f"  {key:<28} {value}")
+    print()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        c = bench_load_csv(Path(tmp), rows=200_000 if quick else 1_000_000)
+    print("load_csv, 1,000,000 × 3 file (target ≤ 1.5× numpy.loadtxt)")
+    print(f"  numpy.loadtxt     {c['loadtxt_s']:.3f} s")
+    print(f"  load_csv          {c['load_csv_s']:.3f} s   ratio {c['ratio']:.2f}×")
+    if gui:
+        from .ui.bench_gui import main as gui_bench
+
+        print()
+        gui_bench(quick=quick)
+    return 0

@@ -1,0 +1,122 @@
+"""The ``mlpviz`` command: the desktop app, or train / predict / bench.
+
+Bad arguments and bad files end with one line on stderr and exit status 2 —
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + message
+        command = self.prog.split()[-1]
+        hint = "mlpviz --help" if command == "mlpviz" else f"mlpviz {command} --help"
+        self.exit(EXIT_USAGE, f"mlpviz: error: {message} (see {hint})\n")
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(t) for t in text.replace(" ", "").split(",") if t != "")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 3 or 4,2 — got {text!r}") from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be ≥ 1, got {text!r}")
+    return sizes
+
+
+def _names(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="mlpviz",
+        usage="mlpviz [data.csv] | mlpviz {train,predict,bench} ...",
+        description="Watch, step and poke a multi-layer perceptron while it learns. "
+        "With no command (or with a CSV file) it opens the desktop app.",
+    )
+    p.add_argument("--version", action="version", version="mlpviz 0.1.0")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    t = sub.add_parser("train", help="train a network and print the loss", description="Train an MLP on a CSV file or a built-in dataset.")
+    t.add_argument("data", nargs="?", help="CSV file (header optional; comma, semicolon or tab)")
+    t.add_argument("--example", metavar="NAME", help="use a built-in dataset instead of a file (see --list-examples)")
+    t.add_argument("--list-examples", action="store_true", help="list the built-in datasets and exit")
+    t.add_argument("--inputs", type=_names, help="input columns, by name, comma-separated (default: all but the last)")
+    t.add_argument("--targets", type=_names, help="target columns (default: the last)")
+    t.add_argument("--hidden", type=_ints, default=(3,), help="hidden layer sizes, e.g. 3 or 8,4 (default 3)")
+    t.add_argument("--activation", default="sigmoid", help="hidden activation: sigmoid, tanh, relu, linear")
+    t.add_argument("--output-activation", default=None, help="output activation (default: same as --activation)")
+    t.add_argument("--loss", default=None, help="mse (default) or cross-entropy")
+    t.add_argument("--lr", type=float, default=0.1, help="learning rate η (default 0.1)")
+    t.add_argument("--epochs", type=int, default=1000, help="epochs to train (default 1000)")
+    t.add_argument("--batch-size", type=int, default=1, help="rows per update; 1 = per-sample SGD (default)")
+    t.add_argument("--optimizer", default="sgd", help="sgd, momentum, nesterov, adagrad, rmsprop, adam, trial-and-error")
+    t.add_argument("--init", default="tutorial", help="tutorial (2-3-1 only), uniform, xavier, he, zeros")
+    t.add_argument("--seed", type=int, default=0, help="seed for initialization and shuffling")
+    t.add_argument("--shuffle", action="store_true", help="shuffle rows each epoch")
+    t.add_argument("--normalize", default="0,1", help="input scaling: 0,1  -1,1  zscore  none  or LOW,HIGH:MIN,MAX (fixed range)")
+    t.add_argument("--target-normalize", default=None, help="target scaling (default: same as --normalize)")
+    t.add_argument("--test-fraction", type=float, default=0.0, help="fraction of rows held out for testing")
+    t.add_argument("--every", type=int, default=None, help="print the loss every N epochs (default: 10 lines)")
+    t.add_argument("--save", metavar="MODEL.json", help="save the trained model")
+
+    pr = sub.add_parser("predict", help="predict with a saved model", description="Predict with a saved model, in the target's units.")
+    pr.add_argument("model", help="model JSON written by mlpviz train --save (or the app)")
+    pr.add_argument("values", nargs="+", help="one value per input column, in raw units")
+
+    b = sub.add_parser("bench", help="print performance figures", description="Measure the engine against baselines run in the same process.")
+    b.add_argument("--quick", action="store_true", help="smaller sizes, for a fast look")
+    b.add_argument("--gui", action="store_true", help="also measure the desktop app (needs a display or offscreen)")
+    return p
+
+
+COMMANDS = ("train", "predict", "bench")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        # No command: the desktop app, optionally opening a CSV file.
+        if len(argv) > 1:
+            print("mlpviz: error: give at most one CSV file to open", file=sys.stderr)
+            return EXIT_USAGE
+        from .ui.app import run
+
+        return run(argv[0] if argv else None)
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            from .cli_commands import train
+
+            return train(args)
+        if args.command == "predict":
+            from .cli_commands import predict
+
+            return predict(args)
+        if args.command == "bench":
+            from .bench import main as bench
+
+            return bench(quick=args.quick, gui=args.gui)
+    except (ValueError, OSError) as e:
+        print(f"mlpviz: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("mlpviz: interrupted", file=sys.stderr)
+        return 130
+    from .ui.app import run
+
+    return run(None)
+
+
+def gui_main() -> int:
+    """Entry point of the ``mlpviz-gui`` script (no console window on Windows)."""
+    from .ui.app import run
+
+    return run(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -1,0 +1,18 @@
+"""Files users keep: model JSON and the tutorial companion's Go formats."""
+
+from .atomic import write_text_atomic
+from .companion import read_minmax, read_trained_weights, write_minmax, write_trained_weights
+from .model_file import FORMAT_VERSION, Model, ModelFileError, load_model, save_model
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Model",
+    "ModelFileError",
+    "load_model",
+    "read_minmax",
+    "read_trained_weights",
+    "save_model",
+    "write_minmax",
+    "write_text_atomic",
+    "write_trained_weights",
+]

@@ -1,0 +1,181 @@
+"""Model files: a trained network with everything needed to use it.
+
+JSON, human-readable, versioned: layer sizes, activations, loss, weights as
+[layer][node][input] (the tutorial's wh indexing), biases [layer][node], the
+column names, the scalers, and the settings it was trained with. Written
+atomically; read with every field validated. Nothing is ever unpickled or
+evaluated.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data.problem import DERIVED, _with_derived
+from ..data.scalers import IdentityScaler, Scaler, scaler_from_dict
+from ..engine import MLP
+from ..engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ..engine.settings import NetworkSpec, TrainingSettings
+from .atomic import write_text_atomic
+from .validate import FileFormatError, field, number_array, string_list
+
+FORMAT = "mlpviz-model"
+FORMAT_VERSION = 1
+
+
+class ModelFileError(FileFormatError):
+    """A model file cannot be read; the message names the file and the field."""
+
+
+@dataclass
+class Model:
+    """A network plus how raw data map to its inputs and from its outputs."""
+
+    mlp: MLP
+    input_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+    input_scaler: Scaler
+    target_scaler: Scaler
+    derived: tuple[str, ...] = ()
+    spec: NetworkSpec | None = None
+    settings: TrainingSettings | None = None
+    epoch: int = 0
+
+    def predict(self, raw: np.ndarray) -> np.ndarray:
+        """Raw input values, (k,) or (n, k) → predictions in the targets' units."""
+        raw = np.asarray(raw, dtype=float)
+        single = raw.ndim == 1
+        rows = raw[None, :] if single else raw
+        if rows.shape[1] != len(self.input_names):
+            raise ValueError(
+                f"the model takes {len(self.input_names)} input value(s) "
+                f"({', '.join(self.input_names)}), got {rows.shape[1]}"
+            )
+        x = self.input_scaler.transform(_with_derived(rows, self.derived))
+        y = self.target_scaler.inverse_transform(self.mlp.forward(x).activations[-1])
+        return y[0] if single else y
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.mlp
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "layer_sizes": list(m.layer_sizes),
+            "activations": list(m.activation_names),
+            "loss": m.loss,
+            "weights": [w.tolist() for w in m.weights],
+            "biases": [b.tolist() for b in m.biases],
+            "inputs": list(self.input_names),
+            "derived": list(self.derived),
+            "targets": list(self.target_names),
+            "input_scaler": self.input_scaler.to_dict(),
+            "target_scaler": self.target_scaler.to_dict(),
+            "network": self.spec.to_dict() if self.spec else None,
+            "training": self.settings.to_dict() if self.settings else None,
+            "epoch": int(self.epoch),
+        }
+
+
+def save_model(path: str | Path, model: Model) -> None:
+    """Write ``model`` to ``path`` as JSON, atomically."""
+    text = json.dumps(model.to_dict(), indent=1, allow_nan=False)
+    write_text_atomic(path, text + "\n")
+
+
+def load_model(path: str | Path) -> Model:
+    """Read a model file; raises :class:`ModelFileError` naming what is wrong."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot read the file ({e.strerror or e})") from None
+    try:
+        d = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ModelFileError(f"{path}: not a text file (not UTF-8)") from None
+    except json.JSONDecodeError as e:
+        raise ModelFileError(
+            f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg} "
+            "(is the file truncated or edited by hand?)"
+        ) from None
+    except RecursionError:
+        raise ModelFileError(f"{path}: JSON nested too deeply") from None
+    try:
+        return model_from_dict(d)
+    except (FileFormatError, ValueError, TypeError) as e:
+        raise ModelFileError(f"{path}: {e}") from None
+
+
+def model_from_dict(d: Any) -> Model:
+    if not isinstance(d, dict) or d.get("format") != FORMAT:
+        raise FileFormatError(f"not an mlpviz model file (expected \"format\": \"{FORMAT}\")")
+    version = field(d, "version", "the model")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FileFormatError(f"bad format version {version!r}")
+    if version > FORMAT_VERSION:
+        raise FileFormatError(
+            f"written by a newer mlpviz (format {version}); this version reads up to {FORMAT_VERSION}"
+        )
+    sizes = field(d, "layer_sizes", "the model")
+    if (
+        not isinstance(sizes, list)
+        or len(sizes) < 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100_000 for n in sizes)
+    ):
+        raise FileFormatError("layer_sizes must be a list of at least two positive integers")
+    acts = string_list(field(d, "activations", "the model"), "activations", len(sizes) - 1)
+    for a in acts[:-1]:
+        if a not in HIDDEN_ACTIVATIONS:
+            raise FileFormatError(f"unknown hidden activation {a!r}")
+    if acts[-1] not in OUTPUT_ACTIVATIONS:
+        raise FileFormatError(f"unknown output activation {acts[-1]!r}")
+    loss = field(d, "loss", "the model")
+    mlp = MLP(sizes, list(acts[:-1]), acts[-1], init="zeros", loss=loss)
+    weights, biases = field(d, "weights", "the model"), field(d, "biases", "the model")
+    if not isinstance(weights, list) or len(weights) != len(sizes) - 1:
+        raise FileFormatError(f"weights must have {len(sizes) - 1} layers")
+    if not isinstance(biases, list) or len(biases) != len(sizes) - 1:
+        raise FileFormatError(f"biases must have {len(sizes) - 1} layers")
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        mlp.weights[l][...] = number_array(weights[l], (n_out, n_in), f"weights[{l}]")
+        mlp.biases[l][...] = number_array(biases[l], (n_out,), f"biases[{l}]")
+    derived = string_list(d.get("derived", []), "derived")
+    for name in derived:
+        if name not in DERIVED:
+            raise FileFormatError(f"unknown derived input {name!r}")
+    inputs = string_list(field(d, "inputs", "the model"), "inputs")
+    if len(inputs) + len(derived) != sizes[0]:
+        raise FileFormatError(
+            f"{len(inputs)} input name(s) and {len(derived)} derived input(s) "
+            f"for a network with {sizes[0]} inputs"
+        )
+    targets = string_list(field(d, "targets", "the model"), "targets", sizes[-1])
+    in_scaler = _scaler(d.get("input_scaler"), "input_scaler", sizes[0])
+    out_scaler = _scaler(d.get("target_scaler"), "target_scaler", sizes[-1])
+    spec = NetworkSpec.from_dict(d["network"]) if d.get("network") else None
+    settings = TrainingSettings.from_dict(d["training"]) if d.get("training") else None
+    epoch = d.get("epoch", 0)
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+        raise FileFormatError(f"epoch must be a non-negative integer, not {epoch!r}")
+    mlp.init = spec.init if spec else "file"
+    return Model(mlp, inputs, targets, in_scaler, out_scaler, derived, spec, settings, epoch)
+
+
+def _scaler(d: Any, where: str, n: int) -> Scaler:
+    if d is None:
+        return IdentityScaler()
+    try:
+        scaler = scaler_from_dict(d)
+    except ValueError as e:
+        raise FileFormatError(f"{where}: {e}") from None
+    probe = np.zeros((1, n))
+    try:
+        scaler.transform(probe)
+    except ValueError as e:
+        raise FileFormatError(f"{where} does not fit {n} column(s): {e}") from None
+    return scaler

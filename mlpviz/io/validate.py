@@ -1,0 +1,48 @@
+"""Small checks for JSON read from files: each failure names the field."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+
+class FileFormatError(ValueError):
+    """A file's content is not what its format requires."""
+
+
+def field(d: Any, key: str, where: str) -> Any:
+    if not isinstance(d, dict):
+        raise FileFormatError(f"{where} must be a JSON object")
+    if key not in d:
+        raise FileFormatError(f"{where} is missing {key!r}")
+    return d[key]
+
+
+def number_array(value: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
+    """A finite float array of exactly ``shape`` from nested JSON lists."""
+    def check(v: Any, depth: int, path: str) -> None:
+        if depth == len(shape):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise FileFormatError(f"{path} must be a number, not {type(v).__name__}")
+            if not math.isfinite(v):
+                raise FileFormatError(f"{path} is not a finite number")
+            return
+        if not isinstance(v, list):
+            raise FileFormatError(f"{path} must be a list")
+        if len(v) != shape[depth]:
+            raise FileFormatError(f"{path} has {len(v)} entries, expected {shape[depth]}")
+        for i, item in enumerate(v):
+            check(item, depth + 1, f"{path}[{i}]")
+
+    check(value, 0, where)
+    return np.array(value, dtype=np.float64).reshape(shape)
+
+
+def string_list(value: Any, where: str, length: int | None = None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FileFormatError(f"{where} must be a list of strings")
+    if length is not None and len(value) != length:
+        raise FileFormatError(f"{where} has {len(value)} names, expected {length}")
+    return tuple(value)

@@ -1,0 +1,37 @@
+"""Start the desktop application."""
+
+from __future__ import annotations
+
+import sys
+
+from .display import display_problem
+
+
+def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("mlpviz")
+    app.setOrganizationName("mlpviz")
+    app.setApplicationDisplayName("mlpviz")
+    icon = QIcon(str(_resource("mlpviz.svg")))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    window = MainWindow()
+    window.show()
+    if csv_path:
+        window.open_csv_dialog(csv_path)
+    return app.exec()
+
+
+def _resource(name: str):
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2] / "resources" / name

@@ -1,0 +1,346 @@
+"""The main window: the views in docks around the network graph, wired to
+one :class:`Session`. It holds no numbers of its own beyond the latest
+snapshot; every change goes to the worker as a command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..data import load_example
+from ..data.problem import Problem, prepare
+from ..engine.settings import NetworkSpec, TrainingSettings
+from .banner import Banner
+from .commands import SetParameterCommand
+from .controls import TrainingControls
+from .graph_view import NetworkGraphView
+from .loss_plot import LossPlot
+from .session import Session
+from .settings_panel import SettingsPanel
+from .snapshot import Snapshot
+from .status import TrainingStatus
+from .surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot, param_label
+from .weight_tables import WeightTablesPanel
+
+ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
+MAX_RECENT = 8
+
+
+def tutorial_problem() -> Problem:
+    """The tutorial's exam-score data, min-max scaled to [0, 1]."""
+    ex = load_example("exam-scores")
+    return prepare(ex.dataset, ex.inputs, ex.targets, "0,1", "0,1", name=ex.name)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        problem: Problem | None = None,
+        spec: NetworkSpec | None = None,
+        settings: TrainingSettings | None = None,
+        settings_store: QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mlpviz-main")
+        self.store = settings_store or QSettings(ORGANIZATION, APPLICATION)
+        problem = problem or tutorial_problem()
+        spec = spec or NetworkSpec()
+        settings = settings or TrainingSettings()
+        self.session = Session(problem, spec, settings, self)
+        self.undo = QUndoStack(self)
+        self.selected: list[tuple] = []
+        self._build_views()
+        self.controls = TrainingControls(self)
+        self.addToolBar(self.controls.toolbar(self))
+        self._build_menus()
+        self.status = TrainingStatus(self.statusBar())
+        self._wire()
+        self.settings_panel.set_values(spec, settings)
+        self._set_title()
+        self.setAcceptDrops(True)
+        self.resize(1360, 860)
+        self._restore_layout()
+
+    # -- construction -------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_views(self) -> None:
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.banner = Banner()
+        self.graph = NetworkGraphView()
+        lay.addWidget(self.banner)
+        lay.addWidget(self.graph, 1)
+        self.setCentralWidget(central)
+
+        self.tables = WeightTablesPanel()
+        self.settings_panel = SettingsPanel()
+        self.loss_plot = LossPlot()
+        self.pair_plot = PairSurfacePlot()
+        self.pca_plot = PcaSurfacePlot()
+        self.output_plot = OutputSurfacePlot()
+        self.surfaces = QTabWidget()
+        self.surfaces.setDocumentMode(True)
+        self.surfaces.addTab(self.pair_plot, "Two weights")
+        self.surfaces.addTab(self.pca_plot, "Whole path (PCA)")
+        self.surfaces.addTab(self.output_plot, "Output over inputs")
+
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.settings_dock = self._dock("Network && training", self.settings_panel, left, "settings-dock")
+        self.tables_dock = self._dock("Weights && biases", self.tables, right, "tables-dock")
+        self.loss_dock = self._dock("Loss", self.loss_plot, bottom, "loss-dock")
+        self.surface_dock = self._dock("Descent path", self.surfaces, bottom, "surface-dock")
+        self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
+        self.docks = [self.settings_dock, self.tables_dock, self.loss_dock, self.surface_dock]
+        self.extra_docks: list[QDockWidget] = []
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.open_action = file.addAction("&Open CSV…", self.open_csv_dialog)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.examples_menu = file.addMenu("&Examples")
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        self.quit_action = file.addAction("&Quit", self.close)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.undo.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+
+        train = bar.addMenu("&Train")
+        for a in self.controls.actions:
+            train.addAction(a)
+        train.addSeparator()
+        train.addAction(self.controls.faster)
+        train.addAction(self.controls.slower)
+
+        view = bar.addMenu("&View")
+        fit = view.addAction("&Fit network to window", self.graph.fit)
+        fit.setShortcut(QKeySequence("Ctrl+0"))
+        zin = view.addAction("Zoom &in", self.graph.zoom_in)
+        zin.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        zout = view.addAction("Zoom &out", self.graph.zoom_out)
+        zout.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        edges = view.addMenu("&Colour edges by")
+        group = QActionGroup(self)
+        self.edge_actions: dict[str, QAction] = {}
+        for key, text in (("weight", "&Weight"), ("gradient", "&Gradient ∂L/∂w"), ("update", "Last &update Δw")):
+            a = edges.addAction(text)
+            a.setCheckable(True)
+            a.setChecked(key == "weight")
+            a.triggered.connect(lambda _=False, k=key: self.graph.set_edge_mode(k))
+            group.addAction(a)
+            self.edge_actions[key] = a
+        view.addSeparator()
+        for dock in self.docks:
+            view.addAction(dock.toggleViewAction())
+        self.view_menu = view
+
+        help_ = bar.addMenu("&Help")
+        help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
+        help_.addAction("&About mlpviz", self._about)
+
+    def _wire(self) -> None:
+        s, c = self.session, self.controls
+        c.step_sample.triggered.connect(lambda: self._before_training() or s.step("sample"))
+        c.step_batch.triggered.connect(lambda: self._before_training() or s.step("batch"))
+        c.step_epoch.triggered.connect(lambda: self._before_training() or s.step("epoch"))
+        c.run.triggered.connect(self._toggle_run)
+        c.run_n.triggered.connect(lambda: self._before_training() or s.run(c.epochs.value()))
+        c.reset.triggered.connect(self._reset)
+        c.speedChanged.connect(s.set_speed)
+        s.architectureChanged.connect(self._architecture_changed)
+        s.updated.connect(self._update)
+        s.diverged.connect(lambda m: self.banner.show_message(f"Training diverged. {m}", "error"))
+        s.failed.connect(lambda m: self.banner.show_message(m, "warning"))
+        s.runStateChanged.connect(c.set_running)
+        s.runProgress.connect(self.status.show_progress)
+        s.runStopped.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        for view in (self.graph, self.tables):
+            view.editRequested.connect(self.edit_param)
+            view.parameterSelected.connect(self.select_param)
+        self.tables.editRejected.connect(lambda m: self.banner.show_message(m, "warning"))
+        self.graph.message.connect(lambda m: self.banner.show_message(m, "warning"))
+        self.settings_panel.settingsChanged.connect(lambda st: s.configure(settings=st))
+        self.settings_panel.networkChanged.connect(self._rebuild)
+        self.settings_panel.message.connect(lambda m: self.banner.show_message(m, "warning"))
+        self.loss_plot.start_refresh()
+
+    # -- session events ------------------------------------------------------------
+
+    def _architecture_changed(self, snap: Snapshot) -> None:
+        p = self.session.problem
+        args = (snap.layer_sizes, p.input_names, p.target_names, snap.activation_names)
+        self.graph.set_architecture(*args)
+        self.tables.set_architecture(*args)
+        self.loss_plot.clear()
+        self.selected = []
+        self.output_plot.set_axis_names(*(list(p.raw_input_names) + ["", ""])[:2])
+        QTimer.singleShot(0, self.graph.fit)
+
+    def _update(self, snap: Snapshot) -> None:
+        self.graph.update_snapshot(snap)
+        self.tables.update_snapshot(snap)
+        self.loss_plot.append(snap)
+        self.pair_plot.update_surface(snap.pair)
+        self.pca_plot.update_surface(snap.pca)
+        self.output_plot.update_surface(snap.output)
+        self.status.update(snap)
+
+    # -- user actions --------------------------------------------------------------
+
+    def _before_training(self) -> None:
+        """Send any settings still waiting in the panel's debounce first."""
+        self.settings_panel.flush()
+
+    def _toggle_run(self) -> None:
+        self._before_training()
+        if self.session.running:
+            self.session.pause()
+        else:
+            self.banner.hide()
+            self.session.run()
+
+    def _reset(self) -> None:
+        self.banner.hide()
+        self.undo.clear()
+        self.session.reset()
+
+    def _rebuild(self, spec: NetworkSpec) -> None:
+        try:
+            spec.build(len(self.session.problem.input_names), len(self.session.problem.target_names))
+        except ValueError as e:
+            self.banner.show_message(str(e), "warning")
+            return
+        self.undo.clear()
+        self.session.configure(spec=spec, settings=self.settings_panel.training_settings(), reinit=True)
+
+    def edit_param(self, param: tuple, value: float) -> None:
+        """An undoable weight edit; the worker applies it between steps."""
+        snap = self.session.latest
+        if snap is None:
+            return
+        old = snap.param_value(param)
+        self.undo.push(SetParameterCommand(self.session.set_param, param, old, float(value)))
+
+    def select_param(self, param: tuple) -> None:
+        if param in self.selected:
+            self.selected.remove(param)
+        self.selected = ([*self.selected, param])[-2:]
+        self.graph.select_param(param)
+        self.tables.select_param(param)
+        if len(self.selected) == 2:
+            self.session.select(pair=tuple(self.selected))
+            self.surfaces.setCurrentWidget(self.pair_plot)
+        self.statusBar().showMessage(
+            "Descent path axes: " + " × ".join(param_label(p) for p in self.selected), 5000
+        )
+
+    def set_problem(self, problem: Problem) -> None:
+        """Train on new data; the hidden layers are kept."""
+        self.undo.clear()
+        self.banner.hide()
+        spec = self.settings_panel.network_spec()
+        if spec.init == "tutorial" and spec.layer_sizes(len(problem.input_names), len(problem.target_names)) != (2, 3, 1):
+            spec = NetworkSpec(spec.hidden, spec.hidden_activations, spec.output_activation, spec.loss, "xavier", spec.seed)
+            self.settings_panel.set_values(spec, self.settings_panel.training_settings())
+        self.session.configure(problem=problem, spec=spec, reinit=True)
+        self._set_title()
+        for w in problem.warnings:
+            self.banner.show_message(w, "info")
+
+    def open_csv_dialog(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open CSV", self.store.value("last_dir", str(Path.home())), "CSV files (*.csv *.txt *.tsv);;All files (*)"
+            )
+            if not path:
+                return
+        self.banner.show_message(f"Loading {path}…", "info")
+
+    # -- window state ----------------------------------------------------------------
+
+    def _set_title(self) -> None:
+        self.setWindowTitle(f"{self.session.problem.name} — mlpviz")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.open_csv_dialog(p))
+        if not recent:
+            a = self.recent_menu.addAction("(none yet)")
+            a.setEnabled(False)
+
+    def recent_files(self) -> list[str]:
+        value = self.store.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])][:MAX_RECENT]
+
+    def remember_file(self, path: str) -> None:
+        recent = [p for p in self.recent_files() if p != path]
+        self.store.setValue("recent_files", [path, *recent][:MAX_RECENT])
+        self.store.setValue("last_dir", str(Path(path).parent))
+
+    def _restore_layout(self) -> None:
+        geometry = self.store.value("window/geometry")
+        state = self.store.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.store.setValue("window/geometry", self.saveGeometry())
+        self.store.setValue("window/state", self.saveState())
+        self.loss_plot.stop_refresh()
+        self.session.shutdown()
+        super().closeEvent(event)
+
+    def _show_shortcuts(self) -> None:
+        lines = [f"<tr><td>{a.text()}</td><td><b>{a.shortcut().toString()}</b></td></tr>" for a in self.controls.actions]
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About mlpviz",
+            "<b>mlpviz</b> — watch, step and poke a multi-layer perceptron while it learns.<br>"
+            "The math follows the tutorial: s = Σ x·w + b, a = f(s), δ, ∇ = δ·a, w ← w − η∇.",
+        )

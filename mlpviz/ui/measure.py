@@ -1,0 +1,83 @@
+"""Worker-side: turn a Trainer's state into a :class:`Snapshot`.
+
+Runs in the worker thread (it computes a forward and backward pass for the
+selected sample and the metrics); the GUI thread only receives the result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import Trainer
+from .snapshot import Snapshot
+
+
+def is_classification(Z: np.ndarray, output_activation: str) -> bool:
+    """Targets that are all 0/1 (or one-hot) on a squashing output are classes."""
+    if output_activation not in ("sigmoid", "softmax", "tanh"):
+        return False
+    return bool(np.isin(Z, (0.0, 1.0)).all())
+
+
+def metric(mlp, X: np.ndarray, Z: np.ndarray) -> tuple[str, float | None]:
+    """Accuracy for classification targets, R² for regression."""
+    if len(X) == 0:
+        return "R²", None
+    y = mlp.forward(X).activations[-1]
+    if is_classification(Z, mlp.output_activation):
+        if Z.shape[1] > 1:
+            hits = y.argmax(1) == Z.argmax(1)
+        else:
+            hits = (y[:, 0] >= 0.5) == (Z[:, 0] >= 0.5)
+        return "accuracy", float(hits.mean())
+    ss_res = float(((Z - y) ** 2).sum())
+    ss_tot = float(((Z - Z.mean(0)) ** 2).sum())
+    return "R²", (1.0 - ss_res / ss_tot) if ss_tot > 0 else None
+
+
+def build_snapshot(
+    trainer: Trainer,
+    sample_index: int = 0,
+    running: bool = False,
+    loss_start: int = 0,
+    **extra,
+) -> Snapshot:
+    """A snapshot of ``trainer`` (copies only). ``extra`` fills the optional fields."""
+    mlp = trainer.mlp
+    i = int(np.clip(sample_index, 0, trainer.n_rows - 1))
+    x, z = trainer.X[i], trainer.Z[i]
+    trace = mlp.forward(x)
+    grads = mlp.backward(trace, z)
+    name, value = metric(mlp, trainer.X, trainer.Z)
+    test_loss = trainer.test_loss_history[-1] if trainer.test_loss_history else None
+    if trainer.X_test is not None and not trainer.test_loss_history:
+        test_loss = mlp.loss_value(trainer.X_test, trainer.Z_test)
+    train_loss = trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(trainer.X, trainer.Z)
+    gradient = trainer.last_gradient
+    return Snapshot(
+        layer_sizes=mlp.layer_sizes,
+        activation_names=mlp.activation_names,
+        params=mlp.params.copy(),
+        epoch=trainer.epoch,
+        position=trainer.position,
+        steps=trainer.steps,
+        n_rows=trainer.n_rows,
+        learning_rate=trainer.learning_rate,
+        running=running,
+        train_loss=float(train_loss),
+        test_loss=None if test_loss is None else float(test_loss),
+        metric_name=name,
+        metric=value,
+        gradient=None if gradient is None else gradient.copy(),
+        update=trainer.last_update.copy(),
+        sample_index=i,
+        sample_sums=tuple(s[0].copy() for s in trace.sums),
+        sample_activations=tuple(a[0].copy() for a in trace.activations),
+        sample_deltas=tuple(d[0].copy() for d in grads.deltas),
+        sample_target=z.copy(),
+        evaluations=dict(trainer.evaluations),
+        loss_start=loss_start,
+        new_losses=np.asarray(trainer.loss_history[loss_start:], dtype=float),
+        new_test_losses=np.asarray(trainer.test_loss_history[loss_start:], dtype=float),
+        **extra,
+    )

@@ -1,0 +1,168 @@
+"""The GUI side of training: starts the worker thread, forwards commands,
+and hands the views at most ~30 snapshots a second.
+
+Views subscribe to :attr:`Session.updated` and :attr:`Session.architectureChanged`;
+they never talk to the worker, and nothing here blocks the GUI thread
+(except :meth:`shutdown`, which waits a bounded time for the thread to end).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from ..data.problem import Problem
+from ..engine.settings import NetworkSpec, TrainingSettings
+from . import worker_commands as cmd
+from .snapshot import Snapshot
+from .worker import TrainingWorker
+
+REFRESH_HZ = 30
+
+
+class Session(QObject):
+    updated = Signal(object)  # Snapshot, ≤ REFRESH_HZ per second
+    architectureChanged = Signal(object)  # the first Snapshot of a new network
+    problemChanged = Signal(object)  # Problem
+    diverged = Signal(str)
+    failed = Signal(str)
+    runStateChanged = Signal(bool)
+    runProgress = Signal(int, int)
+    runStopped = Signal(str)
+
+    def __init__(
+        self,
+        problem: Problem,
+        spec: NetworkSpec,
+        settings: TrainingSettings,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.problem, self.spec, self.settings = problem, spec, settings
+        self.latest: Snapshot | None = None
+        self.running = False
+        self._pending: Snapshot | None = None
+        self._pending_losses: list[np.ndarray] = []
+        self._pending_tests: list[np.ndarray] = []
+        self._pending_start = 0
+        self._layout: tuple | None = None
+        self.frames = 0  # view refreshes delivered (for the benchmark)
+
+        self._thread = QThread()
+        self._thread.setObjectName("mlpviz-training")
+        self.worker = TrainingWorker(problem, spec, settings)
+        self.worker.moveToThread(self._thread)
+        self._thread.started.connect(self.worker.work)
+        self.worker.finished.connect(self._thread.quit)
+        self.worker.finished.connect(self.worker.deleteLater)
+        self.worker.snapshotReady.connect(self._receive)
+        self.worker.diverged.connect(self.diverged)
+        self.worker.failed.connect(self.failed)
+        self.worker.runStateChanged.connect(self._run_state)
+        self.worker.runProgress.connect(self.runProgress)
+        self.worker.runStopped.connect(self.runStopped)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000 // REFRESH_HZ)
+        self._timer.timeout.connect(self._flush)
+        self._timer.start()
+        self._thread.start()
+
+    # -- commands ---------------------------------------------------------------
+
+    def step(self, kind: str) -> None:
+        self.worker.post(cmd.Step(kind))
+
+    def run(self, epochs: int | None = None) -> None:
+        self.worker.post(cmd.Run(epochs))
+
+    def pause(self) -> None:
+        self.worker.post(cmd.Pause())
+
+    def toggle_run(self) -> None:
+        self.pause() if self.running else self.run()
+
+    def reset(self) -> None:
+        self.worker.post(cmd.Reset())
+
+    def set_param(self, param: tuple, value: float) -> None:
+        self.worker.post(cmd.SetParam(param, float(value)))
+
+    def set_params(self, params: np.ndarray) -> None:
+        self.worker.post(cmd.SetParams(np.array(params, dtype=float)))
+
+    def select(self, sample: int | None = None, pair: tuple | None = None) -> None:
+        self.worker.post(cmd.Select(sample, pair))
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        self.worker.post(cmd.Speed(epochs_per_second))
+
+    def configure(
+        self,
+        problem: Problem | None = None,
+        spec: NetworkSpec | None = None,
+        settings: TrainingSettings | None = None,
+        reinit: bool = False,
+    ) -> None:
+        self.problem = problem or self.problem
+        self.spec = spec or self.spec
+        self.settings = settings or self.settings
+        if problem is not None:
+            self.problemChanged.emit(problem)
+        self.worker.post(cmd.Configure(problem, spec, settings, reinit))
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop the worker and its thread; True if it ended within the timeout."""
+        self._timer.stop()
+        if not self._thread.isRunning():
+            return True
+        self.worker.post(cmd.Quit())
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+    @property
+    def thread(self) -> QThread:
+        return self._thread
+
+    # -- snapshots ----------------------------------------------------------------
+
+    def _run_state(self, running: bool) -> None:
+        self.running = running
+        self.runStateChanged.emit(running)
+
+    def _receive(self, snap: Snapshot) -> None:
+        # Keep only the newest snapshot, but every loss block, so the curve is whole.
+        if self._pending is None or snap.loss_start < self._pending_start:
+            self._pending_losses, self._pending_tests = [], []
+            self._pending_start = snap.loss_start
+        self._pending_losses.append(snap.new_losses)
+        self._pending_tests.append(snap.new_test_losses)
+        self._pending = snap
+        layout = (snap.layer_sizes, snap.activation_names)
+        if layout != self._layout:
+            self._layout = layout
+            self._flush()
+
+    def _flush(self) -> None:
+        snap = self._pending
+        if snap is None:
+            return
+        self._pending = None
+        merged = dataclasses.replace(
+            snap,
+            loss_start=self._pending_start,
+            new_losses=np.concatenate(self._pending_losses),
+            new_test_losses=np.concatenate(self._pending_tests),
+        )
+        self._pending_losses, self._pending_tests = [], []
+        first = self.latest is None or (
+            (self.latest.layer_sizes, self.latest.activation_names)
+            != (snap.layer_sizes, snap.activation_names)
+        )
+        self.latest = merged
+        self.frames += 1
+        if first:
+            self.architectureChanged.emit(merged)
+        self.updated.emit(merged)

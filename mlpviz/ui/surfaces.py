@@ -1,0 +1,84 @@
+"""Worker-side: the loss surfaces and the output map the plots draw.
+
+Pure NumPy, run in the worker thread between training steps. Grids are
+modest (41×41) and evaluated on at most ``MAX_ROWS`` training rows, so one
+refresh costs a few milliseconds even for large datasets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..data.problem import Problem
+from ..engine import MLP, WeightHistory
+from ..engine.landscape import loss_grid, pca_loss_grid, trajectory_pca
+from .snapshot import OutputSurface, PairSurface, PcaSurface
+
+MAX_ROWS = 2000
+GRID = 41
+
+
+def _rows(X: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(X) <= MAX_ROWS:
+        return X, Z
+    # An even stride keeps the subsample deterministic, so the surface does
+    # not flicker between refreshes.
+    step = len(X) // MAX_ROWS + 1
+    return X[::step], Z[::step]
+
+
+def _span(values: np.ndarray, current: float) -> np.ndarray:
+    lo = min(float(values.min()), current)
+    hi = max(float(values.max()), current)
+    half = max((hi - lo) * 0.75, 1.0)
+    mid = 0.5 * (lo + hi)
+    return np.linspace(mid - half, mid + half, GRID)
+
+
+def pair_surface(
+    mlp: MLP, X: np.ndarray, Z: np.ndarray, history: WeightHistory, a: tuple, b: tuple
+) -> PairSurface:
+    """Loss over parameters ``a`` and ``b`` with the path they took."""
+    ia, ib = mlp.param_index(a), mlp.param_index(b)
+    past = history.params
+    path = np.vstack([past[:, [ia, ib]], mlp.params[[ia, ib]][None, :]])
+    a_values = _span(path[:, 0], mlp.params[ia])
+    b_values = _span(path[:, 1], mlp.params[ib])
+    Xs, Zs = _rows(X, Z)
+    grid = loss_grid(mlp, Xs, Zs, a, b, a_values, b_values)
+    return PairSurface(a, b, a_values, b_values, grid, path)
+
+
+def pca_surface(
+    mlp: MLP, X: np.ndarray, Z: np.ndarray, history: WeightHistory
+) -> PcaSurface | None:
+    """The trajectory's PCA plane, or None until the weights have moved."""
+    path = np.vstack([history.params, mlp.params[None, :]])
+    if len(path) < 3 or not np.ptp(path, axis=0).any():
+        return None
+    pca = trajectory_pca(path)
+    coords = pca.coords
+    lo, hi = coords.min(0), coords.max(0)
+    half = np.maximum((hi - lo) * 0.65, 1e-3)
+    mid = 0.5 * (lo + hi)
+    alphas = np.linspace(mid[0] - half[0], mid[0] + half[0], 31)
+    betas = np.linspace(mid[1] - half[1], mid[1] + half[1], 31)
+    Xs, Zs = _rows(X, Z)
+    grid = pca_loss_grid(mlp, Xs, Zs, pca, alphas, betas)
+    return PcaSurface(alphas, betas, grid, coords, tuple(float(e) for e in pca.explained))
+
+
+def output_surface(mlp: MLP, problem: Problem, classification: bool) -> OutputSurface | None:
+    """The first output over the plane of the two raw inputs, in raw target units."""
+    raw = problem.raw_inputs
+    if raw.shape[1] != 2:
+        return None
+    lo, hi = raw.min(0), raw.max(0)
+    pad = np.maximum((hi - lo) * 0.08, 1e-9)
+    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], 60)
+    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], 60)
+    gx, gy = np.meshgrid(xs, ys, indexing="ij")
+    plane = np.column_stack([gx.ravel(), gy.ravel()])
+    y = mlp.forward(problem.encode_inputs(plane)).activations[-1]
+    out = problem.decode_targets(y)[:, 0].reshape(len(xs), len(ys))
+    return OutputSurface(xs, ys, out, raw.copy(), problem.raw_targets[:, 0].copy(), classification)

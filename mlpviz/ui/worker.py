@@ -1,0 +1,315 @@
+"""The training worker: a QObject living in its own QThread.
+
+It owns the network while the app runs. Commands arrive on a thread-safe
+queue and are applied between steps; results leave as immutable snapshots,
+at most ~30 per second however fast training goes, so the GUI's event loop
+is never flooded. Nothing here touches a widget.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import time
+import traceback
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..data.problem import Problem
+from ..engine import MLP, Trainer, TrainingDiverged, WeightHistory
+from ..engine.settings import NetworkSpec, TrainingSettings
+from . import surfaces
+from . import worker_commands as cmd
+from .measure import build_snapshot, is_classification
+
+SNAPSHOT_INTERVAL = 1 / 30  # seconds between snapshots while running
+SURFACE_INTERVAL = 0.25  # seconds between loss-surface refreshes while running
+CHUNK_SECONDS = 0.012  # training time between looks at the queue
+HISTORY_CAPACITY = 4096
+
+
+class TrainingWorker(QObject):
+    """Runs the engine's Trainer; talk to it only through :meth:`post`."""
+
+    snapshotReady = Signal(object)  # Snapshot
+    diverged = Signal(str)
+    failed = Signal(str)  # a command could not be applied; the state is unchanged
+    runStateChanged = Signal(bool)
+    runProgress = Signal(int, int)  # epochs done, epochs asked (Run N)
+    runStopped = Signal(str)  # why a run ended by itself
+    finished = Signal()
+
+    def __init__(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
+        super().__init__()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.problem, self.spec, self.settings = problem, spec, settings
+        self._running = False
+        self._run_target: int | None = None
+        self._run_start_epoch = 0
+        self._speed: float | None = None
+        self._paced_from: tuple[float, int] = (0.0, 0)
+        self._sample = 0
+        self._pair: tuple[tuple, tuple] | None = None
+        self._loss_sent = 0
+        self._last_snapshot = 0.0
+        self._last_surface = 0.0
+        self._surfaces: dict = {}
+        self._best_test = (math.inf, 0)
+        self._chunk = 1
+        self.mlp: MLP
+        self.trainer: Trainer
+
+    # -- called from the GUI thread -------------------------------------------
+
+    def post(self, command: object) -> None:
+        """Queue a command (thread-safe); it is applied before the next step."""
+        self._queue.put(command)
+
+    # -- the worker thread ----------------------------------------------------
+
+    @Slot()
+    def work(self) -> None:
+        try:
+            self._build(self.problem, self.spec, self.settings, new_network=True)
+            self._send(force=True, surfaces=True)
+            while True:
+                try:
+                    command = self._queue.get(timeout=self._idle_wait())
+                except queue.Empty:
+                    command = None
+                if isinstance(command, cmd.Quit):
+                    break
+                if command is not None:
+                    self._apply_safely(command)
+                    # Apply everything queued before training on.
+                    continue
+                if self._running:
+                    self._train_chunk()
+        except Exception:  # pragma: no cover - last resort, reported to the user
+            self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
+        finally:
+            self.finished.emit()
+
+    def _idle_wait(self) -> float | None:
+        if not self._running:
+            return None  # sleep until a command arrives
+        if self._speed is None:
+            return 0.0 if self._queue.empty() else 0.0
+        t0, e0 = self._paced_from
+        due = t0 + (self.trainer.epoch - e0) / self._speed
+        return max(0.0, due - time.perf_counter())
+
+    def _apply_safely(self, command: object) -> None:
+        try:
+            self._apply(command)
+        except (ValueError, IndexError) as e:
+            self.failed.emit(str(e))
+            self._send(force=True)
+
+    def _apply(self, c: object) -> None:
+        if isinstance(c, cmd.Step):
+            self._stop_running()
+            self._guarded(self._step, c.kind)
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Run):
+            self._start_running(c.epochs)
+        elif isinstance(c, cmd.Pause):
+            self._stop_running()
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.SetParam):
+            value = float(c.value)
+            if not math.isfinite(value):
+                raise ValueError(f"{c.value!r} is not a finite number")
+            self.mlp.params[self.mlp.param_index(c.param)] = value
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.SetParams):
+            self.mlp.set_params(c.params)
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Configure):
+            self._configure(c)
+        elif isinstance(c, cmd.Reset):
+            self._stop_running()
+            self._build(self.problem, self.spec, self.settings, new_network=True)
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Select):
+            if c.sample is not None:
+                self._sample = int(c.sample)
+            if c.pair is not None:
+                self._pair = c.pair
+            self._send(force=True, surfaces=c.pair is not None)
+        elif isinstance(c, cmd.Speed):
+            self._speed = c.epochs_per_second
+            self._paced_from = (time.perf_counter(), self.trainer.epoch)
+
+    def _configure(self, c: cmd.Configure) -> None:
+        problem = c.problem or self.problem
+        spec = c.spec or self.spec
+        settings = c.settings or self.settings
+        sizes = spec.layer_sizes(len(problem.input_names), len(problem.target_names))
+        new_network = (
+            c.reinit
+            or sizes != self.mlp.layer_sizes
+            or spec.activations() != self.mlp.activation_names[:-1]
+            or spec.output_activation != self.mlp.output_activation
+            or (spec.loss or self.mlp.loss) != self.mlp.loss
+        )
+        # Build first, swap after: a bad setting leaves everything as it was.
+        self._build(problem, spec, settings, new_network=new_network)
+        self._send(force=True, surfaces=True)
+
+    def _build(
+        self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings, new_network: bool
+    ) -> None:
+        n_in, n_out = len(problem.input_names), len(problem.target_names)
+        if new_network:
+            mlp = spec.build(n_in, n_out)
+        else:
+            mlp = self.mlp
+        trainer = settings.make_trainer(
+            mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
+        )
+        trainer.history = WeightHistory(mlp.n_params, HISTORY_CAPACITY)
+        trainer.history.record(0, mlp.params)
+        self.problem, self.spec, self.settings = problem, spec, settings
+        self.mlp, self.trainer = mlp, trainer
+        self._loss_sent = 0
+        self._best_test = (math.inf, 0)
+        self._classification = is_classification(problem.Z_train, mlp.output_activation)
+        if self._pair is not None:
+            try:
+                mlp.param_index(self._pair[0])
+                mlp.param_index(self._pair[1])
+            except (IndexError, ValueError):
+                self._pair = None
+        if self._pair is None and mlp.n_params >= 2:
+            self._pair = (("w", 0, 0, 0), ("w", 0, 0, 1) if n_in > 1 else ("b", 0, 0))
+
+    # -- training ---------------------------------------------------------------
+
+    def _guarded(self, fn, *args) -> bool:
+        try:
+            fn(*args)
+            return True
+        except TrainingDiverged as e:
+            self._stop_running()
+            self.diverged.emit(str(e))
+            return False
+
+    def _step(self, kind: str) -> None:
+        t = self.trainer
+        if kind == "sample":
+            t.step_sample()
+        elif kind == "batch":
+            t.step_batch()
+        else:
+            t.step_epoch()
+
+    def _start_running(self, epochs: int | None) -> None:
+        self._running = True
+        self._run_target = None if epochs is None else self.trainer.epoch + int(epochs)
+        self._run_start_epoch = self.trainer.epoch
+        self._paced_from = (time.perf_counter(), self.trainer.epoch)
+        self._chunk = 1
+        self.runStateChanged.emit(True)
+        if epochs is not None:
+            self.runProgress.emit(0, int(epochs))
+
+    def _stop_running(self) -> None:
+        if self._running:
+            self._running = False
+            self._run_target = None
+            self.runStateChanged.emit(False)
+
+    def _train_chunk(self) -> None:
+        t = self.trainer
+        if self._speed is not None:
+            # Paced: one epoch when it is due (slow enough to watch).
+            ok = self._guarded(t.step_epoch)
+        else:
+            n = self._chunk
+            if self._run_target is not None:
+                n = max(1, min(n, self._run_target - t.epoch))
+            start = time.perf_counter()
+            ok = self._guarded(t.run, n)
+            took = time.perf_counter() - start
+            # Grow or shrink the chunk so one takes about CHUNK_SECONDS.
+            if took < CHUNK_SECONDS / 2:
+                self._chunk = min(self._chunk * 2, 1 << 16)
+            elif took > CHUNK_SECONDS * 2 and self._chunk > 1:
+                self._chunk //= 2
+        if not ok:
+            self._send(force=True, surfaces=True)
+            return
+        reason = self._stop_reason()
+        if self._run_target is not None:
+            self.runProgress.emit(t.epoch - self._run_start_epoch, self._run_target - self._run_start_epoch)
+        if reason:
+            self._stop_running()
+            self.runStopped.emit(reason)
+            self._send(force=True, surfaces=True)
+        else:
+            self._send()
+
+    def _stop_reason(self) -> str | None:
+        t, s = self.trainer, self.settings
+        if self._run_target is not None and t.epoch >= self._run_target:
+            return f"Finished {self._run_target - self._run_start_epoch} epochs."
+        if s.max_epochs is not None and t.epoch >= s.max_epochs:
+            return f"Stopped at epoch {t.epoch}: the epoch limit ({s.max_epochs}) is reached."
+        if s.target_loss is not None and t.loss_history and t.loss_history[-1] <= s.target_loss:
+            return f"Stopped at epoch {t.epoch}: the loss reached {s.target_loss:g}."
+        if s.patience is not None and t.test_loss_history:
+            best, at = self._best_test
+            for k in range(max(at, len(t.test_loss_history) - 1 - 10_000), len(t.test_loss_history)):
+                if t.test_loss_history[k] < best:
+                    best, at = t.test_loss_history[k], k
+            self._best_test = (best, at)
+            if len(t.test_loss_history) - 1 - at >= s.patience:
+                return (
+                    f"Stopped at epoch {t.epoch}: the test loss has not improved for "
+                    f"{s.patience} epochs (best {best:.5g} at epoch {at + 1})."
+                )
+        return None
+
+    # -- snapshots ----------------------------------------------------------------
+
+    def _send(self, force: bool = False, surfaces: bool = False) -> None:
+        now = time.perf_counter()
+        if not force and now - self._last_snapshot < SNAPSHOT_INTERVAL:
+            return
+        if force or now - self._last_surface >= SURFACE_INTERVAL:
+            surfaces = True
+        if surfaces:
+            self._refresh_surfaces()
+            self._last_surface = now
+        t = self.trainer
+        start = min(self._loss_sent, len(t.loss_history))
+        snap = build_snapshot(
+            t,
+            self._sample,
+            running=self._running,
+            loss_start=start,
+            pair=self._surfaces.get("pair"),
+            pca=self._surfaces.get("pca"),
+            output=self._surfaces.get("output"),
+            predictions=self._predictions(),
+        )
+        self._loss_sent = len(t.loss_history)
+        self._last_snapshot = now
+        self.snapshotReady.emit(snap)
+
+    def _refresh_surfaces(self) -> None:
+        mlp, t = self.mlp, self.trainer
+        out: dict = {}
+        if self._pair is not None:
+            out["pair"] = surfaces.pair_surface(mlp, t.X, t.Z, t.history, *self._pair)
+        out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
+        out["output"] = surfaces.output_surface(mlp, self.problem, self._classification)
+        self._surfaces = out
+
+    def _predictions(self) -> np.ndarray | None:
+        p = self.problem
+        if p.n_rows > 5000:
+            return None  # the data view asks for pages of big datasets on demand
+        return p.decode_targets(self.mlp.forward(p.X).activations[-1])

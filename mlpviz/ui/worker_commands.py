@@ -1,0 +1,77 @@
+"""Commands the GUI posts to the training worker.
+
+They are small frozen dataclasses put on a thread-safe queue; the worker
+applies them between training steps, never in the middle of one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..data.problem import Problem
+from ..engine.settings import NetworkSpec, TrainingSettings
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "sample", "batch" or "epoch"
+
+
+@dataclass(frozen=True)
+class Run:
+    epochs: int | None = None  # None: until paused or a stop condition holds
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class SetParam:
+    param: tuple
+    value: float
+
+
+@dataclass(frozen=True)
+class SetParams:
+    params: np.ndarray  # flat, a copy owned by the command
+
+
+@dataclass(frozen=True)
+class Configure:
+    """New data, architecture or settings; ``None`` keeps the current one.
+
+    The network is rebuilt (and re-initialized) only when its layer sizes,
+    activations or loss change, or when ``reinit`` is set.
+    """
+
+    problem: Problem | None = None
+    spec: NetworkSpec | None = None
+    settings: TrainingSettings | None = None
+    reinit: bool = False
+
+
+@dataclass(frozen=True)
+class Reset:
+    pass
+
+
+@dataclass(frozen=True)
+class Select:
+    """The sample the views explain, and the two parameters of the surface plot."""
+
+    sample: int | None = None
+    pair: tuple[tuple, tuple] | None = None
+
+
+@dataclass(frozen=True)
+class Speed:
+    epochs_per_second: float | None  # None: as fast as possible
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
