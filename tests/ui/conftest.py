@@ -1,0 +1,54 @@
+"""GUI test fixtures: every test must leave no thread running and no timer ticking.
+
+Like napari's conftest: a test that leaks a QThread or an active QTimer fails,
+because in the app such a leak is a worker that survives its window or a
+redraw loop that never stops.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
+
+
+def _live(kind):
+    return [o for o in gc.get_objects() if isinstance(o, kind)]
+
+
+def _drain() -> None:
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads_or_timers(qapp):
+    before_threads = {id(t) for t in _live(QThread)}
+    before_timers = {id(t) for t in _live(QTimer)}
+    yield
+    _drain()
+    threads = [
+        t for t in _live(QThread) if id(t) not in before_threads and _alive(t) and t.isRunning()
+    ]
+    timers = [t for t in _live(QTimer) if id(t) not in before_timers and _alive(t) and t.isActive()]
+    for t in threads:  # stop them so one leak does not cascade into later tests
+        t.quit()
+        t.wait(2000)
+    for t in timers:
+        t.stop()
+    assert not threads, f"test left {len(threads)} QThread(s) running: {[t.objectName() for t in threads]}"
+    assert not timers, f"test left {len(timers)} QTimer(s) active"
+
+
+def _alive(obj) -> bool:
+    import shiboken6
+
+    return shiboken6.isValid(obj)
+
+
+@pytest.fixture
+def settings_store(tmp_path):
+    """A QSettings in a temp folder, so tests never read or write the user's settings."""
+    return QSettings(str(tmp_path / "mlpviz.ini"), QSettings.Format.IniFormat)
