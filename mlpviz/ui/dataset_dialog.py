@@ -1,0 +1,565 @@
+"""The "Open dataset" dialog: load a CSV file or a built-in example, choose
+column roles, scaling, derived inputs and a train/test split, and get a
+:class:`~mlpviz.data.problem.Problem` back.
+
+The dialog never touches the running session: it only builds a Problem and
+hands it over (:attr:`DatasetDialog.problem`, :attr:`DatasetDialog.problemReady`)
+when the user presses OK. Loading and, for big tables, preparing run in a
+:class:`~mlpviz.ui.loader_thread.BackgroundTask`, so the dialog stays
+responsive and a load can be cancelled; closing the dialog stops the thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..data import EXAMPLES, Dataset, default_roles, load_example
+from ..data.problem import Problem, prepare
+from .csv_preview import (
+    ColumnsModel,
+    DataPreviewModel,
+    OptionsPanel,
+    RawPreview,
+    RoleDelegate,
+    plural,
+)
+from .loader_thread import PREVIEW_ROWS, BackgroundTask, Loaded, load_job
+
+__all__ = ["SYNC_PREPARE_ROWS", "DatasetDialog"]
+
+# Up to this many rows, prepare() (scaling, split) takes a few milliseconds and
+# runs on the GUI thread; above it, in the background like a load.
+SYNC_PREPARE_ROWS = 50_000
+# Persistent combo editors are real widgets; past this many columns they cost
+# more than they help, and a double-click edits the role instead.
+_MAX_ROLE_COMBOS = 64
+_STOP_TIMEOUT_MS = 2000
+
+_DELIMITERS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
+
+_MESSAGE_STYLE = {
+    "error": "color: #8e1c1c; background: #fdecea; border: 1px solid #f1b5ae;",
+    "warning": "color: #6b4a00; background: #fff6dc; border: 1px solid #ecd58f;",
+    "info": "color: #34495e; background: #eef3f7; border: 1px solid #d5e0ea;",
+}
+
+
+@cache
+def _example_descriptions() -> dict[str, str]:
+    # Building every example takes tens of milliseconds; once per session is enough.
+    return {name: load_example(name).description for name in EXAMPLES}
+
+
+class DatasetDialog(QDialog):
+    """Choose a dataset and how the network sees it.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+    path : str or Path, optional
+        A CSV file to start loading at once.
+    current : Problem, optional
+        The problem in use; its roles and options are the starting choices
+        when the new data have its columns.
+
+    Attributes
+    ----------
+    problem : Problem or None
+        The result, set when the dialog is accepted.
+    path : str or None
+        The file of the shown dataset (None for a built-in example).
+    dataset : Dataset or None
+        The dataset shown, None before a successful load.
+    load_thread : QThread or None
+        The thread of the latest background job (kept for inspection).
+
+    Signals
+    -------
+    problemReady(object)
+        The Problem, emitted when the dialog is accepted.
+    datasetShown(object)
+        A dataset was loaded and is shown (the Dataset).
+    loadFailed(str)
+        A load ended with an error; the message is shown in the dialog.
+    """
+
+    problemReady = Signal(object)
+    datasetShown = Signal(object)
+    loadFailed = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        path: str | Path | None = None,
+        current: Problem | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open dataset")
+        self.setAcceptDrops(True)
+        self.resize(940, 640)
+        self.problem: Problem | None = None
+        self.path: str | None = None
+        self.dataset: Dataset | None = None
+        self.load_thread = None
+        self._current = current
+        self._name: str | None = None
+        self._task: BackgroundTask | None = None
+        self._task_kind = ""
+        self._build()
+        if current is not None:
+            self.options.prefill(current)
+        self._update_state()
+        if path is not None:
+            self.load(path)
+
+    # -- construction ---------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(14, 14, 14, 12)
+        root.setSpacing(10)
+        root.addLayout(self._build_file_row())
+        root.addWidget(self._build_status_row())
+        root.addWidget(self._build_tables(), 1)
+        self.options = OptionsPanel()
+        self.options.changed.connect(self._update_state)
+        # The option widgets, reachable from the dialog (scripts and tests use them).
+        self.input_scaling = self.options.input_scaling
+        self.target_scaling = self.options.target_scaling
+        self.derived_boxes = self.options.derived_boxes
+        self.test_fraction_spin = self.options.test_fraction_spin
+        self.seed_spin = self.options.seed_spin
+        self.split_label = self.options.split_label
+        root.addWidget(self.options)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.setToolTip("What the dialog found, or why it cannot go on")
+        root.addWidget(self.message_label)
+        self.button_box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.button_box.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Use dataset")
+        self.ok_button.setToolTip("Build the problem with these choices and use it")
+        cancel = self.button_box.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setToolTip("Close without changing the current dataset")
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
+        root.addWidget(self.button_box)
+
+    def _build_file_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        label = QLabel("File:")
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("Path to a CSV file — or drop one on this window")
+        self.path_edit.setToolTip(
+            "A numeric CSV file: comma, semicolon or tab separated, with or without a header "
+            "line. Press Enter to load the path typed here."
+        )
+        self.path_edit.returnPressed.connect(lambda: self.load(self.path_edit.text()))
+        label.setBuddy(self.path_edit)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setToolTip("Choose a CSV file on disk")
+        self.browse_button.clicked.connect(self._browse)
+        self.examples_button = QPushButton("Built-in")
+        self.examples_button.setToolTip("Use one of the built-in datasets instead of a file")
+        menu = QMenu(self.examples_button)
+        menu.setToolTipsVisible(True)
+        for name, description in _example_descriptions().items():
+            action = menu.addAction(name)
+            action.setToolTip(description)
+            action.triggered.connect(lambda _c=False, n=name: self.load_example(n))
+        self.examples_button.setMenu(menu)
+        row.addWidget(label)
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse_button)
+        row.addWidget(self.examples_button)
+        return row
+
+    def _build_status_row(self) -> QStackedWidget:
+        # One line that shows either what was detected or the load's progress,
+        # so the layout does not jump when a load starts or ends.
+        self.status_stack = QStackedWidget()
+        self.detected_label = QLabel()
+        self.detected_label.setToolTip("What the loader found in the file")
+        busy = QWidget()
+        lay = QHBoxLayout(busy)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setToolTip("Reading and checking the file; the dialog stays usable")
+        self.cancel_load_button = QPushButton("Cancel loading")
+        self.cancel_load_button.setToolTip("Stop loading and keep what was shown before")
+        self.cancel_load_button.clicked.connect(self.cancel_load)
+        lay.addWidget(self.progress_bar, 1)
+        lay.addWidget(self.cancel_load_button)
+        self.status_stack.addWidget(self.detected_label)
+        self.status_stack.addWidget(busy)
+        self.status_stack.setFixedHeight(self.cancel_load_button.sizeHint().height())
+        return self.status_stack
+
+    def _build_tables(self) -> QSplitter:
+        self.preview_model = DataPreviewModel(self)
+        self.preview_view = QTableView()
+        self.preview_view.setModel(self.preview_model)
+        self.preview_view.setToolTip(f"The first {PREVIEW_ROWS} rows, coloured by column role")
+        self.preview_view.setAlternatingRowColors(False)
+        self.preview_view.verticalHeader().setDefaultSectionSize(22)
+        self.preview_view.horizontalHeader().setDefaultSectionSize(84)
+        self.raw_preview = RawPreview()
+        self.raw_preview.setToolTip("The file's first lines as text; a bad line is marked red")
+        self.preview_tabs = QTabWidget()
+        self.preview_tabs.addTab(self.preview_view, "Table")
+        self.preview_tabs.addTab(self.raw_preview, "File text")
+        self.preview_tabs.setTabToolTip(0, f"The first {PREVIEW_ROWS} rows as numbers")
+        self.preview_tabs.setTabToolTip(1, "The first lines of the file as they are written")
+
+        self.columns_model = ColumnsModel(self)
+        self.columns_model.rolesChanged.connect(self._on_roles_changed)
+        self.columns_view = QTableView()
+        self.columns_view.setModel(self.columns_model)
+        self.columns_view.setItemDelegateForColumn(ColumnsModel.ROLE_COLUMN, RoleDelegate(self))
+        self.columns_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.columns_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.columns_view.verticalHeader().hide()
+        self.columns_view.verticalHeader().setDefaultSectionSize(30)
+        self.columns_view.setToolTip("Each column's range and its role for the network")
+        header = self.columns_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c, width in ((1, 72), (2, 72), (3, 104)):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(c, width)
+        # A one-tab widget, so both halves of the splitter line up.
+        columns_box = QTabWidget()
+        columns_box.addTab(self.columns_view, "Columns and roles")
+        columns_box.setTabToolTip(0, "Choose which columns go in and which come out")
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.preview_tabs)
+        splitter.addWidget(columns_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([560, 360])
+        return splitter
+
+    # -- public API --------------------------------------------------------------------
+
+    @property
+    def is_busy(self) -> bool:
+        """True while a file loads or a big problem is prepared."""
+        return self._task is not None
+
+    @property
+    def is_loading(self) -> bool:
+        return self._task is not None and self._task_kind == "load"
+
+    def message_text(self) -> str:
+        return self.message_label.text()
+
+    def load(self, path: str | Path) -> None:
+        """Start loading a CSV file in the background (cancels a running load)."""
+        text = str(path).strip()
+        if not text:
+            return
+        self.path_edit.setText(text)
+        self._start_task("load", load_job(text), f"Loading {Path(text).name}… %p%")
+
+    def load_example(self, name: str) -> None:
+        """Show a built-in example (a few hundred rows at most: built at once)."""
+        self._stop_task()
+        example = load_example(name)
+        self._name = name
+        self.path_edit.clear()
+        self._show(Loaded.of(example.dataset), example.inputs, example.targets)
+        self.detected_label.setText(
+            f"Built-in example “{name}”: {self._shape_text(example.dataset)}. {example.description}"
+        )
+
+    def roles(self) -> tuple[list[str], list[str]]:
+        """(input column names, target column names) as chosen."""
+        names, roles = self.columns_model.names, self.columns_model.roles()
+        return (
+            [n for n, r in zip(names, roles) if r == "Input"],
+            [n for n, r in zip(names, roles) if r == "Target"],
+        )
+
+    def set_roles(self, inputs: Sequence[str], targets: Sequence[str]) -> None:
+        """Make ``inputs`` the inputs and ``targets`` the targets; others are ignored."""
+        self.columns_model.set_roles(
+            [
+                "Input" if n in inputs else "Target" if n in targets else "Ignore"
+                for n in self.columns_model.names
+            ]
+        )
+
+    def prepare_arguments(self) -> dict:
+        """The keyword arguments of :func:`prepare` for the current choices."""
+        inputs, targets = self.roles()
+        return {
+            "dataset": self.dataset,
+            "inputs": inputs,
+            "targets": targets,
+            "input_scaling": self.input_scaling.spec(),
+            "target_scaling": self.target_scaling.spec(),
+            "test_fraction": self.options.test_fraction,
+            "seed": self.seed_spin.value(),
+            "derived": self.options.derived(),
+            "name": self._name,
+        }
+
+    @Slot()
+    def cancel_load(self) -> None:
+        """Stop the running load or preparation; what was shown before stays."""
+        kind = self._task_kind
+        self._stop_task()
+        self.path_edit.setText(self.path or "")
+        self._update_state()
+        if kind == "load":
+            self._set_message("Loading cancelled; the previous data are still selected.", "info")
+
+    # -- background jobs ------------------------------------------------------------
+
+    def _start_task(self, kind: str, job, label: str) -> None:
+        self._stop_task()
+        task = BackgroundTask(job, f"mlpviz-{kind}")
+        task.progressed.connect(self._on_progress)
+        task.succeeded.connect(self._on_loaded if kind == "load" else self._on_prepared)
+        task.failed.connect(self._on_failed)
+        task.cancelled.connect(self.cancel_load)
+        self._task, self._task_kind = task, kind
+        self.load_thread = task.thread
+        self.progress_bar.setRange(0, 0)  # busy until the first chunk reports
+        self.progress_bar.setFormat(label)
+        self.status_stack.setCurrentIndex(1)
+        self._update_state()
+        task.start()
+
+    def _stop_task(self, wait_ms: int = 0) -> None:
+        task, self._task, self._task_kind = self._task, None, ""
+        self.status_stack.setCurrentIndex(0)
+        if task is not None:
+            if wait_ms:
+                task.stop(wait_ms)
+            else:
+                task.discard()  # it ends at its next check; the task keeps itself alive
+
+    @Slot(float)
+    def _on_progress(self, fraction: float) -> None:
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(round(fraction * 1000))
+
+    @Slot(object)
+    def _on_loaded(self, loaded: Loaded) -> None:
+        self._task, self._task_kind = None, ""
+        self.status_stack.setCurrentIndex(0)
+        if loaded.error is not None:
+            self._show_error(loaded)
+            return
+        self._name = None
+        inputs, targets = default_roles(loaded.dataset.columns)
+        self._show(loaded, inputs, targets)
+
+    @Slot(object)
+    def _on_prepared(self, problem: Problem) -> None:
+        self._task, self._task_kind = None, ""
+        self.status_stack.setCurrentIndex(0)
+        self._finish(problem)
+
+    @Slot(object)
+    def _on_failed(self, exc: BaseException) -> None:
+        kind = self._task_kind
+        self._task, self._task_kind = None, ""
+        self.status_stack.setCurrentIndex(0)
+        self._update_state()
+        if kind == "load":
+            self.loadFailed.emit(str(exc))
+        self._set_message(str(exc) or type(exc).__name__, "error")
+
+    # -- showing data ---------------------------------------------------------------------
+
+    def _shape_text(self, ds: Dataset) -> str:
+        return f"{plural(ds.n_rows, 'row')} × {plural(ds.n_columns, 'column')}"
+
+    def _show(self, loaded: Loaded, inputs: Sequence[str], targets: Sequence[str]) -> None:
+        ds = loaded.dataset
+        assert ds is not None
+        cur = self._current
+        if cur is not None and all(
+            n in ds.columns for n in (*cur.raw_input_names, *cur.target_names)
+        ):
+            inputs, targets = cur.raw_input_names, cur.target_names
+        roles = [
+            "Input" if n in inputs else "Target" if n in targets else "Ignore" for n in ds.columns
+        ]
+        self.dataset = ds
+        self.path = str(ds.path) if ds.path is not None else None
+        self.columns_model.set_columns(ds.columns, loaded.minima, loaded.maxima, roles)
+        self.preview_model.set_data(ds.columns, loaded.preview, roles)
+        # A few columns share the width; many keep a readable width and scroll.
+        self.preview_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch
+            if ds.n_columns <= 8
+            else QHeaderView.ResizeMode.Interactive
+        )
+        if ds.n_columns <= _MAX_ROLE_COMBOS:
+            for r in range(ds.n_columns):
+                self.columns_view.openPersistentEditor(
+                    self.columns_model.index(r, ColumnsModel.ROLE_COLUMN)
+                )
+        self.raw_preview.set_lines(loaded.head)
+        self.preview_tabs.setTabEnabled(1, bool(loaded.head))
+        self.preview_tabs.setCurrentIndex(0)
+        header = "with header" if ds.has_header else "no header (columns named x0, x1, …)"
+        kind = _DELIMITERS.get(ds.delimiter, f"separated by {ds.delimiter!r}")
+        self.detected_label.setText(f"Detected: {kind}, {header}, {self._shape_text(ds)}")
+        self._update_state()
+        self.datasetShown.emit(ds)
+
+    def _show_error(self, loaded: Loaded) -> None:
+        error = loaded.error
+        assert error is not None
+        self.dataset = None
+        self.path = None
+        self.columns_model.set_columns((), loaded.minima, loaded.maxima, ())
+        self.preview_model.set_data((), loaded.preview, ())
+        self.raw_preview.set_lines(loaded.head, error.line)
+        self.preview_tabs.setTabEnabled(1, bool(loaded.head))
+        self.preview_tabs.setCurrentIndex(1 if loaded.head else 0)
+        name = loaded.path.name if loaded.path is not None else "the file"
+        self.detected_label.setText(f"Could not load {name}.")
+        self._update_state()
+        self._set_message(str(error), "error")
+        self.loadFailed.emit(str(error))
+
+    def _set_message(self, text: str, kind: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setProperty("kind", kind)
+        self.message_label.setStyleSheet(
+            f"QLabel {{ {_MESSAGE_STYLE[kind]} border-radius: 4px; padding: 6px 9px; }}"
+        )
+
+    @Slot()
+    def _on_roles_changed(self) -> None:
+        self.preview_model.set_roles(self.columns_model.roles())
+        self._update_state()
+
+    @Slot()
+    def _update_state(self) -> None:
+        """Bring enabled states, derived names, split and message up to date."""
+        ds = self.dataset
+        inputs, targets = self.roles() if ds is not None else ([], [])
+        self.options.update_for(
+            inputs,
+            ds.n_rows if ds is not None else None,
+            self.columns_model.range_of(inputs),
+            self.columns_model.range_of(targets),
+        )
+        ok = ds is not None and bool(inputs) and bool(targets) and self._task is None
+        self.ok_button.setEnabled(ok)
+        if self._task is not None:
+            return
+        if self.message_label.property("kind") == "error" and ds is None:
+            return  # keep the load error visible until something else is shown
+        if ds is None:
+            self._set_message(
+                "Open a CSV file (Browse…, or drop one on this window) or pick a built-in example.",
+                "info",
+            )
+        elif not inputs:
+            self._set_message("Choose at least one input column (Role: Input).", "warning")
+        elif not targets:
+            self._set_message("Choose at least one target column (Role: Target).", "warning")
+        else:
+            n_in = len(inputs) + len(self.options.derived())
+            self._set_message(
+                f"{', '.join(inputs)} → {', '.join(targets)}: the network gets "
+                f"{plural(n_in, 'input')} and {plural(len(targets), 'output')}.",
+                "info",
+            )
+
+    # -- accepting, closing, dropping ---------------------------------------------------
+
+    def accept(self) -> None:
+        """Build the Problem; show any error here and stay open."""
+        if self.dataset is None or self._task is not None or not self.ok_button.isEnabled():
+            return
+        args = self.prepare_arguments()
+        if self.dataset.n_rows > SYNC_PREPARE_ROWS:
+            self._start_task(
+                "prepare",
+                lambda _progress, _cancel: prepare(**args),
+                f"Preparing {self.dataset.n_rows:,} rows…",
+            )
+            return
+        try:
+            problem = prepare(**args)
+        except ValueError as exc:
+            self._set_message(str(exc), "error")
+            return
+        self._finish(problem)
+
+    def _finish(self, problem: Problem) -> None:
+        self.problem = problem
+        self.problemReady.emit(problem)
+        super().accept()
+
+    def done(self, result: int) -> None:
+        # Whatever closes the dialog, no background thread outlives it.
+        self._stop_task(_STOP_TIMEOUT_MS)
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_task(_STOP_TIMEOUT_MS)
+        super().closeEvent(event)
+
+    @Slot()
+    def _browse(self) -> None:
+        start = str(Path(self.path).parent) if self.path else ""
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open dataset", start, "CSV files (*.csv *.tsv *.txt);;All files (*)"
+        )
+        if name:
+            self.load(name)
+
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+        for url in event.mimeData().urls() if event.mimeData().hasUrls() else []:
+            if url.isLocalFile():
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        name = self._dropped_file(event)
+        if name:
+            event.acceptProposedAction()
+            self.load(name)
