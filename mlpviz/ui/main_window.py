@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..data import load_example
+from ..data import EXAMPLES, load_example
 from ..data.problem import Problem, prepare
 from ..engine.settings import NetworkSpec, TrainingSettings
 from .banner import Banner
 from .commands import SetParameterCommand
 from .controls import TrainingControls
+from .data_view import DataView
+from .dataset_dialog import DatasetDialog
 from .graph_view import NetworkGraphView
 from .loss_plot import LossPlot
 from .session import Session
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("mlpviz-main")
+        self.dataset_dialog: DatasetDialog | None = None
         self.store = settings_store or QSettings(ORGANIZATION, APPLICATION)
         problem = problem or tutorial_problem()
         spec = spec or NetworkSpec()
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         self.pair_plot = PairSurfacePlot()
         self.pca_plot = PcaSurfacePlot()
         self.output_plot = OutputSurfacePlot()
+        self.data_view = DataView()
         self.surfaces = QTabWidget()
         self.surfaces.setDocumentMode(True)
         self.surfaces.addTab(self.pair_plot, "Two weights")
@@ -117,8 +121,14 @@ class MainWindow(QMainWindow):
         self.tables_dock = self._dock("Weights && biases", self.tables, right, "tables-dock")
         self.loss_dock = self._dock("Loss", self.loss_plot, bottom, "loss-dock")
         self.surface_dock = self._dock("Descent path", self.surfaces, bottom, "surface-dock")
+        self.data_dock = self._dock("Data", self.data_view, bottom, "data-dock")
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
-        self.docks = [self.settings_dock, self.tables_dock, self.loss_dock, self.surface_dock]
+        self.tabifyDockWidget(self.loss_dock, self.data_dock)
+        self.loss_dock.raise_()
+        self.docks = [self.settings_dock, self.tables_dock, self.loss_dock, self.surface_dock, self.data_dock]
+        # Give the network graph the room: side docks narrow, bottom docks short.
+        self.resizeDocks([self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
         self.extra_docks: list[QDockWidget] = []
 
     def _build_menus(self) -> None:
@@ -127,6 +137,8 @@ class MainWindow(QMainWindow):
         self.open_action = file.addAction("&Open CSV…", self.open_csv_dialog)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.examples_menu = file.addMenu("&Examples")
+        for name in EXAMPLES:
+            self.examples_menu.addAction(name, lambda n=name: self.open_example(n))
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
@@ -200,6 +212,11 @@ class MainWindow(QMainWindow):
         self.settings_panel.networkChanged.connect(self._rebuild)
         self.settings_panel.message.connect(lambda m: self.banner.show_message(m, "warning"))
         self.loss_plot.start_refresh()
+        s.problemChanged.connect(self.data_view.set_problem)
+        self.data_view.set_problem(s.problem)
+        self.data_view.sampleSelected.connect(lambda i: s.select(sample=i))
+        self.data_view.predictionsRequested.connect(s.request_predictions)
+        s.predictionsReady.connect(lambda pred, epoch: self.data_view.set_predictions(pred, epoch))
 
     # -- session events ------------------------------------------------------------
 
@@ -220,6 +237,8 @@ class MainWindow(QMainWindow):
         self.pair_plot.update_surface(snap.pair)
         self.pca_plot.update_surface(snap.pca)
         self.output_plot.update_surface(snap.output)
+        if self.data_dock.isVisible():
+            self.data_view.update_snapshot(snap)
         self.status.update(snap)
 
     # -- user actions --------------------------------------------------------------
@@ -284,14 +303,34 @@ class MainWindow(QMainWindow):
         for w in problem.warnings:
             self.banner.show_message(w, "info")
 
-    def open_csv_dialog(self, path: str | None = None) -> None:
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "Open CSV", self.store.value("last_dir", str(Path.home())), "CSV files (*.csv *.txt *.tsv);;All files (*)"
-            )
-            if not path:
-                return
-        self.banner.show_message(f"Loading {path}…", "info")
+    def open_csv_dialog(self, path: str | None = None) -> DatasetDialog:
+        """The dataset dialog; the session changes only when it is accepted."""
+        dialog = DatasetDialog(self, path=path, current=self.session.problem)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.problemReady.connect(lambda problem: self._dataset_accepted(dialog, problem))
+        self.dataset_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dataset_accepted(self, dialog: DatasetDialog, problem: Problem) -> None:
+        if dialog.path:
+            self.remember_file(dialog.path)
+        self.set_problem(problem)
+
+    def open_example(self, name: str) -> None:
+        ex = load_example(name)
+        self.set_problem(prepare(ex.dataset, ex.inputs, ex.targets, name=ex.name))
+
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            self.open_csv_dialog(urls[0].toLocalFile())
 
     # -- window state ----------------------------------------------------------------
 

@@ -31,6 +31,7 @@ class Session(QObject):
     runStateChanged = Signal(bool)
     runProgress = Signal(int, int)
     runStopped = Signal(str)
+    predictionsReady = Signal(object, int)
 
     def __init__(
         self,
@@ -63,6 +64,7 @@ class Session(QObject):
         self.worker.runStateChanged.connect(self._run_state)
         self.worker.runProgress.connect(self.runProgress)
         self.worker.runStopped.connect(self.runStopped)
+        self.worker.predictionsReady.connect(self.predictionsReady)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000 // REFRESH_HZ)
@@ -95,6 +97,9 @@ class Session(QObject):
 
     def select(self, sample: int | None = None, pair: tuple | None = None) -> None:
         self.worker.post(cmd.Select(sample, pair))
+
+    def request_predictions(self) -> None:
+        self.worker.post(cmd.Predict())
 
     def set_speed(self, epochs_per_second: float | None) -> None:
         self.worker.post(cmd.Speed(epochs_per_second))

@@ -101,6 +101,8 @@ class SettingsPanel(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        # The form reflows to the dock's width; only vertical scrolling makes sense.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.setWidget(body)
         outer = QVBoxLayout(body)
@@ -125,7 +127,7 @@ class SettingsPanel(QScrollArea):
         lay = QVBoxLayout(box)
         self._layers_box = QVBoxLayout()
         lay.addLayout(self._layers_box)
-        add = QPushButton("＋ Add hidden layer")
+        add = QPushButton("+ Add hidden layer")
         add.setToolTip("Append a hidden layer before the output")
         add.clicked.connect(lambda: self._add_layer(3, "sigmoid"))
         self._add_button = add

@@ -38,6 +38,7 @@ class TrainingWorker(QObject):
     runStateChanged = Signal(bool)
     runProgress = Signal(int, int)  # epochs done, epochs asked (Run N)
     runStopped = Signal(str)  # why a run ended by itself
+    predictionsReady = Signal(object, int)  # (n, n_out) raw units, epoch
     finished = Signal()
 
     def __init__(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
@@ -138,6 +139,10 @@ class TrainingWorker(QObject):
             if c.pair is not None:
                 self._pair = c.pair
             self._send(force=True, surfaces=c.pair is not None)
+        elif isinstance(c, cmd.Predict):
+            p = self.problem
+            pred = p.decode_targets(self.mlp.forward(p.X).activations[-1])
+            self.predictionsReady.emit(pred, self.trainer.epoch)
         elif isinstance(c, cmd.Speed):
             self._speed = c.epochs_per_second
             self._paced_from = (time.perf_counter(), self.trainer.epoch)

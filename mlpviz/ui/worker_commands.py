@@ -75,3 +75,8 @@ class Speed:
 @dataclass(frozen=True)
 class Quit:
     pass
+
+
+@dataclass(frozen=True)
+class Predict:
+    """Compute predictions for every dataset row (the data view asks for big data)."""

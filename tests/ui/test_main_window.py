@@ -1,0 +1,196 @@
+"""The main window end to end: controls drive the worker, the views follow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtGui import QImage
+
+from mlpviz.engine import MLP
+from mlpviz.ui.main_window import MainWindow
+
+TUTORIAL = MLP.tutorial().params
+
+
+@pytest.fixture
+def window(qtbot, settings_store):
+    w = MainWindow(settings_store=settings_store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.session.latest is not None)
+    yield w
+    w.close()
+
+
+def latest(window):
+    return window.session.latest
+
+
+def table_values(window, layer):
+    model = window.tables.model(layer)
+    return np.array(
+        [[float(model.data(model.index(r, c))) for c in range(model.columnCount())] for r in range(model.rowCount())]
+    )
+
+
+def test_opens_on_the_tutorial_network(window):
+    snap = latest(window)
+    assert snap.layer_sizes == (2, 3, 1)
+    np.testing.assert_array_equal(snap.params, TUTORIAL)
+    assert len(window.graph.node_items) == 6
+    assert len(window.graph.edge_items) == 9
+    assert len(window.graph.bias_items) == 4
+    # Rows: hidden nodes; columns: I0, I1, bias — the tutorial's printed weights.
+    np.testing.assert_allclose(table_values(window, 0), [[-0.5, -1.0, 0.5], [-0.5, 0.5, 0.5], [1.0, 0.0, 0.5]])
+    np.testing.assert_allclose(table_values(window, 1), [[0.5, -1.0, 0.0, 0.5]])
+    assert "exam-scores" in window.windowTitle()
+
+
+def test_step_sample_batch_and_epoch(window, qtbot):
+    window.controls.step_sample.trigger()
+    qtbot.waitUntil(lambda: latest(window).steps == 1)
+    assert latest(window).position == 1
+    assert not np.array_equal(latest(window).params, TUTORIAL)
+    # The tables follow the snapshot.
+    qtbot.waitUntil(lambda: np.allclose(table_values(window, 0)[:, :2], latest(window).weights()[0], atol=5e-5))
+    window.controls.step_batch.trigger()
+    qtbot.waitUntil(lambda: latest(window).steps == 2)
+    window.controls.step_epoch.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 1)
+    assert latest(window).position == 0
+    assert latest(window).steps == 4
+
+
+def test_run_pause_and_run_n(window, qtbot):
+    window.controls.run.trigger()
+    qtbot.waitUntil(lambda: window.session.running and latest(window).epoch > 50, timeout=10000)
+    window.controls.run.trigger()
+    qtbot.waitUntil(lambda: not window.session.running)
+    qtbot.waitUntil(lambda: not latest(window).running)
+    paused_at = latest(window).epoch
+    window.controls.epochs.setValue(25)
+    window.controls.run_n.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == paused_at + 25 and not window.session.running, timeout=10000)
+    # The loss plot has one point per epoch.
+    qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == paused_at + 25)
+
+
+def test_reset_restores_the_tutorial_weights(window, qtbot):
+    window.controls.step_epoch.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 1)
+    window.controls.reset.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 0)
+    np.testing.assert_array_equal(latest(window).params, TUTORIAL)
+
+
+def test_table_edit_is_used_by_the_next_step_and_undoable(window, qtbot):
+    model = window.tables.model(0)
+    index = model.index(1, 0)  # w[0][1][0]
+    assert model.setData(index, "0.25")
+    qtbot.waitUntil(lambda: latest(window).param_value(("w", 0, 1, 0)) == 0.25)
+    # The graph shows the new value too.
+    assert "0.25" in window.graph.hover_text(window.graph.edge_items[(0, 1, 0)])
+    # The next step starts from the edited weight: replay it in the engine.
+    mlp = MLP.tutorial()
+    mlp.weights[0][1, 0] = 0.25
+    from mlpviz.engine import Trainer
+
+    p = window.session.problem
+    t = Trainer(mlp, p.X_train, p.Z_train)
+    t.step_sample()
+    window.controls.step_sample.trigger()
+    qtbot.waitUntil(lambda: latest(window).steps == 1)
+    np.testing.assert_allclose(latest(window).params, mlp.params, rtol=1e-12)
+    # Undo the step? No: undo restores the edited weight's old value.
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: latest(window).param_value(("w", 0, 1, 0)) == -0.5)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: latest(window).param_value(("w", 0, 1, 0)) == 0.25)
+
+
+def test_non_number_edit_is_refused_with_a_message(window, qtbot):
+    model = window.tables.model(0)
+    before = latest(window).params.copy()
+    assert not model.setData(model.index(0, 0), "abc")
+    assert window.banner.isVisible()
+    assert "abc" in window.banner.text.text()
+    np.testing.assert_array_equal(latest(window).params, before)
+
+
+def test_selecting_two_weights_gives_the_pair_surface(window, qtbot):
+    window.select_param(("w", 0, 1, 0))
+    window.select_param(("w", 1, 0, 2))
+    qtbot.waitUntil(lambda: latest(window).pair is not None and latest(window).pair.a == ("w", 0, 1, 0))
+    pair = latest(window).pair
+    assert pair.b == ("w", 1, 0, 2)
+    assert pair.grid.shape == (len(pair.a_values), len(pair.b_values))
+
+
+def test_divergence_pauses_and_keeps_finite_weights(window, qtbot):
+    from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+
+    window.session.configure(
+        spec=NetworkSpec(output_activation="linear", init="xavier"),
+        settings=TrainingSettings(learning_rate=1e6),
+        reinit=True,
+    )
+    qtbot.waitUntil(lambda: latest(window).activation_names[-1] == "linear")
+    window.controls.run.trigger()
+    qtbot.waitUntil(lambda: window.banner.isVisible() and "diverged" in window.banner.text.text(), timeout=10000)
+    qtbot.waitUntil(lambda: not window.session.running)
+    assert np.isfinite(latest(window).params).all()
+
+
+def test_close_mid_run_stops_the_thread(qtbot, settings_store):
+    w = MainWindow(settings_store=settings_store)
+    qtbot.addWidget(w)
+    w.show()
+    thread: QThread = w.session.thread
+    w.controls.run.trigger()
+    qtbot.waitUntil(lambda: w.session.running)
+    w.close()
+    assert not thread.isRunning()
+
+
+def test_layout_is_remembered(qtbot, settings_store):
+    w = MainWindow(settings_store=settings_store)
+    qtbot.addWidget(w)
+    w.show()
+    w.tables_dock.hide()
+    w.close()
+    w2 = MainWindow(settings_store=settings_store)
+    qtbot.addWidget(w2)
+    w2.show()
+    assert not w2.tables_dock.isVisible()
+    w2.close()
+
+
+def test_long_live_run_repaints_thousands_of_times(window, qtbot):
+    """PySide6 6.12.0 on Python < 3.12 aborts after a few thousand QPainter
+    draw calls; the dependency pin excludes it. This run must survive."""
+    window.controls.run.trigger()
+    frames0 = window.session.frames
+    for _ in range(400):
+        qtbot.wait(5)
+        window.graph.viewport().repaint()
+        window.loss_plot.repaint()
+    window.controls.run.trigger()
+    qtbot.waitUntil(lambda: not window.session.running)
+    assert window.session.frames > frames0
+
+
+def test_screenshot_after_100_epochs_is_not_blank(window, qtbot, tmp_path):
+    window.resize(1360, 860)
+    window.controls.epochs.setValue(100)
+    window.controls.run_n.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 100 and not window.session.running, timeout=10000)
+    qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 100)
+    window.loss_plot.refresh()
+    path = tmp_path / "main.png"
+    assert window.grab().save(str(path))
+    image = QImage(str(path))
+    assert image.width() > 1000
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 50
