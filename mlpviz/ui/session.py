@@ -9,6 +9,7 @@ they never talk to the worker, and nothing here blocks the GUI thread
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
@@ -50,6 +51,8 @@ class Session(QObject):
         self._pending_start = 0
         self._layout: tuple | None = None
         self.frames = 0  # view refreshes delivered (for the benchmark)
+        self._last_flush = 0.0
+        self._frame_started = 0.0
 
         self._thread = QThread()
         self._thread.setObjectName("mlpviz-training")
@@ -149,12 +152,16 @@ class Session(QObject):
         if layout != self._layout:
             self._layout = layout
             self._flush()
+        elif time.perf_counter() - self._last_flush >= 1.0 / (REFRESH_HZ + 10):
+            # Draw now, while the worker pauses for us (see TrainingWorker._yield_to_gui).
+            self._flush()
 
     def _flush(self) -> None:
         snap = self._pending
         if snap is None:
             return
         self._pending = None
+        self._last_flush = self._frame_started = time.perf_counter()
         merged = dataclasses.replace(
             snap,
             loss_start=self._pending_start,
@@ -171,3 +178,10 @@ class Session(QObject):
         if first:
             self.architectureChanged.emit(merged)
         self.updated.emit(merged)
+        # Posted after the views' repaint requests, so it runs once they are drawn.
+        QTimer.singleShot(0, self._frame_drawn)
+
+    def _frame_drawn(self) -> None:
+        took = time.perf_counter() - self._frame_started
+        # Smoothed, so one slow frame does not stall training for long.
+        self.worker.gui_frame_seconds = 0.8 * self.worker.gui_frame_seconds + 0.2 * took

@@ -58,6 +58,10 @@ class TrainingWorker(QObject):
         self._surfaces: dict = {}
         self._best_test = (math.inf, 0)
         self._chunk = 1
+        # Seconds the GUI needs to draw a frame; written by the GUI thread
+        # (a float assignment is atomic), read here to size the pause after
+        # each snapshot. See _yield_to_gui.
+        self.gui_frame_seconds = 0.008
         self.mlp: MLP
         self.trainer: Trainer
 
@@ -303,6 +307,19 @@ class TrainingWorker(QObject):
         self._loss_sent = len(t.loss_history)
         self._last_snapshot = now
         self.snapshotReady.emit(snap)
+        if self._running:
+            self._yield_to_gui()
+
+    def _yield_to_gui(self) -> None:
+        """Leave the GIL to the GUI while it draws the snapshot just sent.
+
+        Training in pure Python holds the GIL; the GUI needs it every time Qt
+        calls back into Python (dozens of times per frame), and each time it
+        would wait a whole switch interval — a convoy that stretches a 10 ms
+        frame to hundreds. Sleeping for about one GUI frame after each
+        snapshot lets the frame run uncontended (≤ 30 times a second).
+        """
+        time.sleep(min(max(self.gui_frame_seconds * 1.25, 0.002), 0.010))
 
     def _refresh_surfaces(self) -> None:
         mlp, t = self.mlp, self.trainer
