@@ -88,7 +88,10 @@ class Problem:
 
     @property
     def warnings(self) -> list[str]:
-        return [*getattr(self.input_scaler, "warnings", []), *getattr(self.target_scaler, "warnings", [])]
+        return [
+            *getattr(self.input_scaler, "warnings", []),
+            *getattr(self.target_scaler, "warnings", []),
+        ]
 
 
 def _with_derived(raw: np.ndarray, derived: Sequence[str]) -> np.ndarray:
@@ -127,7 +130,9 @@ def prepare(
         raise DatasetError(f"column {names} cannot be both an input and a target")
     unknown = [d for d in derived if d not in DERIVED]
     if unknown:
-        raise ValueError(f"unknown derived input(s) {', '.join(unknown)}; choose from {', '.join(DERIVED)}")
+        raise ValueError(
+            f"unknown derived input(s) {', '.join(unknown)}; choose from {', '.join(DERIVED)}"
+        )
     if derived and len(ins) < 2 and any("x2" in d for d in derived):
         raise ValueError("derived inputs with x2 need at least two input columns")
     raw_in = dataset.values[:, ins]

@@ -1,0 +1,39 @@
+"""Data for mlpviz: CSV loading and validation, scalers, built-in datasets.
+
+Pure NumPy and the standard library — no Qt — so the CLI, the tests and
+other programs can use it on its own.
+"""
+
+from .csv_loader import load_csv
+from .dataset import Dataset, DatasetError, LoadCancelled
+from .datasets import EXAMPLES, FIXED, Example, load_example
+from .roles import default_roles, select
+from .scalers import (
+    IdentityScaler,
+    MinMaxScaler,
+    Scaler,
+    ZScoreScaler,
+    make_scaler,
+    scaler_from_dict,
+)
+from .split import train_test_split
+
+__all__ = [
+    "EXAMPLES",
+    "FIXED",
+    "Dataset",
+    "DatasetError",
+    "Example",
+    "IdentityScaler",
+    "LoadCancelled",
+    "MinMaxScaler",
+    "Scaler",
+    "ZScoreScaler",
+    "default_roles",
+    "load_csv",
+    "load_example",
+    "make_scaler",
+    "scaler_from_dict",
+    "select",
+    "train_test_split",
+]
