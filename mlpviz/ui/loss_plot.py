@@ -241,18 +241,49 @@ class LossPlot(QWidget):
         # The view range is the visible part, (x0, x1) adds margins: scale the budget.
         if not self.following:
             budget *= 3
-        self.train_curve.setData(*self._train.view(x0, x1, budget))
+        tx, ty = self._train.view(x0, x1, budget)
+        self.train_curve.setData(tx, ty)
         if self._has_test:
-            self.test_curve.setData(*self._test.view(x0, x1, budget))
+            sx, sy = self._test.view(x0, x1, budget)
+            self.test_curve.setData(sx, sy)
         else:
+            sy = np.empty(0)
             self.test_curve.setData(np.empty(0), np.empty(0))
+        if self.following and n:
+            self._follow(n, np.concatenate([ty, sy]))
         self._update_readout()
+
+    def _follow(self, n: int, ys: np.ndarray) -> None:
+        """Keep everything in view, moving the range only when the data leave it.
+
+        pyqtgraph's auto-range moves the range on every redraw, and every move
+        regenerates both axes and paints the plot twice; stepping the x range
+        to 1-2-5 values and giving y some slack makes most redraws reuse them.
+        """
+        vb = self.plot_item.getViewBox()
+        if self.log_scale:
+            ys = np.log10(ys[ys > 0])
+        ys = ys[np.isfinite(ys)]
+        if ys.size == 0:
+            return
+        lo, hi = float(ys.min()), float(ys.max())
+        pad = max((hi - lo) * 0.06, 1e-12 if not self.log_scale else 0.02)
+        (cx0, cx1), (cy0, cy1) = vb.viewRange()
+        x_end = _nice_ceiling(n * 1.05)
+        need_x = not (cx1 >= n and cx1 <= x_end * 1.01 and abs(cx0) < 1e-9)
+        need_y = not (cy0 <= lo and cy1 >= hi and (cy1 - cy0) <= 2.0 * (hi - lo + 2 * pad))
+        if need_x or need_y:
+            vb.setRange(
+                xRange=(0, x_end) if need_x else (cx0, cx1),
+                yRange=(lo - pad, hi + pad) if need_y else (cy0, cy1),
+                padding=0,
+            )
 
     def _frame_empty(self) -> None:
         # With no data auto-range has nothing to fit and pyqtgraph would show
         # fractional epochs (0.2, 0.4 …); a whole-number frame looks intended.
         self.plot_item.getViewBox().setRange(
-            xRange=(0, 10), yRange=(0, 1), padding=0, disableAutoRange=False
+            xRange=(0, 10), yRange=(0, 1), padding=0, disableAutoRange=True
         )
 
     def _on_x_range_changed(self, *_args) -> None:
@@ -298,10 +329,8 @@ class LossPlot(QWidget):
 
     def _on_follow_toggled(self, on: bool) -> None:
         vb = self.plot_item.getViewBox()
-        if on:
-            vb.enableAutoRange()
-        else:
-            vb.disableAutoRange()
+        # Following sets the range itself (see _follow), never pyqtgraph's auto-range.
+        vb.disableAutoRange()
         self._dirty = True
 
     def _on_manual_range(self, *_args) -> None:
@@ -370,3 +399,13 @@ class LossPlot(QWidget):
         self._view_timer.stop()
         self._mouse_proxy.timer.stop()
         super().closeEvent(event)
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest 1, 2 or 5 × 10ᵏ at or above ``x`` (at least 10)."""
+    x = max(float(x), 10.0)
+    k = 10 ** np.floor(np.log10(x))
+    for m in (1, 2, 5, 10):
+        if m * k >= x:
+            return float(m * k)
+    return float(10 * k)

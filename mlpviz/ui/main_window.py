@@ -211,7 +211,14 @@ class MainWindow(QMainWindow):
         self.settings_panel.settingsChanged.connect(lambda st: s.configure(settings=st))
         self.settings_panel.networkChanged.connect(self._rebuild)
         self.settings_panel.message.connect(lambda m: self.banner.show_message(m, "warning"))
-        self.loss_plot.start_refresh()
+        # The loss curve redraws at 15 Hz: smooth to the eye, and half the GUI time
+        # of 30 Hz (pyqtgraph regenerates its axes whenever the range moves).
+        self.loss_plot.start_refresh(hz=15)
+        self.surfaces.currentChanged.connect(self._surface_tab_changed)
+        self.surface_dock.visibilityChanged.connect(self._surface_tab_changed)
+        self.tables_dock.visibilityChanged.connect(self._refresh_from_latest)
+        self.data_dock.visibilityChanged.connect(self._refresh_from_latest)
+        self._surface_tab_changed()
         s.problemChanged.connect(self.data_view.set_problem)
         self.data_view.set_problem(s.problem)
         self.data_view.sampleSelected.connect(lambda i: s.select(sample=i))
@@ -232,14 +239,31 @@ class MainWindow(QMainWindow):
 
     def _update(self, snap: Snapshot) -> None:
         self.graph.update_snapshot(snap)
-        self.tables.update_snapshot(snap)
         self.loss_plot.append(snap)
-        self.pair_plot.update_surface(snap.pair)
-        self.pca_plot.update_surface(snap.pca)
-        self.output_plot.update_surface(snap.output)
+        # Hidden views are skipped; they catch up from the next snapshot when shown.
+        current = self.surfaces.currentWidget() if self.surface_dock.isVisible() else None
+        if current is self.pair_plot:
+            self.pair_plot.update_surface(snap.pair)
+        elif current is self.pca_plot:
+            self.pca_plot.update_surface(snap.pca)
+        elif current is self.output_plot:
+            self.output_plot.update_surface(snap.output)
+        if self.tables_dock.isVisible():
+            self.tables.update_snapshot(snap)
         if self.data_dock.isVisible():
             self.data_view.update_snapshot(snap)
         self.status.update(snap)
+
+    def _surface_tab_changed(self, *_: object) -> None:
+        names = {self.pair_plot: "pair", self.pca_plot: "pca", self.output_plot: "output"}
+        shown = names.get(self.surfaces.currentWidget()) if self.surface_dock.isVisible() else None
+        self.session.show_surfaces({shown} if shown else set())
+
+    def _refresh_from_latest(self, visible: bool) -> None:
+        if visible and self.session.latest is not None:
+            snap = self.session.latest
+            self.tables.update_snapshot(snap)
+            self.data_view.update_snapshot(snap)
 
     # -- user actions --------------------------------------------------------------
 

@@ -101,6 +101,10 @@ class Session(QObject):
     def select(self, sample: int | None = None, pair: tuple | None = None) -> None:
         self.worker.post(cmd.Select(sample, pair))
 
+    def show_surfaces(self, names: set[str]) -> None:
+        """Compute only the surfaces a view is showing."""
+        self.worker.post(cmd.Surfaces(frozenset(names)))
+
     def request_predictions(self) -> None:
         self.worker.post(cmd.Predict())
 
@@ -161,6 +165,7 @@ class Session(QObject):
         if snap is None:
             return
         self._pending = None
+        self.worker.gui_busy = True
         self._last_flush = self._frame_started = time.perf_counter()
         merged = dataclasses.replace(
             snap,
@@ -182,6 +187,7 @@ class Session(QObject):
         QTimer.singleShot(0, self._frame_drawn)
 
     def _frame_drawn(self) -> None:
+        self.worker.gui_busy = False
         took = time.perf_counter() - self._frame_started
         # Smoothed, so one slow frame does not stall training for long.
         self.worker.gui_frame_seconds = 0.8 * self.worker.gui_frame_seconds + 0.2 * took

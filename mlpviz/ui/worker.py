@@ -23,8 +23,8 @@ from . import surfaces
 from . import worker_commands as cmd
 from .measure import build_snapshot, is_classification
 
-SNAPSHOT_INTERVAL = 1 / 30  # seconds between snapshots while running
-SURFACE_INTERVAL = 0.25  # seconds between loss-surface refreshes while running
+SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
+SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 CHUNK_SECONDS = 0.012  # training time between looks at the queue
 HISTORY_CAPACITY = 4096
 
@@ -56,12 +56,16 @@ class TrainingWorker(QObject):
         self._last_snapshot = 0.0
         self._last_surface = 0.0
         self._surfaces: dict = {}
+        self._wanted = frozenset({"pair", "pca", "output"})
         self._best_test = (math.inf, 0)
         self._chunk = 1
         # Seconds the GUI needs to draw a frame; written by the GUI thread
         # (a float assignment is atomic), read here to size the pause after
         # each snapshot. See _yield_to_gui.
         self.gui_frame_seconds = 0.008
+        # True while the GUI draws a frame (set and cleared by the Session in
+        # the GUI thread); training waits for it — see _yield_to_gui.
+        self.gui_busy = False
         self.mlp: MLP
         self.trainer: Trainer
 
@@ -143,6 +147,9 @@ class TrainingWorker(QObject):
             if c.pair is not None:
                 self._pair = c.pair
             self._send(force=True, surfaces=c.pair is not None)
+        elif isinstance(c, cmd.Surfaces):
+            self._wanted = frozenset(c.names)
+            self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Predict):
             p = self.problem
             pred = p.decode_targets(self.mlp.forward(p.X).activations[-1])
@@ -183,6 +190,7 @@ class TrainingWorker(QObject):
         self.problem, self.spec, self.settings = problem, spec, settings
         self.mlp, self.trainer = mlp, trainer
         self._loss_sent = 0
+        self._surfaces = {}
         self._best_test = (math.inf, 0)
         self._classification = is_classification(problem.Z_train, mlp.output_activation)
         if self._pair is not None:
@@ -314,20 +322,28 @@ class TrainingWorker(QObject):
         """Leave the GIL to the GUI while it draws the snapshot just sent.
 
         Training in pure Python holds the GIL; the GUI needs it every time Qt
-        calls back into Python (dozens of times per frame), and each time it
+        calls back into Python (hundreds of times per frame), and each time it
         would wait a whole switch interval — a convoy that stretches a 10 ms
-        frame to hundreds. Sleeping for about one GUI frame after each
-        snapshot lets the frame run uncontended (≤ 30 times a second).
+        frame to hundreds. So after each snapshot the worker sleeps until the
+        GUI says the frame is drawn (at most 40 ms, so a stuck GUI cannot stop
+        training). Frames come ≤ 30 times a second, so training keeps most
+        of the time.
         """
-        time.sleep(min(max(self.gui_frame_seconds * 1.25, 0.002), 0.010))
+        time.sleep(0.001)  # let the queued snapshot reach the GUI thread
+        deadline = time.perf_counter() + 0.040
+        while self.gui_busy and time.perf_counter() < deadline:
+            time.sleep(0.001)
 
     def _refresh_surfaces(self) -> None:
         mlp, t = self.mlp, self.trainer
-        out: dict = {}
-        if self._pair is not None:
+        # Surfaces nobody looks at keep their last value instead of being recomputed.
+        out: dict = dict(self._surfaces)
+        if self._pair is not None and "pair" in self._wanted:
             out["pair"] = surfaces.pair_surface(mlp, t.X, t.Z, t.history, *self._pair)
-        out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
-        out["output"] = surfaces.output_surface(mlp, self.problem, self._classification)
+        if "pca" in self._wanted:
+            out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
+        if "output" in self._wanted:
+            out["output"] = surfaces.output_surface(mlp, self.problem, self._classification)
         self._surfaces = out
 
     def _predictions(self) -> np.ndarray | None:

@@ -80,3 +80,10 @@ class Quit:
 @dataclass(frozen=True)
 class Predict:
     """Compute predictions for every dataset row (the data view asks for big data)."""
+
+
+@dataclass(frozen=True)
+class Surfaces:
+    """Which surfaces the views show; the others are not computed."""
+
+    names: frozenset  # of "pair", "pca", "output"

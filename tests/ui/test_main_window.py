@@ -172,7 +172,7 @@ def test_long_live_run_repaints_thousands_of_times(window, qtbot):
     draw calls; the dependency pin excludes it. This run must survive."""
     window.controls.run.trigger()
     frames0 = window.session.frames
-    for _ in range(400):
+    for _ in range(150):
         qtbot.wait(5)
         window.graph.viewport().repaint()
         window.loss_plot.repaint()
