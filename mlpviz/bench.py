@@ -161,9 +161,14 @@ def main(quick: bool = False, gui: bool = False) -> int:
     r = bench_minibatch(rows=10_000 if quick else 60_000)
     print("mini-batch 64, 64-128-10 net, 60,000 rows (target ≥ 1× the plain NumPy loop)")
     print(f"  plain NumPy loop  {r['baseline_samples_s']:>12,.0f} samples/s")
-    print(f"  mlpviz engine     {r['engine_samples_s']:>12,.0f} samples/s   ratio {r['ratio']:.2f}×")
+    print(
+        f"  mlpviz engine     {r['engine_samples_s']:>12,.0f} samples/s   ratio {r['ratio']:.2f}×"
+    )
     if "torch_samples_s" in r:
-        print(f"  PyTorch CPU       {r['torch_samples_s']:>12,.0f} samples/s   mlpviz/torch {r['ratio_vs_torch']:.2f}×")
+        print(
+            f"  PyTorch CPU       {r['torch_samples_s']:>12,.0f} samples/s"
+            f"   mlpviz/torch {r['ratio_vs_torch']:.2f}×"
+        )
     else:
         print("  PyTorch           not installed (skipped)")
     print()

@@ -44,36 +44,88 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version="mlpviz 0.1.0")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
-    t = sub.add_parser("train", help="train a network and print the loss", description="Train an MLP on a CSV file or a built-in dataset.")
+    t = sub.add_parser(
+        "train",
+        help="train a network and print the loss",
+        description="Train an MLP on a CSV file or a built-in dataset.",
+    )
     t.add_argument("data", nargs="?", help="CSV file (header optional; comma, semicolon or tab)")
-    t.add_argument("--example", metavar="NAME", help="use a built-in dataset instead of a file (see --list-examples)")
-    t.add_argument("--list-examples", action="store_true", help="list the built-in datasets and exit")
-    t.add_argument("--inputs", type=_names, help="input columns, by name, comma-separated (default: all but the last)")
+    t.add_argument(
+        "--example",
+        metavar="NAME",
+        help="use a built-in dataset instead of a file (see --list-examples)",
+    )
+    t.add_argument(
+        "--list-examples", action="store_true", help="list the built-in datasets and exit"
+    )
+    t.add_argument(
+        "--inputs",
+        type=_names,
+        help="input columns, by name, comma-separated (default: all but the last)",
+    )
     t.add_argument("--targets", type=_names, help="target columns (default: the last)")
-    t.add_argument("--hidden", type=_ints, default=(3,), help="hidden layer sizes, e.g. 3 or 8,4 (default 3)")
-    t.add_argument("--activation", default="sigmoid", help="hidden activation: sigmoid, tanh, relu, linear")
-    t.add_argument("--output-activation", default=None, help="output activation (default: same as --activation)")
+    t.add_argument(
+        "--hidden", type=_ints, default=(3,), help="hidden layer sizes, e.g. 3 or 8,4 (default 3)"
+    )
+    t.add_argument(
+        "--activation", default="sigmoid", help="hidden activation: sigmoid, tanh, relu, linear"
+    )
+    t.add_argument(
+        "--output-activation",
+        default=None,
+        help="output activation (default: same as --activation)",
+    )
     t.add_argument("--loss", default=None, help="mse (default) or cross-entropy")
     t.add_argument("--lr", type=float, default=0.1, help="learning rate η (default 0.1)")
     t.add_argument("--epochs", type=int, default=1000, help="epochs to train (default 1000)")
-    t.add_argument("--batch-size", type=int, default=1, help="rows per update; 1 = per-sample SGD (default)")
-    t.add_argument("--optimizer", default="sgd", help="sgd, momentum, nesterov, adagrad, rmsprop, adam, trial-and-error")
-    t.add_argument("--init", default="tutorial", help="tutorial (2-3-1 only), uniform, xavier, he, zeros")
+    t.add_argument(
+        "--batch-size", type=int, default=1, help="rows per update; 1 = per-sample SGD (default)"
+    )
+    t.add_argument(
+        "--optimizer",
+        default="sgd",
+        help="sgd, momentum, nesterov, adagrad, rmsprop, adam, trial-and-error",
+    )
+    t.add_argument(
+        "--init", default="tutorial", help="tutorial (2-3-1 only), uniform, xavier, he, zeros"
+    )
     t.add_argument("--seed", type=int, default=0, help="seed for initialization and shuffling")
     t.add_argument("--shuffle", action="store_true", help="shuffle rows each epoch")
-    t.add_argument("--normalize", default="0,1", help="input scaling: 0,1  -1,1  zscore  none  or LOW,HIGH:MIN,MAX (fixed range)")
-    t.add_argument("--target-normalize", default=None, help="target scaling (default: same as --normalize)")
-    t.add_argument("--test-fraction", type=float, default=0.0, help="fraction of rows held out for testing")
-    t.add_argument("--every", type=int, default=None, help="print the loss every N epochs (default: 10 lines)")
+    t.add_argument(
+        "--normalize",
+        default="0,1",
+        help="input scaling: 0,1  -1,1  zscore  none  or LOW,HIGH:MIN,MAX (fixed range)",
+    )
+    t.add_argument(
+        "--target-normalize", default=None, help="target scaling (default: same as --normalize)"
+    )
+    t.add_argument(
+        "--test-fraction", type=float, default=0.0, help="fraction of rows held out for testing"
+    )
+    t.add_argument(
+        "--every", type=int, default=None, help="print the loss every N epochs (default: 10 lines)"
+    )
     t.add_argument("--save", metavar="MODEL.json", help="save the trained model")
 
-    pr = sub.add_parser("predict", help="predict with a saved model", description="Predict with a saved model, in the target's units.")
+    pr = sub.add_parser(
+        "predict",
+        help="predict with a saved model",
+        description="Predict with a saved model, in the target's units.",
+    )
     pr.add_argument("model", help="model JSON written by mlpviz train --save (or the app)")
     pr.add_argument("values", nargs="+", help="one value per input column, in raw units")
 
-    b = sub.add_parser("bench", help="print performance figures", description="Measure the engine against baselines run in the same process.")
+    b = sub.add_parser(
+        "bench",
+        help="print performance figures",
+        description="Measure the engine against baselines run in the same process.",
+    )
     b.add_argument("--quick", action="store_true", help="smaller sizes, for a fast look")
-    b.add_argument("--gui", action="store_true", help="also measure the desktop app (needs a display or offscreen)")
+    b.add_argument(
+        "--gui",
+        action="store_true",
+        help="also measure the desktop app (needs a display or offscreen)",
+    )
     return p
 
 

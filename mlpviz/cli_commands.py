@@ -71,7 +71,7 @@ class _Progress:
 
 def train(args: argparse.Namespace) -> int:
     if args.list_examples:
-        for name, factory in EXAMPLES.items():
+        for name, _factory in EXAMPLES.items():
             print(f"{name:22s} {load_example(name).description}")
         return 0
     if args.epochs < 1:
@@ -93,16 +93,23 @@ def train(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     mlp = spec.build(len(problem.input_names), len(problem.target_names))
-    trainer = settings.make_trainer(mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test)
+    trainer = settings.make_trainer(
+        mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
+    )
     start = mlp.loss_value(problem.X_train, problem.Z_train)
     every = args.every or max(1, args.epochs // 10)
-    print(f"mlpviz: {mlp} on {problem.name}: {len(problem.train)} training rows"
-          + (f", {len(problem.test)} test rows" if len(problem.test) else ""))
+    print(
+        f"mlpviz: {mlp} on {problem.name}: {len(problem.train)} training rows"
+        + (f", {len(problem.test)} test rows" if len(problem.test) else "")
+    )
     for w in problem.warnings:
         print(f"warning: {w}", file=sys.stderr)
     has_test = len(problem.test) > 0
     print(f"{'epoch':>8}  {'loss':>12}" + (f"  {'test loss':>12}" if has_test else ""))
-    print(f"{0:>8}  {start:12.6f}" + (f"  {mlp.loss_value(problem.X_test, problem.Z_test):12.6f}" if has_test else ""))
+    print(
+        f"{0:>8}  {start:12.6f}"
+        + (f"  {mlp.loss_value(problem.X_test, problem.Z_test):12.6f}" if has_test else "")
+    )
     progress = _Progress(args.epochs)
     diverged = None
     try:
@@ -123,8 +130,17 @@ def train(args: argparse.Namespace) -> int:
     change = (end - start) / start * 100 if start else 0.0
     print(f"\nstart loss {start:.6f}   end loss {end:.6f}   change {change:+.2f}%")
     if args.save:
-        model = Model(mlp, problem.raw_input_names, problem.target_names, problem.input_scaler,
-                      problem.target_scaler, problem.derived, spec, settings, trainer.epoch)
+        model = Model(
+            mlp,
+            problem.raw_input_names,
+            problem.target_names,
+            problem.input_scaler,
+            problem.target_scaler,
+            problem.derived,
+            spec,
+            settings,
+            trainer.epoch,
+        )
         save_model(args.save, model)
         print(f"saved {args.save}")
     if diverged:

@@ -47,16 +47,21 @@ class NetworkSpec:
         if self.init == "tutorial":
             if sizes != (2, 3, 1):
                 raise ValueError(
-                    f"the tutorial's weights are for a 2-3-1 network, not {'-'.join(map(str, sizes))}"
+                    "the tutorial's weights are for a 2-3-1 network, "
+                    f"not {'-'.join(map(str, sizes))}"
                 )
             mlp = MLP.tutorial(self.activations()[0])
             if self.output_activation != mlp.output_activation or self.loss not in (None, "mse"):
-                tuned = MLP(sizes, self.activations(), self.output_activation, "zeros", None, self.loss)
+                tuned = MLP(
+                    sizes, self.activations(), self.output_activation, "zeros", None, self.loss
+                )
                 tuned.set_params(mlp.params)
                 tuned.init = "tutorial"
                 return tuned
             return mlp
-        return MLP(sizes, self.activations(), self.output_activation, self.init, self.seed, self.loss)
+        return MLP(
+            sizes, self.activations(), self.output_activation, self.init, self.seed, self.loss
+        )
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -35,7 +35,9 @@ def _read_json(path: Path) -> Any:
     except UnicodeDecodeError:
         raise FileFormatError(f"{path}: not a text file (not UTF-8)") from None
     except json.JSONDecodeError as e:
-        raise FileFormatError(f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+        raise FileFormatError(
+            f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+        ) from None
 
 
 def _shape(value: Any, where: str) -> list:
@@ -60,7 +62,9 @@ def read_trained_weights(path: str | Path, activation: str = "sigmoid") -> MLP:
         sizes.append(len(ow))
         mlp = MLP(sizes, activation, activation, init="zeros")
         for l in range(len(hw)):
-            mlp.weights[l][...] = number_array(hw[l], (sizes[l + 1], sizes[l]), f"hiddenWeights[{l}]")
+            mlp.weights[l][...] = number_array(
+                hw[l], (sizes[l + 1], sizes[l]), f"hiddenWeights[{l}]"
+            )
             mlp.biases[l][...] = number_array(hb[l], (sizes[l + 1],), f"hiddenBias[{l}]")
         mlp.weights[-1][...] = number_array(ow, (sizes[-1], sizes[-2]), "outputWeights")
         mlp.biases[-1][...] = number_array(ob, (sizes[-1],), "outputBias")
@@ -80,7 +84,9 @@ def write_trained_weights(path: str | Path, mlp: MLP) -> None:
     write_text_atomic(path, json.dumps(d, indent=4) + "\n")
 
 
-def read_minmax(path: str | Path, low: float = 0.0, high: float = 1.0) -> tuple[MinMaxScaler, MinMaxScaler]:
+def read_minmax(
+    path: str | Path, low: float = 0.0, high: float = 1.0
+) -> tuple[MinMaxScaler, MinMaxScaler]:
     """Input and target scalers with the fixed ranges of the Go code's minmax.json."""
     path = Path(path)
     d = _read_json(path)

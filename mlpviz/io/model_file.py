@@ -9,6 +9,7 @@ evaluated.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,19 +114,22 @@ def load_model(path: str | Path) -> Model:
 
 def model_from_dict(d: Any) -> Model:
     if not isinstance(d, dict) or d.get("format") != FORMAT:
-        raise FileFormatError(f"not an mlpviz model file (expected \"format\": \"{FORMAT}\")")
+        raise FileFormatError(f'not an mlpviz model file (expected "format": "{FORMAT}")')
     version = field(d, "version", "the model")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise FileFormatError(f"bad format version {version!r}")
     if version > FORMAT_VERSION:
         raise FileFormatError(
-            f"written by a newer mlpviz (format {version}); this version reads up to {FORMAT_VERSION}"
+            f"written by a newer mlpviz (format {version}); "
+            f"this version reads up to {FORMAT_VERSION}"
         )
     sizes = field(d, "layer_sizes", "the model")
     if (
         not isinstance(sizes, list)
         or len(sizes) < 2
-        or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100_000 for n in sizes)
+        or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100_000 for n in sizes
+        )
     ):
         raise FileFormatError("layer_sizes must be a list of at least two positive integers")
     acts = string_list(field(d, "activations", "the model"), "activations", len(sizes) - 1)
@@ -141,7 +145,7 @@ def model_from_dict(d: Any) -> Model:
         raise FileFormatError(f"weights must have {len(sizes) - 1} layers")
     if not isinstance(biases, list) or len(biases) != len(sizes) - 1:
         raise FileFormatError(f"biases must have {len(sizes) - 1} layers")
-    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         mlp.weights[l][...] = number_array(weights[l], (n_out, n_in), f"weights[{l}]")
         mlp.biases[l][...] = number_array(biases[l], (n_out,), f"biases[{l}]")
     derived = string_list(d.get("derived", []), "derived")

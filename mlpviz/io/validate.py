@@ -22,6 +22,7 @@ def field(d: Any, key: str, where: str) -> Any:
 
 def number_array(value: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
     """A finite float array of exactly ``shape`` from nested JSON lists."""
+
     def check(v: Any, depth: int, path: str) -> None:
         if depth == len(shape):
             if isinstance(v, bool) or not isinstance(v, (int, float)):

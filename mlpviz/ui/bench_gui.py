@@ -64,7 +64,11 @@ def _run_window(app, window, seconds: float) -> dict:
     window.session.pause()
     QTimer.singleShot(300, loop.quit)
     loop.exec()
-    return {"lateness_ms": np.array(lateness) * 1000, "refresh_hz": frames / elapsed, "epochs_s": epochs / elapsed}
+    return {
+        "lateness_ms": np.array(lateness) * 1000,
+        "refresh_hz": frames / elapsed,
+        "epochs_s": epochs / elapsed,
+    }
 
 
 def main(quick: bool = False, rounds: int | None = None) -> dict:
@@ -77,7 +81,9 @@ def main(quick: bool = False, rounds: int | None = None) -> dict:
     seconds = 2.0 if quick else 4.0
     rounds = rounds or (2 if quick else 3)
     app = QApplication.instance() or QApplication([])
-    store = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "mlpviz-bench", "bench")
+    store = QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "mlpviz-bench", "bench"
+    )
     window = MainWindow(settings_store=store)
     window.resize(1360, 860)
     window.show()
@@ -101,10 +107,14 @@ def main(quick: bool = False, rounds: int | None = None) -> dict:
         "speed_ratio": float(np.median(ratios)),
     }
     print(f"desktop app training the tutorial network continuously, window shown ({rounds} rounds)")
-    print(f"  GUI event-loop lateness   p50 {out['lateness_p50_ms']:.1f} ms   p99 {out['lateness_p99_ms']:.1f} ms   (target p99 ≤ 50 ms)")
+    print(
+        f"  GUI event-loop lateness   p50 {out['lateness_p50_ms']:.1f} ms"
+        f"   p99 {out['lateness_p99_ms']:.1f} ms   (target p99 ≤ 50 ms)"
+    )
     print(f"  view refreshes            {out['refresh_hz']:.1f} per second   (target ≥ 20)")
     print(
-        f"  training speed            {out['epochs_s']:,.0f} epochs/s vs {out['headless_epochs_s']:,.0f} headless"
+        f"  training speed            {out['epochs_s']:,.0f} epochs/s"
+        f" vs {out['headless_epochs_s']:,.0f} headless"
         f" = {out['speed_ratio']:.0%} (median of rounds; target ≥ 70 %)"
     )
     return out

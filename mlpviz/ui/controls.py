@@ -28,20 +28,41 @@ class TrainingControls(QObject):
         def action(text: str, shortcut: str, tip: str, icon=None) -> QAction:
             a = QAction(text, parent)
             a.setShortcut(QKeySequence(shortcut))
-            a.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+            a.setToolTip(
+                f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
             a.setStatusTip(tip)
             if icon is not None:
                 a.setIcon(style.standardIcon(icon))
             return a
 
         P = QStyle.StandardPixmap
-        self.step_sample = action("Step sample", "F6", "Forward, backward and update on the next row", P.SP_MediaSeekForward)
-        self.step_batch = action("Step batch", "F7", "One update on the next batch of rows", P.SP_MediaSkipForward)
+        self.step_sample = action(
+            "Step sample",
+            "F6",
+            "Forward, backward and update on the next row",
+            P.SP_MediaSeekForward,
+        )
+        self.step_batch = action(
+            "Step batch", "F7", "One update on the next batch of rows", P.SP_MediaSkipForward
+        )
         self.step_epoch = action("Step epoch", "F8", "Finish the current epoch", P.SP_ArrowForward)
-        self.run = action("Run", "F5", "Train until paused or a stop condition holds", P.SP_MediaPlay)
+        self.run = action(
+            "Run", "F5", "Train until paused or a stop condition holds", P.SP_MediaPlay
+        )
         self.run.setCheckable(True)
-        self.run_n = action("Run N epochs", "Ctrl+F5", "Train the number of epochs set beside it", P.SP_MediaSkipForward)
-        self.reset = action("Reset", "Ctrl+R", "Re-initialize the weights (reproducibly, from the seed)", P.SP_BrowserReload)
+        self.run_n = action(
+            "Run N epochs",
+            "Ctrl+F5",
+            "Train the number of epochs set beside it",
+            P.SP_MediaSkipForward,
+        )
+        self.reset = action(
+            "Reset",
+            "Ctrl+R",
+            "Re-initialize the weights (reproducibly, from the seed)",
+            P.SP_BrowserReload,
+        )
         self.faster = action("Faster", "Ctrl+]", "Train faster")
         self.slower = action("Slower", "Ctrl+[", "Train slower, to watch")
         self.epochs = QSpinBox()
@@ -62,7 +83,14 @@ class TrainingControls(QObject):
 
     @property
     def actions(self) -> list[QAction]:
-        return [self.step_sample, self.step_batch, self.step_epoch, self.run, self.run_n, self.reset]
+        return [
+            self.step_sample,
+            self.step_batch,
+            self.step_epoch,
+            self.run,
+            self.run_n,
+            self.reset,
+        ]
 
     def _speed_moved(self, notch: int) -> None:
         speed = SPEEDS[notch]
@@ -90,5 +118,7 @@ class TrainingControls(QObject):
     def set_running(self, running: bool) -> None:
         self.run.setChecked(running)
         self.run.setText("Pause" if running else "Run")
-        icon = QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        )
         self.run.setIcon(self.parent().style().standardIcon(icon))

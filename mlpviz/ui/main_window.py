@@ -11,10 +11,8 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -117,7 +115,9 @@ class MainWindow(QMainWindow):
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        self.settings_dock = self._dock("Network && training", self.settings_panel, left, "settings-dock")
+        self.settings_dock = self._dock(
+            "Network && training", self.settings_panel, left, "settings-dock"
+        )
         self.tables_dock = self._dock("Weights && biases", self.tables, right, "tables-dock")
         self.loss_dock = self._dock("Loss", self.loss_plot, bottom, "loss-dock")
         self.surface_dock = self._dock("Descent path", self.surfaces, bottom, "surface-dock")
@@ -125,9 +125,17 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.loss_dock, self.data_dock)
         self.loss_dock.raise_()
-        self.docks = [self.settings_dock, self.tables_dock, self.loss_dock, self.surface_dock, self.data_dock]
+        self.docks = [
+            self.settings_dock,
+            self.tables_dock,
+            self.loss_dock,
+            self.surface_dock,
+            self.data_dock,
+        ]
         # Give the network graph the room: side docks narrow, bottom docks short.
-        self.resizeDocks([self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
+        )
         self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
         self.extra_docks: list[QDockWidget] = []
 
@@ -171,7 +179,11 @@ class MainWindow(QMainWindow):
         edges = view.addMenu("&Colour edges by")
         group = QActionGroup(self)
         self.edge_actions: dict[str, QAction] = {}
-        for key, text in (("weight", "&Weight"), ("gradient", "&Gradient ∂L/∂w"), ("update", "Last &update Δw")):
+        for key, text in (
+            ("weight", "&Weight"),
+            ("gradient", "&Gradient ∂L/∂w"),
+            ("update", "Last &update Δw"),
+        ):
             a = edges.addAction(text)
             a.setCheckable(True)
             a.setChecked(key == "weight")
@@ -234,7 +246,7 @@ class MainWindow(QMainWindow):
         self.tables.set_architecture(*args)
         self.loss_plot.clear()
         self.selected = []
-        self.output_plot.set_axis_names(*(list(p.raw_input_names) + ["", ""])[:2])
+        self.output_plot.set_axis_names(*([*list(p.raw_input_names), "", ""])[:2])
         QTimer.singleShot(0, self.graph.fit)
 
     def _update(self, snap: Snapshot) -> None:
@@ -286,12 +298,16 @@ class MainWindow(QMainWindow):
 
     def _rebuild(self, spec: NetworkSpec) -> None:
         try:
-            spec.build(len(self.session.problem.input_names), len(self.session.problem.target_names))
+            spec.build(
+                len(self.session.problem.input_names), len(self.session.problem.target_names)
+            )
         except ValueError as e:
             self.banner.show_message(str(e), "warning")
             return
         self.undo.clear()
-        self.session.configure(spec=spec, settings=self.settings_panel.training_settings(), reinit=True)
+        self.session.configure(
+            spec=spec, settings=self.settings_panel.training_settings(), reinit=True
+        )
 
     def edit_param(self, param: tuple, value: float) -> None:
         """An undoable weight edit; the worker applies it between steps."""
@@ -319,8 +335,17 @@ class MainWindow(QMainWindow):
         self.undo.clear()
         self.banner.hide()
         spec = self.settings_panel.network_spec()
-        if spec.init == "tutorial" and spec.layer_sizes(len(problem.input_names), len(problem.target_names)) != (2, 3, 1):
-            spec = NetworkSpec(spec.hidden, spec.hidden_activations, spec.output_activation, spec.loss, "xavier", spec.seed)
+        if spec.init == "tutorial" and spec.layer_sizes(
+            len(problem.input_names), len(problem.target_names)
+        ) != (2, 3, 1):
+            spec = NetworkSpec(
+                spec.hidden,
+                spec.hidden_activations,
+                spec.output_activation,
+                spec.loss,
+                "xavier",
+                spec.seed,
+            )
             self.settings_panel.set_values(spec, self.settings_panel.training_settings())
         self.session.configure(problem=problem, spec=spec, reinit=True)
         self._set_title()
@@ -397,7 +422,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _show_shortcuts(self) -> None:
-        lines = [f"<tr><td>{a.text()}</td><td><b>{a.shortcut().toString()}</b></td></tr>" for a in self.controls.actions]
+        lines = [
+            f"<tr><td>{a.text()}</td><td><b>{a.shortcut().toString()}</b></td></tr>"
+            for a in self.controls.actions
+        ]
         QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
 
     def _about(self) -> None:

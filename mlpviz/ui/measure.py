@@ -52,7 +52,9 @@ def build_snapshot(
     test_loss = trainer.test_loss_history[-1] if trainer.test_loss_history else None
     if trainer.X_test is not None and not trainer.test_loss_history:
         test_loss = mlp.loss_value(trainer.X_test, trainer.Z_test)
-    train_loss = trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(trainer.X, trainer.Z)
+    train_loss = (
+        trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(trainer.X, trainer.Z)
+    )
     gradient = trainer.last_gradient
     return Snapshot(
         layer_sizes=mlp.layer_sizes,

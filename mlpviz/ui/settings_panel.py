@@ -135,7 +135,9 @@ class SettingsPanel(QScrollArea):
         form = QFormLayout()
         self.output_activation = QComboBox()
         self.output_activation.addItems(OUTPUT_ACTIVATIONS)
-        self.output_activation.setToolTip("Activation of the output layer (softmax: one class per output)")
+        self.output_activation.setToolTip(
+            "Activation of the output layer (softmax: one class per output)"
+        )
         self.loss = QComboBox()
         self.loss.addItems(LOSSES)
         self.loss.setToolTip("mse: ½Σ(y − z)², the tutorial's loss; cross-entropy for classes")
@@ -182,7 +184,9 @@ class SettingsPanel(QScrollArea):
         self.shuffle = QCheckBox("Shuffle rows each epoch")
         self.l1 = _double(0.0, 10.0, 6, 0.0001, "L1 rate λ₁: adds λ₁Σ|w| to the loss")
         self.l2 = _double(0.0, 10.0, 6, 0.0001, "L2 rate λ₂: adds ½λ₂Σw² to the loss")
-        self.dropout = _double(0.0, 0.95, 2, 0.05, "Probability of dropping each hidden activation while training")
+        self.dropout = _double(
+            0.0, 0.95, 2, 0.05, "Probability of dropping each hidden activation while training"
+        )
         self.train_seed = QSpinBox()
         self.train_seed.setRange(0, 2**31 - 1)
         self.train_seed.setToolTip("Seed for shuffling and dropout")
@@ -214,15 +218,23 @@ class SettingsPanel(QScrollArea):
         self.max_epochs = QSpinBox()
         self.max_epochs.setRange(1, 10**9)
         self.max_epochs.setValue(1000)
-        self.target_loss = _double(0.0, 1e6, 6, 0.001, "Stop when the training loss is at or below this")
+        self.target_loss = _double(
+            0.0, 1e6, 6, 0.001, "Stop when the training loss is at or below this"
+        )
         self.target_loss.setValue(0.001)
         self.patience = QSpinBox()
         self.patience.setRange(1, 10**7)
         self.patience.setValue(100)
-        row1, self.use_max_epochs = _optional(self.max_epochs, "after epoch", "Stop a run at this epoch")
-        row2, self.use_target = _optional(self.target_loss, "at loss ≤", "Stop when the loss reaches a target")
+        row1, self.use_max_epochs = _optional(
+            self.max_epochs, "after epoch", "Stop a run at this epoch"
+        )
+        row2, self.use_target = _optional(
+            self.target_loss, "at loss ≤", "Stop when the loss reaches a target"
+        )
         row3, self.use_patience = _optional(
-            self.patience, "test loss stalls for", "Stop when the test loss has not improved for N epochs"
+            self.patience,
+            "test loss stalls for",
+            "Stop when the test loss has not improved for N epochs",
         )
         self.patience.setSuffix(" epochs")
         for row in (row1, row2, row3):
@@ -273,7 +285,8 @@ class SettingsPanel(QScrollArea):
     def network_spec(self) -> NetworkSpec:
         return NetworkSpec(
             hidden=tuple(r.neurons.value() for r in self._rows),
-            hidden_activations=tuple(r.activation.currentText() for r in self._rows) or ("sigmoid",),
+            hidden_activations=tuple(r.activation.currentText() for r in self._rows)
+            or ("sigmoid",),
             output_activation=self.output_activation.currentText(),
             loss=self.loss.currentText(),
             init=self.init.currentText(),

@@ -8,6 +8,7 @@ newest snapshot and still draw a complete loss curve.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,7 +125,7 @@ def param_index(layer_sizes: tuple[int, ...], param: Param) -> int:
 def all_params(layer_sizes: tuple[int, ...]) -> list[Param]:
     """Every parameter in flat order."""
     out: list[Param] = []
-    for l, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:])):
+    for l, (n_in, n_out) in enumerate(itertools.pairwise(layer_sizes)):
         out += [("w", l, j, i) for j in range(n_out) for i in range(n_in)]
         out += [("b", l, j) for j in range(n_out)]
     return out

@@ -35,7 +35,10 @@ class TrainingStatus:
         bar.addPermanentWidget(self.progress)
 
     def update(self, snap: Snapshot) -> None:
-        self.epoch.setText(f"Epoch {snap.epoch}" + (f" · row {snap.position}/{snap.n_rows}" if snap.position else ""))
+        self.epoch.setText(
+            f"Epoch {snap.epoch}"
+            + (f" · row {snap.position}/{snap.n_rows}" if snap.position else "")
+        )
         self.loss.setText(f"Train loss {_fmt(snap.train_loss)}")
         self.test.setText(f"Test loss {_fmt(snap.test_loss)}")
         if snap.metric is None:

@@ -104,7 +104,7 @@ class TrainingWorker(QObject):
         if not self._running:
             return None  # sleep until a command arrives
         if self._speed is None:
-            return 0.0 if self._queue.empty() else 0.0
+            return 0.0
         t0, e0 = self._paced_from
         due = t0 + (self.trainer.epoch - e0) / self._speed
         return max(0.0, due - time.perf_counter())
@@ -178,10 +178,7 @@ class TrainingWorker(QObject):
         self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings, new_network: bool
     ) -> None:
         n_in, n_out = len(problem.input_names), len(problem.target_names)
-        if new_network:
-            mlp = spec.build(n_in, n_out)
-        else:
-            mlp = self.mlp
+        mlp = spec.build(n_in, n_out) if new_network else self.mlp
         trainer = settings.make_trainer(
             mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
         )
@@ -260,7 +257,9 @@ class TrainingWorker(QObject):
             return
         reason = self._stop_reason()
         if self._run_target is not None:
-            self.runProgress.emit(t.epoch - self._run_start_epoch, self._run_target - self._run_start_epoch)
+            self.runProgress.emit(
+                t.epoch - self._run_start_epoch, self._run_target - self._run_start_epoch
+            )
         if reason:
             self._stop_running()
             self.runStopped.emit(reason)
@@ -278,7 +277,9 @@ class TrainingWorker(QObject):
             return f"Stopped at epoch {t.epoch}: the loss reached {s.target_loss:g}."
         if s.patience is not None and t.test_loss_history:
             best, at = self._best_test
-            for k in range(max(at, len(t.test_loss_history) - 1 - 10_000), len(t.test_loss_history)):
+            for k in range(
+                max(at, len(t.test_loss_history) - 1 - 10_000), len(t.test_loss_history)
+            ):
                 if t.test_loss_history[k] < best:
                     best, at = t.test_loss_history[k], k
             self._best_test = (best, at)

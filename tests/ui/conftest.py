@@ -38,7 +38,9 @@ def no_leaked_threads_or_timers(qapp):
         t.wait(2000)
     for t in timers:
         t.stop()
-    assert not threads, f"test left {len(threads)} QThread(s) running: {[t.objectName() for t in threads]}"
+    assert not threads, (
+        f"test left {len(threads)} QThread(s) running: {[t.objectName() for t in threads]}"
+    )
     assert not timers, f"test left {len(timers)} QTimer(s) active"
 
 

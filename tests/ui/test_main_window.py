@@ -31,7 +31,10 @@ def latest(window):
 def table_values(window, layer):
     model = window.tables.model(layer)
     return np.array(
-        [[float(model.data(model.index(r, c))) for c in range(model.columnCount())] for r in range(model.rowCount())]
+        [
+            [float(model.data(model.index(r, c))) for c in range(model.columnCount())]
+            for r in range(model.rowCount())
+        ]
     )
 
 
@@ -43,7 +46,9 @@ def test_opens_on_the_tutorial_network(window):
     assert len(window.graph.edge_items) == 9
     assert len(window.graph.bias_items) == 4
     # Rows: hidden nodes; columns: I0, I1, bias — the tutorial's printed weights.
-    np.testing.assert_allclose(table_values(window, 0), [[-0.5, -1.0, 0.5], [-0.5, 0.5, 0.5], [1.0, 0.0, 0.5]])
+    np.testing.assert_allclose(
+        table_values(window, 0), [[-0.5, -1.0, 0.5], [-0.5, 0.5, 0.5], [1.0, 0.0, 0.5]]
+    )
     np.testing.assert_allclose(table_values(window, 1), [[0.5, -1.0, 0.0, 0.5]])
     assert "exam-scores" in window.windowTitle()
 
@@ -54,7 +59,9 @@ def test_step_sample_batch_and_epoch(window, qtbot):
     assert latest(window).position == 1
     assert not np.array_equal(latest(window).params, TUTORIAL)
     # The tables follow the snapshot.
-    qtbot.waitUntil(lambda: np.allclose(table_values(window, 0)[:, :2], latest(window).weights()[0], atol=5e-5))
+    qtbot.waitUntil(
+        lambda: np.allclose(table_values(window, 0)[:, :2], latest(window).weights()[0], atol=5e-5)
+    )
     window.controls.step_batch.trigger()
     qtbot.waitUntil(lambda: latest(window).steps == 2)
     window.controls.step_epoch.trigger()
@@ -72,7 +79,9 @@ def test_run_pause_and_run_n(window, qtbot):
     paused_at = latest(window).epoch
     window.controls.epochs.setValue(25)
     window.controls.run_n.trigger()
-    qtbot.waitUntil(lambda: latest(window).epoch == paused_at + 25 and not window.session.running, timeout=10000)
+    qtbot.waitUntil(
+        lambda: latest(window).epoch == paused_at + 25 and not window.session.running, timeout=10000
+    )
     # The loss plot has one point per epoch.
     qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == paused_at + 25)
 
@@ -122,7 +131,9 @@ def test_non_number_edit_is_refused_with_a_message(window, qtbot):
 def test_selecting_two_weights_gives_the_pair_surface(window, qtbot):
     window.select_param(("w", 0, 1, 0))
     window.select_param(("w", 1, 0, 2))
-    qtbot.waitUntil(lambda: latest(window).pair is not None and latest(window).pair.a == ("w", 0, 1, 0))
+    qtbot.waitUntil(
+        lambda: latest(window).pair is not None and latest(window).pair.a == ("w", 0, 1, 0)
+    )
     pair = latest(window).pair
     assert pair.b == ("w", 1, 0, 2)
     assert pair.grid.shape == (len(pair.a_values), len(pair.b_values))
@@ -138,7 +149,9 @@ def test_divergence_pauses_and_keeps_finite_weights(window, qtbot):
     )
     qtbot.waitUntil(lambda: latest(window).activation_names[-1] == "linear")
     window.controls.run.trigger()
-    qtbot.waitUntil(lambda: window.banner.isVisible() and "diverged" in window.banner.text.text(), timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.banner.isVisible() and "diverged" in window.banner.text.text(), timeout=10000
+    )
     qtbot.waitUntil(lambda: not window.session.running)
     assert np.isfinite(latest(window).params).all()
 
@@ -185,12 +198,16 @@ def test_screenshot_after_100_epochs_is_not_blank(window, qtbot, tmp_path):
     window.resize(1360, 860)
     window.controls.epochs.setValue(100)
     window.controls.run_n.trigger()
-    qtbot.waitUntil(lambda: latest(window).epoch == 100 and not window.session.running, timeout=10000)
+    qtbot.waitUntil(
+        lambda: latest(window).epoch == 100 and not window.session.running, timeout=10000
+    )
     qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 100)
     window.loss_plot.refresh()
     path = tmp_path / "main.png"
     assert window.grab().save(str(path))
     image = QImage(str(path))
     assert image.width() > 1000
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    }
     assert len(colours) > 50
