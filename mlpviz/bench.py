@@ -173,7 +173,7 @@ def main(quick: bool = False, gui: bool = False) -> int:
         print("  PyTorch           not installed (skipped)")
     print()
 
-    g = bench_loss_grid()
+    g = bench_loss_grid(naive_rows=20 if quick else None)
     print("loss_grid 200×200, 1,000 rows, 2-16-1 net (target ≤ 0.2 s)")
     for key, value in g.items():
         print(f"  {key:<28} {value:.4f}" if isinstance(value, float) else f"  {key:<28} {value}")

@@ -251,6 +251,13 @@ def test_float32_is_close_to_float64():
     fast = loss_grid(mlp, X, Z, a, b, av, bv, dtype=np.float32)
     assert fast.dtype == np.float64
     np.testing.assert_allclose(fast, exact, rtol=1e-5)
+    pca = trajectory_pca(trained_path(mlp))
+    alphas, betas = grid_extent(pca.coords, n=7)
+    np.testing.assert_allclose(
+        pca_loss_grid(mlp, X, Z, pca, alphas, betas, dtype=np.float32),
+        pca_loss_grid(mlp, X, Z, pca, alphas, betas),
+        rtol=1e-5,
+    )
 
 
 def test_float32_saturated_cross_entropy_stays_finite():
@@ -488,7 +495,8 @@ def test_grid_extent_of_degenerate_paths():
 
 
 def test_bench_reports_timings_and_agreement():
-    result = bench_loss_grid(grid=6, rows=20, hidden=3, repeats=1)
+    result = bench_loss_grid(grid=6, rows=20, hidden=3, repeats=1, naive_rows=2)
+    assert result["naive_fraction"] == pytest.approx(2 / 6)
     for key in (
         "different_nodes_s",
         "different_nodes_1thread_s",
