@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -133,6 +134,10 @@ COMMANDS = ("train", "predict", "bench")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Small matrices on 2 cores: OpenBLAS's worker threads spin-wait against
+    # the GUI and the trainer and cost more than they save. Set before NumPy
+    # is imported; a user's own setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         # No command: the desktop app, optionally opening a CSV file.

@@ -52,6 +52,47 @@ DERIVATIVES: dict[str, Callable[[Array, Array], Array]] = {
     "linear": lambda s, a: np.ones_like(s),
 }
 
+def _sigmoid_(s: Array) -> Array:
+    s *= 0.5
+    np.tanh(s, out=s)
+    s *= 0.5
+    s += 0.5
+    return s
+
+
+# The same functions overwriting their argument: the trainer's forward pass
+# needs only a, not s, and each avoided temporary is a full pass over memory.
+IN_PLACE: dict[str, Callable[[Array], Array]] = {
+    "sigmoid": _sigmoid_,
+    "tanh": lambda s: np.tanh(s, out=s),
+    "relu": lambda s: np.maximum(s, 0.0, out=s),
+    "linear": lambda s: s,
+    "softmax": softmax,
+}
+
+
+def derivative_times(name: str, a: Array, g: Array) -> Array:
+    """f'(s)·g from the activation a alone (a new array).
+
+    Every f' here is a function of a: σ' = a(1 − a), tanh' = 1 − a²,
+    relu' = [a > 0] (relu(s) > 0 exactly when s > 0), linear' = 1. The
+    products are formed in the same order as ``DERIVATIVES[name](s, a) * g``,
+    so both give identical bits.
+    """
+    if name == "sigmoid":
+        d = 1.0 - a
+        d *= a
+    elif name == "tanh":
+        d = a * a
+        np.subtract(1.0, d, out=d)
+    elif name == "relu":
+        d = (a > 0.0).astype(a.dtype)
+    else:
+        d = np.ones_like(a)
+    d *= g
+    return d
+
+
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 OUTPUT_ACTIVATIONS = (*HIDDEN_ACTIVATIONS, "softmax")
 

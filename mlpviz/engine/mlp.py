@@ -25,6 +25,9 @@ from .initializers import initialize
 
 Array = np.ndarray
 
+# Rows × widest layer per block in loss_value: ~1 MB of float64, cache-sized.
+_BLOCK_ELEMENTS = 1 << 17
+
 
 @dataclass(frozen=True)
 class Trace:
@@ -236,29 +239,33 @@ class MLP:
         dropout: float = 0.0,
         rng: np.random.Generator | None = None,
         params: Array | None = None,
+        keep_sums: bool = True,
     ) -> Trace:
         """Run the network on one row ``(n_in,)`` or a batch ``(n, n_in)``.
 
         ``dropout`` > 0 zeroes each hidden activation with that probability
         (inverted dropout: survivors are scaled by 1/(1 − p), so nothing changes
         at evaluation time). ``params`` evaluates another flat parameter vector
-        of this shape instead of :attr:`params`.
+        of this shape instead of :attr:`params`. ``keep_sums=False`` computes
+        each activation in place of its sum (``Trace.sums`` then holds None):
+        the training loop needs only the activations.
         """
         a, single = self._as_batch(X)
         ws, bs = (self.weights, self.biases) if params is None else self._views(params)
         sums, acts, masks = [], [a], []
         last = len(ws) - 1
+        keep_sums = keep_sums or dropout > 0.0  # dropout's backward pass needs s
         for l, (w, b, name) in enumerate(zip(ws, bs, self.activation_names)):
             s = a @ w.T
             s += b
-            a = act.FUNCTIONS[name](s)
+            a = act.FUNCTIONS[name](s) if keep_sums else act.IN_PLACE[name](s)
             mask = None
             if dropout > 0.0 and l < last:
                 keep = 1.0 - dropout
                 rng = rng if rng is not None else np.random.default_rng()
                 mask = (rng.random(a.shape) < keep) / keep
                 a = a * mask
-            sums.append(s)
+            sums.append(s if keep_sums else None)
             acts.append(a)
             masks.append(mask)
         return Trace(sums, acts, masks, single)
@@ -266,12 +273,11 @@ class MLP:
     def output_delta(self, trace: Trace, Z: Array) -> Array:
         """δ of the output layer per row: ∂L_row/∂s_out."""
         y = trace.activations[-1]
-        s = trace.sums[-1]
         if self.loss == "cross-entropy":
             # With softmax (or sigmoid) and cross-entropy, f'(s)·∂L/∂y collapses to y − z.
             return y - Z
         # The tutorial's δ_o = f'(s)·(y − z).
-        return act.DERIVATIVES[self.output_activation](s, y) * (y - Z)
+        return act.derivative_times(self.output_activation, y, y - Z)
 
     def backward(self, trace: Trace, Z: Array, params: Array | None = None) -> Gradients:
         """Backpropagate from the targets ``Z`` (same shape as the output).
@@ -290,30 +296,41 @@ class MLP:
         for l in range(len(ws) - 1, -1, -1):
             deltas[l] = delta
             a_prev = trace.activations[l]
-            gw = gws[l]
+            gw, gb = gws[l], gbs[l]
             np.matmul(delta.T, a_prev, out=gw)
             gw /= n
-            np.mean(delta, axis=0, out=gbs[l])
+            np.add.reduce(delta, axis=0, out=gb)
+            gb /= n
             if l:
                 # δ_h = f'(s_h) · Σ_j w_jh δ_j; dropout passes δ only through kept nodes.
                 back = delta @ ws[l]
-                s_prev = trace.sums[l - 1]
+                name = self.activation_names[l - 1]
                 mask = trace.masks[l - 1]
-                a_prev_raw = (
-                    a_prev if mask is None else act.FUNCTIONS[self.activation_names[l - 1]](s_prev)
-                )
-                delta = act.DERIVATIVES[self.activation_names[l - 1]](s_prev, a_prev_raw) * back
+                a_raw = a_prev if mask is None else act.FUNCTIONS[name](trace.sums[l - 1])
+                delta = act.derivative_times(name, a_raw, back)
                 if mask is not None:
                     delta *= mask
         return Gradients(deltas, gws, gbs, flat)
 
     def loss_value(self, X: Array, Z: Array, params: Array | None = None) -> float:
-        """Mean loss over the rows of ``X`` (the tutorial's ½Σ(y − z)² for mse)."""
-        trace = self.forward(X, params=params)
-        y = trace.activations[-1]
-        return losses.mean_loss(
-            self.loss, self.output_activation, y, np.asarray(Z, float).reshape(y.shape)
-        )
+        """Mean loss over the rows of ``X`` (the tutorial's ½Σ(y − z)² for mse).
+
+        Large inputs are evaluated in blocks of rows small enough to stay in
+        cache; the elementwise passes (tanh, …) are memory-bound otherwise.
+        """
+        X, _ = self._as_batch(X)
+        Z = np.asarray(Z, float).reshape(X.shape[0], self.layer_sizes[-1])
+        step = max(256, _BLOCK_ELEMENTS // max(self.layer_sizes))
+        if X.shape[0] <= step:
+            y = self.forward(X, params=params, keep_sums=False).activations[-1]
+            return losses.mean_loss(self.loss, self.output_activation, y, Z)
+        total = 0.0
+        for lo in range(0, X.shape[0], step):
+            y = self.forward(X[lo : lo + step], params=params, keep_sums=False).activations[-1]
+            total += float(
+                losses.row_losses(self.loss, self.output_activation, y, Z[lo : lo + step]).sum()
+            )
+        return total / X.shape[0]
 
     def losses_for(self, P: Array, X: Array, Z: Array, chunk_elements: int = 1 << 21) -> Array:
         """Mean loss for each of many parameter vectors at once.

@@ -202,7 +202,7 @@ class Trainer:
         lr = self.learning_rate
         Xb, Zb = self.X[rows], self.Z[rows]
         if self.optimizer.uses_gradient:
-            trace = mlp.forward(Xb, dropout=self.dropout, rng=self._rng)
+            trace = mlp.forward(Xb, dropout=self.dropout, rng=self._rng, keep_sums=False)
             batch_loss = losses.mean_loss(
                 mlp.loss, mlp.output_activation, trace.activations[-1], Zb
             )
@@ -234,7 +234,8 @@ class Trainer:
         # the epoch (the next step then ran on an empty batch) and the message
         # named the step after the one that failed.
         epoch_loss = None
-        if self.position + len(rows) >= self.n_rows:
+        n_rows = len(Xb)
+        if self.position + n_rows >= self.n_rows:
             epoch_loss = mlp.loss_value(self.X, self.Z)
             if not np.isfinite(epoch_loss):
                 np.copyto(params, self._before_last)
@@ -242,7 +243,7 @@ class Trainer:
         self._last_gradient, self._last_rows = grad, rows
         self.last_batch_loss = batch_loss
         self.steps += 1
-        self.position += len(rows)
+        self.position += n_rows
         if epoch_loss is not None:
             self._finish_epoch(epoch_loss)
         return batch_loss
@@ -258,13 +259,19 @@ class Trainer:
         if self.history is not None:
             self.history.record(self.epoch, self.mlp.params)
 
+    def _next_rows(self, size: int) -> Array | slice:
+        lo, hi = self.position, min(self.position + size, self.n_rows)
+        # In file order a batch is a slice: X[lo:hi] is a view, where fancy
+        # indexing would copy every batch.
+        return slice(lo, hi) if not self.shuffle else self.order[lo:hi]
+
     def step_sample(self) -> float:
         """Update on the next single row; returns its loss before the update."""
-        return self._step_rows(self.order[self.position : self.position + 1])
+        return self._step_rows(self._next_rows(1))
 
     def step_batch(self) -> float:
         """Update on the next batch (shorter at the epoch's end); returns its loss before."""
-        return self._step_rows(self.order[self.position : self.position + self.batch_size])
+        return self._step_rows(self._next_rows(self.batch_size))
 
     def step_epoch(self) -> float:
         """Finish the current epoch; returns its loss (mean ½Σ(y − z)² after it)."""
@@ -285,10 +292,11 @@ class Trainer:
             with np.errstate(over="ignore", invalid="ignore"):
                 self._run_fast(epochs)
         else:
-            for _ in range(epochs):
-                self.step_batch()
-                while self.position:
-                    self.step_batch()
+            with np.errstate(over="ignore", invalid="ignore"):
+                for _ in range(epochs):
+                    self._step_rows_quiet(self._next_rows(self.batch_size))
+                    while self.position:
+                        self._step_rows_quiet(self._next_rows(self.batch_size))
         return self.loss_history[-1]
 
     def _run_fast(self, epochs: int) -> None:
