@@ -76,6 +76,17 @@ class WeightHistory:
         """Forget everything recorded at or after ``epoch``."""
         self._n = int(np.searchsorted(self.epochs, epoch, side="left"))
 
+    def state(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """(params, epochs, stride) copies, for saving or undoing a rewind."""
+        return self.params.copy(), self.epochs.copy(), self.stride
+
+    def load_state(self, params: np.ndarray, epochs: np.ndarray, stride: int) -> None:
+        n = len(epochs)
+        if n > self.capacity or params.shape != (n, self._params.shape[1]):
+            raise ValueError("history state does not fit this record")
+        self._params[:n], self._epochs[:n] = params, epochs
+        self._n, self.stride = n, int(stride)
+
     def clear(self) -> None:
         self._n = 0
         self.stride = 1

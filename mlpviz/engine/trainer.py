@@ -163,6 +163,52 @@ class Trainer:
             self._last_gradient = grads.flat + self._penalty_gradient(self._before_last)
         return self._last_gradient
 
+    def rewind(self, epoch: int) -> int:
+        """Go back to the weights recorded in :attr:`history` at or before ``epoch``.
+
+        The losses and the history after that epoch are dropped and optimizer
+        state (momentum, moment estimates) is reset, since it was not recorded.
+        Returns the epoch actually restored.
+        """
+        h = self.history
+        if h is None or len(h) == 0:
+            raise ValueError("no weight history is recorded")
+        i = int(np.searchsorted(h.epochs, epoch, side="right")) - 1
+        if i < 0:
+            raise ValueError(f"no weights recorded at or before epoch {epoch}")
+        target = int(h.epochs[i])
+        self.mlp.set_params(h.params[i])
+        del self.loss_history[target:]
+        del self.penalty_history[target:]
+        del self.test_loss_history[target:]
+        h.truncate(target + 1)
+        self.epoch, self.position = target, 0
+        self.optimizer.reset()
+        np.copyto(self._before_last, self.mlp.params)
+        self._last_gradient, self._last_rows = None, None
+        self.order = self._new_order()
+        return target
+
+    def set_data(
+        self, X: Array, Z: Array, X_test: Array | None = None, Z_test: Array | None = None
+    ) -> None:
+        """Train on other rows from the next step on, keeping weights and history.
+
+        The current epoch restarts (its position is reset), so every epoch's
+        loss is a mean over one dataset.
+        """
+        X, Z = _check_data(self.mlp, X, Z, "training")
+        if X.shape[0] == 0:
+            raise ValueError("training data have no rows")
+        self.X, self.Z = X, Z
+        if X_test is not None and Z_test is not None and len(X_test):
+            self.X_test, self.Z_test = _check_data(self.mlp, X_test, Z_test, "test")
+        else:
+            self.X_test = self.Z_test = None
+        self._fast_cache = None
+        self.position = 0
+        self.order = self._new_order()
+
     def penalty(self, params: Array | None = None) -> float:
         p = self.mlp.params if params is None else params
         if not (self.l1 or self.l2):

@@ -27,6 +27,7 @@ from .controls import TrainingControls
 from .data_view import DataView
 from .dataset_dialog import DatasetDialog
 from .graph_view import NetworkGraphView
+from .history_bar import HistoryBar, RewindCommand
 from .loss_plot import LossPlot
 from .session import Session
 from .settings_panel import SettingsPanel
@@ -95,8 +96,10 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(4, 4, 4, 4)
         self.banner = Banner()
         self.graph = NetworkGraphView()
+        self.history_bar = HistoryBar()
         lay.addWidget(self.banner)
         lay.addWidget(self.graph, 1)
+        lay.addWidget(self.history_bar)
         self.setCentralWidget(central)
 
         self.tables = WeightTablesPanel()
@@ -231,6 +234,7 @@ class MainWindow(QMainWindow):
         self.tables_dock.visibilityChanged.connect(self._refresh_from_latest)
         self.data_dock.visibilityChanged.connect(self._refresh_from_latest)
         self._surface_tab_changed()
+        self.history_bar.rewindRequested.connect(self.rewind)
         s.problemChanged.connect(self.data_view.set_problem)
         self.data_view.set_problem(s.problem)
         self.data_view.sampleSelected.connect(lambda i: s.select(sample=i))
@@ -251,6 +255,7 @@ class MainWindow(QMainWindow):
 
     def _update(self, snap: Snapshot) -> None:
         self.graph.update_snapshot(snap)
+        self.history_bar.update_snapshot(snap)
         self.loss_plot.append(snap)
         # Hidden views are skipped; they catch up from the next snapshot when shown.
         current = self.surfaces.currentWidget() if self.surface_dock.isVisible() else None
@@ -316,6 +321,10 @@ class MainWindow(QMainWindow):
             return
         old = snap.param_value(param)
         self.undo.push(SetParameterCommand(self.session.set_param, param, old, float(value)))
+
+    def rewind(self, epoch: int) -> None:
+        """Undoably go back to the weights recorded at ``epoch``."""
+        self.undo.push(RewindCommand(self.session.rewind, self.session.unrewind, epoch))
 
     def select_param(self, param: tuple) -> None:
         if param in self.selected:

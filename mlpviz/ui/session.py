@@ -105,6 +105,18 @@ class Session(QObject):
         """Compute only the surfaces a view is showing."""
         self.worker.post(cmd.Surfaces(frozenset(names)))
 
+    def rewind(self, epoch: int) -> None:
+        self.worker.post(cmd.Rewind(int(epoch)))
+
+    def unrewind(self) -> None:
+        self.worker.post(cmd.Unrewind())
+
+    def swap_data(self, problem: Problem) -> None:
+        """Same columns, other rows: keep training (used while drawing points)."""
+        self.problem = problem
+        self.problemChanged.emit(problem)
+        self.worker.post(cmd.SwapData(problem))
+
     def request_predictions(self) -> None:
         self.worker.post(cmd.Predict())
 

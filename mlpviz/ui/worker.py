@@ -57,6 +57,7 @@ class TrainingWorker(QObject):
         self._last_surface = 0.0
         self._surfaces: dict = {}
         self._wanted = frozenset({"pair", "pca", "output"})
+        self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
         self._best_test = (math.inf, 0)
         self._chunk = 1
         # Seconds the GUI needs to draw a frame; written by the GUI thread
@@ -150,6 +151,22 @@ class TrainingWorker(QObject):
         elif isinstance(c, cmd.Surfaces):
             self._wanted = frozenset(c.names)
             self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Rewind):
+            self._stop_running()
+            self._checkpoints.append(self._checkpoint())
+            self.trainer.rewind(c.epoch)
+            self._loss_sent = len(self.trainer.loss_history)
+            self._send(force=True, surfaces=True, loss_start=self.trainer.epoch)
+        elif isinstance(c, cmd.Unrewind):
+            if self._checkpoints:
+                self._stop_running()
+                self._restore(self._checkpoints.pop())
+                self._send(force=True, surfaces=True, loss_start=0)
+        elif isinstance(c, cmd.SwapData):
+            p = c.problem
+            self.trainer.set_data(p.X_train, p.Z_train, p.X_test, p.Z_test)
+            self.problem = p
+            self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Predict):
             p = self.problem
             pred = p.decode_targets(self.mlp.forward(p.X).activations[-1])
@@ -187,6 +204,7 @@ class TrainingWorker(QObject):
         self.problem, self.spec, self.settings = problem, spec, settings
         self.mlp, self.trainer = mlp, trainer
         self._loss_sent = 0
+        self._checkpoints = []
         self._surfaces = {}
         self._best_test = (math.inf, 0)
         self._classification = is_classification(problem.Z_train, mlp.output_activation)
@@ -290,9 +308,41 @@ class TrainingWorker(QObject):
                 )
         return None
 
+    # -- rewinding -----------------------------------------------------------------
+
+    def _checkpoint(self) -> dict:
+        """Everything Rewind drops, copied, so that undo can put it back."""
+        t = self.trainer
+        h = t.history
+        return {
+            "params": self.mlp.params.copy(),
+            "epoch": t.epoch,
+            "position": t.position,
+            "steps": t.steps,
+            "losses": list(t.loss_history),
+            "penalties": list(t.penalty_history),
+            "tests": list(t.test_loss_history),
+            "history": h.state(),
+            "optimizer": t.optimizer.state_dict(),
+            "order": t.order.copy(),
+        }
+
+    def _restore(self, c: dict) -> None:
+        t = self.trainer
+        self.mlp.set_params(c["params"])
+        t.epoch, t.position, t.steps = c["epoch"], c["position"], c["steps"]
+        t.loss_history[:] = c["losses"]
+        t.penalty_history[:] = c["penalties"]
+        t.test_loss_history[:] = c["tests"]
+        t.history.load_state(*c["history"])
+        t.optimizer.load_state_dict(c["optimizer"])
+        t.order = c["order"]
+
     # -- snapshots ----------------------------------------------------------------
 
-    def _send(self, force: bool = False, surfaces: bool = False) -> None:
+    def _send(
+        self, force: bool = False, surfaces: bool = False, loss_start: int | None = None
+    ) -> None:
         now = time.perf_counter()
         if not force and now - self._last_snapshot < SNAPSHOT_INTERVAL:
             return
@@ -302,7 +352,8 @@ class TrainingWorker(QObject):
             self._refresh_surfaces()
             self._last_surface = now
         t = self.trainer
-        start = min(self._loss_sent, len(t.loss_history))
+        start = min(self._loss_sent, len(t.loss_history)) if loss_start is None else loss_start
+        h = t.history
         snap = build_snapshot(
             t,
             self._sample,
@@ -312,6 +363,10 @@ class TrainingWorker(QObject):
             pca=self._surfaces.get("pca"),
             output=self._surfaces.get("output"),
             predictions=self._predictions(),
+            history_epochs=h.epochs.copy(),
+            history_nbytes=h.nbytes,
+            history_stride=h.stride,
+            can_unrewind=bool(self._checkpoints),
         )
         self._loss_sent = len(t.loss_history)
         self._last_snapshot = now

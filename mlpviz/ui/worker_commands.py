@@ -87,3 +87,23 @@ class Surfaces:
     """Which surfaces the views show; the others are not computed."""
 
     names: frozenset  # of "pair", "pca", "output"
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """Go back to the weights recorded at (or just before) ``epoch``; undoable."""
+
+    epoch: int
+
+
+@dataclass(frozen=True)
+class Unrewind:
+    """Undo the last Rewind: restore the state it dropped."""
+
+
+@dataclass(frozen=True)
+class SwapData:
+    """Train on another Problem with the same columns, keeping weights and history
+    (used while the user draws points)."""
+
+    problem: Problem

@@ -211,3 +211,32 @@ def test_screenshot_after_100_epochs_is_not_blank(window, qtbot, tmp_path):
         image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
     }
     assert len(colours) > 50
+
+
+def test_rewind_to_a_recorded_epoch_and_undo(window, qtbot):
+    window.controls.epochs.setValue(30)
+    window.controls.run_n.trigger()
+    qtbot.waitUntil(
+        lambda: latest(window).epoch == 30 and not window.session.running, timeout=10000
+    )
+    at_30 = latest(window).params.copy()
+    assert list(latest(window).history_epochs[:3]) == [0, 1, 2]
+    assert latest(window).history_nbytes > 0
+    # The weights recorded at epoch 10 are what a fresh run reaches after 10 epochs.
+    from mlpviz.engine import MLP, Trainer
+
+    p = window.session.problem
+    t = Trainer(MLP.tutorial(), p.X_train, p.Z_train)
+    t.run(10)
+    window.rewind(10)
+    qtbot.waitUntil(lambda: latest(window).epoch == 10)
+    np.testing.assert_allclose(latest(window).params, t.mlp.params, rtol=1e-12)
+    qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 10)
+    # Training continues from there.
+    window.controls.step_epoch.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 11)
+    # Undo brings back the dropped epochs.
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 30)
+    np.testing.assert_array_equal(latest(window).params, at_30)
+    qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 30)
