@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.explain import StepExplanation
+
 Param = tuple  # ("w", layer, node, input) or ("b", layer, node)
 
 
@@ -90,6 +92,16 @@ class Snapshot:
     pca: PcaSurface | None = None
     output: OutputSurface | None = None
     predictions: np.ndarray | None = None  # (n, n_out) raw units, all rows of the dataset
+    # The recorded weight history (decimated): which epochs, and its memory.
+    history_epochs: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    history_nbytes: int = 0
+    history_stride: int = 1
+    can_unrewind: bool = False
+    # The next per-sample step, written out (see engine/explain.py): the row the
+    # next Step will use (an index into the training rows) and every number of
+    # its forward pass, backward pass and update, from the current weights.
+    next_sample: int = 0
+    explanation: StepExplanation | None = None
 
     def _views(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         ws, bs, start = [], [], 0
