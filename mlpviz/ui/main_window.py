@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from .commands import SetParameterCommand
 from .controls import TrainingControls
 from .data_view import DataView
 from .dataset_dialog import DatasetDialog
+from .draw_data import DrawController, DrawPalette
 from .graph_view import NetworkGraphView
 from .history_bar import HistoryBar, RewindCommand
 from .loss_plot import LossPlot
@@ -114,6 +116,15 @@ class MainWindow(QMainWindow):
         self.surfaces.addTab(self.pair_plot, "Two weights")
         self.surfaces.addTab(self.pca_plot, "Whole path (PCA)")
         self.surfaces.addTab(self.output_plot, "Output over inputs")
+        self.draw_palette = DrawPalette()
+        self.draw_palette.hide()
+        self.draw = DrawController(self.draw_palette, self)
+        surface_box = QWidget()
+        box = QVBoxLayout(surface_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.draw_palette)
+        box.addWidget(self.surfaces, 1)
 
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
@@ -123,7 +134,7 @@ class MainWindow(QMainWindow):
         )
         self.tables_dock = self._dock("Weights && biases", self.tables, right, "tables-dock")
         self.loss_dock = self._dock("Loss", self.loss_plot, bottom, "loss-dock")
-        self.surface_dock = self._dock("Descent path", self.surfaces, bottom, "surface-dock")
+        self.surface_dock = self._dock("Descent path", surface_box, bottom, "surface-dock")
         self.data_dock = self._dock("Data", self.data_view, bottom, "data-dock")
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.loss_dock, self.data_dock)
@@ -150,6 +161,12 @@ class MainWindow(QMainWindow):
         self.examples_menu = file.addMenu("&Examples")
         for name in EXAMPLES:
             self.examples_menu.addAction(name, lambda n=name: self.open_example(n))
+        self.draw_action = file.addAction("&Draw your own data")
+        self.draw_action.setCheckable(True)
+        self.draw_action.setStatusTip(
+            "Click the input plane to add points and watch the network fit them"
+        )
+        self.draw_action.toggled.connect(self.set_drawing)
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
@@ -235,6 +252,8 @@ class MainWindow(QMainWindow):
         self.data_dock.visibilityChanged.connect(self._refresh_from_latest)
         self._surface_tab_changed()
         self.history_bar.rewindRequested.connect(self.rewind)
+        self.output_plot.planeClicked.connect(self._plane_clicked)
+        self.draw.pointsChanged.connect(self.session.swap_data)
         s.problemChanged.connect(self.data_view.set_problem)
         self.data_view.set_problem(s.problem)
         self.data_view.sampleSelected.connect(lambda i: s.select(sample=i))
@@ -321,6 +340,19 @@ class MainWindow(QMainWindow):
             return
         old = snap.param_value(param)
         self.undo.push(SetParameterCommand(self.session.set_param, param, old, float(value)))
+
+    def set_drawing(self, on: bool) -> None:
+        """Draw-your-own-data mode: a two-input classification plane to click on."""
+        self.draw_palette.setVisible(on)
+        if on:
+            seed = [[-3.0, -3.0, 0.0], [3.0, 3.0, 0.0], [-3.0, 3.0, 1.0], [3.0, -3.0, 1.0]]
+            self.set_problem(self.draw.start(np.array(seed)))
+            self.surface_dock.show()
+            self.surfaces.setCurrentWidget(self.output_plot)
+
+    def _plane_clicked(self, x: float, y: float, modifiers) -> None:
+        if self.draw_action.isChecked():
+            self.draw.click(x, y, modifiers)
 
     def rewind(self, epoch: int) -> None:
         """Undoably go back to the weights recorded at ``epoch``."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -176,7 +177,14 @@ class PcaSurfacePlot(LossSurfacePlot):
 
 
 class OutputSurfacePlot(HeatmapPlot):
-    """The network's output over the plane of its two inputs, with the data on top."""
+    """The network's output over the plane of its two inputs, with the data on top.
+
+    Clicks on the plane are reported as :attr:`planeClicked` (x, y in the
+    inputs' raw units, and the keyboard modifiers) — the draw-your-own-data
+    mode adds and removes points with them.
+    """
+
+    planeClicked = Signal(float, float, object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Network output over the inputs", OUTPUT_HINT, parent)
@@ -194,6 +202,15 @@ class OutputSurfacePlot(HeatmapPlot):
         self._point_levels: tuple[float, float] | None = None
         self.set_axis_names(*self._axis_names)
         self._set_value_name("output")
+        self.plot_item.scene().sigMouseClicked.connect(self._clicked)
+
+    def _clicked(self, event) -> None:
+        vb = self.plot_item.getViewBox()
+        pos = event.scenePos()
+        if event.button() != Qt.MouseButton.LeftButton or not vb.sceneBoundingRect().contains(pos):
+            return
+        p = vb.mapSceneToView(pos)
+        self.planeClicked.emit(float(p.x()), float(p.y()), event.modifiers())
 
     @property
     def surface(self) -> OutputSurface | None:

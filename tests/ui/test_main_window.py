@@ -240,3 +240,34 @@ def test_rewind_to_a_recorded_epoch_and_undo(window, qtbot):
     qtbot.waitUntil(lambda: latest(window).epoch == 30)
     np.testing.assert_array_equal(latest(window).params, at_30)
     qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 30)
+
+
+def n_points(window) -> int:
+    out = latest(window).output
+    return -1 if out is None else len(out.points)
+
+
+def test_draw_your_own_data(window, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    window.draw_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.session.problem.name == "drawn data")
+    qtbot.waitUntil(lambda: n_points(window) == 4)
+    window.output_plot.planeClicked.emit(1.0, 2.0, Qt.KeyboardModifier.NoModifier)
+    window.output_plot.planeClicked.emit(-1.0, -2.0, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: n_points(window) == 6)
+    targets = latest(window).output.targets
+    assert targets[-2] == 1.0 and targets[-1] == 0.0  # click: class 1, Shift-click: the other
+    window.output_plot.planeClicked.emit(1.1, 2.1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: n_points(window) == 5)
+    assert not np.any(np.all(np.isclose(latest(window).output.points, [1.0, 2.0]), axis=1))
+    # Training goes on over the drawn data, and the points save as CSV.
+    window.controls.step_epoch.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch >= 1)
+    from mlpviz.data import load_csv
+    from mlpviz.ui.draw_data import write_points_csv
+
+    write_points_csv(str(tmp_path / "drawn.csv"), window.draw.points)
+    ds = load_csv(tmp_path / "drawn.csv")
+    np.testing.assert_array_equal(ds.values, window.draw.points)
+    assert ds.columns == ("x1", "x2", "class")
