@@ -65,7 +65,25 @@ class Kernel:
         return a
 
     def train(self, rows: list, lr: float, keep_before_last: bool = False) -> float:
-        """One update per row, in order; returns the last row's loss before its update.
+        """One epoch (or part of one): see :meth:`train_epochs`."""
+        _, loss, _ = self.train_epochs([rows], [lr], keep_before_last, record=False)
+        return loss
+
+    def train_epochs(
+        self,
+        epoch_rows: list[list[int]],
+        lrs: list[float],
+        keep_before_last: bool = False,
+        record: bool = True,
+    ) -> tuple[list[list[float]], float, int | None]:
+        """One update per row, in order, epoch after epoch.
+
+        Returns the parameters after each epoch (flat lists, when ``record``),
+        the last row's loss before its update, and the index of the first
+        epoch that produced a non-finite number (None if all are finite; the
+        kernel's weights are then those after that epoch, for the caller to
+        roll back). Several epochs per call keep the per-epoch cost to a few
+        list operations.
 
         Written out in one function on purpose: at ~60 flops a step, each
         helper call would cost as much as the arithmetic it saves. Every f'
@@ -79,61 +97,77 @@ class Kernel:
         out_code = codes[-1]
         X, Z = self.X, self.Z
         a = z = []
-        final = len(rows) - 1
-        for i, r in enumerate(rows):
-            a = X[r]
-            acts = [a]
-            for Wl, Bl, code in layers:
-                if code == 0:
-                    a = [0.5 * tanh(0.5 * (sum(map(mul, w, a)) + b)) + 0.5 for w, b in zip(Wl, Bl)]
-                elif code == 1:
-                    a = [tanh(sum(map(mul, w, a)) + b) for w, b in zip(Wl, Bl)]
-                elif code == 2:
-                    a = [max(sum(map(mul, w, a)) + b, 0.0) for w, b in zip(Wl, Bl)]
+        flats: list[list[float]] = []
+        last_epoch = len(epoch_rows) - 1
+        for e, (rows, lr) in enumerate(zip(epoch_rows, lrs)):
+            # Only the very last update of the call keeps the weights before it.
+            final = len(rows) - 1 if keep_before_last and e == last_epoch else -1
+            for i, r in enumerate(rows):
+                a = X[r]
+                acts = [a]
+                for Wl, Bl, code in layers:
+                    if code == 0:
+                        a = [
+                            0.5 * tanh(0.5 * (sum(map(mul, w, a)) + b)) + 0.5
+                            for w, b in zip(Wl, Bl)
+                        ]
+                    elif code == 1:
+                        a = [tanh(sum(map(mul, w, a)) + b) for w, b in zip(Wl, Bl)]
+                    elif code == 2:
+                        a = [max(sum(map(mul, w, a)) + b, 0.0) for w, b in zip(Wl, Bl)]
+                    else:
+                        a = [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
+                    acts.append(a)
+                # δ_o = f'(s)·(y − z), then δ_h = f'(s_h)·Σ_j w_jh·δ_j — every δ from
+                # the weights as they were in the forward pass, before any update.
+                z = Z[r]
+                if out_code == 0:
+                    delta = [(y * (1.0 - y)) * (y - t) for y, t in zip(a, z)]
+                elif out_code == 1:
+                    delta = [(1.0 - y * y) * (y - t) for y, t in zip(a, z)]
+                elif out_code == 2:
+                    delta = [(1.0 if y > 0.0 else 0.0) * (y - t) for y, t in zip(a, z)]
                 else:
-                    a = [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
-                acts.append(a)
-            # δ_o = f'(s)·(y − z), then δ_h = f'(s_h)·Σ_j w_jh·δ_j — every δ from
-            # the weights as they were in the forward pass, before any update.
-            z = Z[r]
-            if out_code == 0:
-                delta = [(y * (1.0 - y)) * (y - t) for y, t in zip(a, z)]
-            elif out_code == 1:
-                delta = [(1.0 - y * y) * (y - t) for y, t in zip(a, z)]
-            elif out_code == 2:
-                delta = [(1.0 if y > 0.0 else 0.0) * (y - t) for y, t in zip(a, z)]
-            else:
-                delta = [1.0 * (y - t) for y, t in zip(a, z)]
-            deltas = [delta]
-            l = len(layers) - 1
-            for Wn, code in backs:
-                # Σ_j w_jh·δ_j accumulated row by row in j order, as NumPy's δ @ W
-                # does; cheaper than columns since output layers are narrow.
-                back = [w * delta[0] for w in Wn[0]]
-                for row, d in zip(Wn[1:], delta[1:]):
-                    back = [g + w * d for g, w in zip(back, row)]
-                h = acts[l]
-                if code == 0:
-                    delta = [(y * (1.0 - y)) * g for y, g in zip(h, back)]
-                elif code == 1:
-                    delta = [(1.0 - y * y) * g for y, g in zip(h, back)]
-                elif code == 2:
-                    delta = [(1.0 if y > 0.0 else 0.0) * g for y, g in zip(h, back)]
-                else:
-                    delta = [1.0 * g for g in back]
-                deltas.append(delta)
-                l -= 1
-            if keep_before_last and i == final:
-                self.before_last = self.snapshot()
-            # w ← w − η·(δ·a), b ← b − η·δ
-            for (Wl, Bl, _), a_prev, delta in zip(layers, acts, reversed(deltas)):
-                for j, d in enumerate(delta):
-                    Wl[j] = [w - lr * (d * x) for w, x in zip(Wl[j], a_prev)]
-                    Bl[j] -= lr * d
-        if not rows:
-            return math.nan
+                    delta = [1.0 * (y - t) for y, t in zip(a, z)]
+                deltas = [delta]
+                l = len(layers) - 1
+                for Wn, code in backs:
+                    # Σ_j w_jh·δ_j accumulated row by row in j order, as NumPy's δ @ W
+                    # does; cheaper than columns since output layers are narrow.
+                    back = [w * delta[0] for w in Wn[0]]
+                    for row, d in zip(Wn[1:], delta[1:]):
+                        back = [g + w * d for g, w in zip(back, row)]
+                    h = acts[l]
+                    if code == 0:
+                        delta = [(y * (1.0 - y)) * g for y, g in zip(h, back)]
+                    elif code == 1:
+                        delta = [(1.0 - y * y) * g for y, g in zip(h, back)]
+                    elif code == 2:
+                        delta = [(1.0 if y > 0.0 else 0.0) * g for y, g in zip(h, back)]
+                    else:
+                        delta = [1.0 * g for g in back]
+                    deltas.append(delta)
+                    l -= 1
+                if i == final:
+                    self.before_last = self.snapshot()
+                # w ← w − η·(δ·a), b ← b − η·δ
+                for (Wl, Bl, _), a_prev, delta in zip(layers, acts, reversed(deltas)):
+                    for j, d in enumerate(delta):
+                        Wl[j] = [w - lr * (d * x) for w, x in zip(Wl[j], a_prev)]
+                        Bl[j] -= lr * d
+            if record or e == last_epoch:
+                flat = self.flat_list()
+                # A sum is non-finite if any term is (inf − inf is NaN); a false
+                # alarm from overflow of finite terms costs only an exact replay.
+                if not math.isfinite(sum(flat)):
+                    return flats, math.nan, e
+                if record:
+                    flats.append(flat)
+        if not z:
+            return flats, math.nan, None
         err = [y - t for y, t in zip(a, z)]
-        return 0.5 * sum(map(mul, err, err))
+        loss = 0.5 * sum(map(mul, err, err))
+        return flats, loss, (None if math.isfinite(loss) else last_epoch)
 
     def mean_loss(self, X: list, Z: list) -> float:
         """Mean over rows of ½Σ(y − z)² at the current weights."""

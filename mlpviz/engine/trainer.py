@@ -7,7 +7,6 @@ reported as the mean over all rows of ½Σ(y − z)² after the epoch.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -354,49 +353,48 @@ class Trainer:
         start_epoch = self.epoch
         start_params = self.mlp.params.copy()
         start_counts = (self.position, self.steps, self.evaluations["gradient"])
-        flats: list[list[float]] = []
+        # Every epoch's rows and rate up front, drawing shuffles from the RNG in
+        # the same order the NumPy path would, so both paths stay identical.
         orders = [self.order]
-        previous = kernel.flat_list()
-        diverged = False
+        for _ in range(epochs - 1 if self.shuffle else 0):
+            orders.append(self._rng.permutation(n))
         in_order = list(range(n))
+        epoch_rows = []
         for e in range(epochs):
-            if self.shuffle or self.position:
-                rows = self.order[self.position :].tolist()
+            if self.shuffle:
+                rows = orders[e][self.position if e == 0 else 0 :].tolist()
             else:
-                rows = in_order
-            last_loss = kernel.train(rows, self.learning_rate, keep_before_last=e == epochs - 1)
-            flat = kernel.flat_list()
-            if not (math.isfinite(sum(flat)) and math.isfinite(last_loss)):
-                kernel.load_flat(previous)
-                diverged = True
-                break
-            flats.append(flat)
-            previous = flat
-            self.evaluations["gradient"] += len(rows)
-            self.steps += len(rows)
-            self.last_batch_loss = last_loss
-            self.epoch += 1
+                rows = in_order[self.position :] if e == 0 else in_order
+            epoch_rows.append(rows)
+        lrs = [self.schedule.rate(self.base_learning_rate, start_epoch + e) for e in range(epochs)]
+        flats, last_loss, bad = kernel.train_epochs(epoch_rows, lrs, keep_before_last=True)
+        done = len(flats)
+        trained = sum(len(r) for r in epoch_rows[:done])
+        self.evaluations["gradient"] += trained
+        self.steps += trained
+        self.epoch += done
+        if done:
             self.position = 0
             if self.shuffle:
-                self.order = self._rng.permutation(n)
-                orders.append(self.order)
+                # The order for the epoch after the last one trained.
+                self.order = orders[done] if done < epochs else self._rng.permutation(n)
+        if bad is not None:
+            kernel.load_flat(flats[-1] if flats else start_params.tolist())
         if flats:
             self._record_epochs(start_epoch, np.array(flats), start_params, orders, start_counts)
-        if not diverged:
+        if bad is None:
+            self.last_batch_loss = last_loss
             kernel.write_back()
             if kernel.before_last is not None:
                 self._before_last = kernel.flat(kernel.before_last)
-                # FIX (engine tests): the row of the last step is the last of
-                # `rows`; self.order[-1:] is already the *next* epoch's order
-                # when shuffling, so last_gradient was taken on the wrong row.
-                self._last_gradient, self._last_rows = None, np.asarray(rows[-1:])
+                self._last_gradient = None
+                self._last_rows = np.asarray(epoch_rows[-1][-1:])
             return
-        # Replay the epoch in NumPy, which stops at the exact step that
-        # diverged and keeps the weights from before it.
-        # FIX (engine tests): bounded by the epochs asked for. The kernel's check
-        # sum(flat) also fires when finite weights merely sum past 1e308; NumPy
-        # then never diverges and `while True` here hung run() forever.
-        for _ in range(epochs - len(flats)):
+        # Replay the failing epoch in NumPy, which stops at the exact step that
+        # diverged and keeps the weights from before it. Bounded by the epochs
+        # asked for: the kernel's sum check also fires when finite weights merely
+        # sum past 1e308, and NumPy then trains on without diverging.
+        for _ in range(epochs - done):
             self.step_batch()
             while self.position:
                 self.step_batch()
