@@ -271,3 +271,31 @@ def test_draw_your_own_data(window, qtbot, tmp_path):
     ds = load_csv(tmp_path / "drawn.csv")
     np.testing.assert_array_equal(ds.values, window.draw.points)
     assert ds.columns == ("x1", "x2", "class")
+
+
+def test_bad_csv_shows_the_error_in_the_dialog_and_keeps_the_session(window, qtbot, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,c\n1,2,3\n4,x,6\n")
+    before = window.session.problem
+    params = latest(window).params.copy()
+    dialog = window.open_csv_dialog(str(bad))
+    qtbot.waitUntil(lambda: "line 3" in dialog.message_text())
+    assert dialog.isVisible()
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.problem is None
+    dialog.reject()
+    assert window.session.problem is before
+    np.testing.assert_array_equal(latest(window).params, params)
+
+
+def test_open_csv_replaces_the_data_and_keeps_the_hidden_layers(window, qtbot, tmp_path):
+    good = tmp_path / "scores.csv"
+    good.write_text("hours, sleep, score\n1, 8, 50\n2, 7, 60\n3, 6, 65\n4, 8, 80\n5, 5, 70\n")
+    dialog = window.open_csv_dialog(str(good))
+    qtbot.waitUntil(lambda: dialog.dataset is not None)
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.session.problem.name == "scores.csv")
+    qtbot.waitUntil(lambda: latest(window).n_rows == 5)
+    assert latest(window).layer_sizes == (2, 3, 1)
+    assert str(good) in window.recent_files()
+    assert "scores.csv" in window.windowTitle()
