@@ -157,21 +157,32 @@ class _Token:
     column: int
 
 
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            ch = text[pos]
-            raise ExpressionError(f"unexpected {ch!r} at column {pos + 1}{_HINTS.get(ch, '')}", pos + 1)
-        kind = m.lastgroup or ""
-        if kind != "ws":
-            word = m.group()
-            tokens.append(_Token(kind, _SPELLINGS.get(word, word), pos + 1))
-        pos = m.end()
-    tokens.append(_Token("end", "", len(text) + 1))
-    return tokens
+class _Tokens:
+    """Tokens read on demand, so errors are reported in reading order (the first
+    problem from the left), whether lexical ("unexpected ';'") or grammatical."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.read: list[_Token] = []
+
+    def __getitem__(self, i: int) -> _Token:
+        while len(self.read) <= i:
+            self.read.append(self._next())
+        return self.read[i]
+
+    def _next(self) -> _Token:
+        text = self.text
+        while self.pos < len(text):
+            m = _TOKEN.match(text, self.pos)
+            if m is None:
+                ch, col = text[self.pos], self.pos + 1
+                raise ExpressionError(f"unexpected {ch!r} at column {col}{_HINTS.get(ch, '')}", col)
+            start, self.pos = self.pos, m.end()
+            if m.lastgroup != "ws":
+                word = m.group()
+                return _Token(m.lastgroup or "", _SPELLINGS.get(word, word), start + 1)
+        return _Token("end", "", len(text) + 1)
 
 
 def _nesting(text: str) -> int:
@@ -186,7 +197,7 @@ def _nesting(text: str) -> int:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token]) -> None:
+    def __init__(self, tokens: _Tokens) -> None:
         self.tokens = tokens
         self.i = 0
         self.depth = 0  # open groups and exponents: bounds the recursion
@@ -215,7 +226,9 @@ class _Parser:
         tok = self.peek()
         if tok.kind != "end":
             if tok.text == ")":
-                raise ExpressionError(f"unexpected ')' at column {tok.column}: no matching '('", tok.column)
+                raise ExpressionError(
+                    f"unexpected ')' at column {tok.column}: no matching '('", tok.column
+                )
             raise self.missing_operator(tok)
         return node
 
@@ -286,10 +299,15 @@ class _Parser:
                     f"expected '(' after '{word}' at column {opener.column}", opener.column
                 )
             return Call(word, self.group(self.take()))
-        guess = word.lower()
+        raise self.unknown_name(tok)
+
+    @staticmethod
+    def unknown_name(tok: _Token) -> ExpressionError:
+        guess = tok.text.lower()
         hint = f"; did you mean '{guess}'?" if guess in (*VARIABLES, *CONSTANTS, *FUNCTIONS) else ""
-        raise ExpressionError(
-            f"unknown name '{word}' at column {tok.column}; allowed: {ALLOWED}{hint}", tok.column
+        return ExpressionError(
+            f"unknown name '{tok.text}' at column {tok.column}; allowed: {ALLOWED}{hint}",
+            tok.column,
         )
 
     def group(self, opener: _Token) -> Node:
@@ -308,6 +326,8 @@ class _Parser:
         return node
 
     def missing_operator(self, tok: _Token) -> ExpressionError:
+        if tok.kind == "name" and tok.text not in (*VARIABLES, *CONSTANTS, *FUNCTIONS):
+            return self.unknown_name(tok)  # the bigger problem: "x if y" is not "x*if"
         prev = self.tokens[self.i - 1].text
         if tok.text == "(" and prev in (*VARIABLES, *CONSTANTS):
             return ExpressionError(
@@ -341,6 +361,8 @@ def add(a: Node, b: Node) -> Node:
         return b
     if _num(b, 0):
         return a
+    if isinstance(b, Neg):
+        return sub(a, b.operand)
     return _fold("+", a, b) or BinOp("+", a, b)
 
 
@@ -349,6 +371,8 @@ def sub(a: Node, b: Node) -> Node:
         return a
     if _num(a, 0):
         return neg(b)
+    if isinstance(b, Neg):
+        return add(a, b.operand)
     return _fold("-", a, b) or BinOp("-", a, b)
 
 
@@ -359,6 +383,17 @@ def mul(a: Node, b: Node) -> Node:
         return b
     if _num(b, 1):
         return a
+    if _num(a, -1) or _num(b, -1):
+        return neg(b if _num(a, -1) else a)
+    if isinstance(a, Neg) or isinstance(b, Neg):
+        # Pull signs out: "-(2*x)" reads better than "2*-x" or "x*-1".
+        return neg(mul(neg(a), b) if isinstance(a, Neg) else mul(a, neg(b)))
+    if isinstance(b, Num) and not isinstance(a, Num):
+        a, b = b, a  # numbers first ("2*x"); IEEE products commute exactly
+    if isinstance(a, Num) and isinstance(b, BinOp) and b.op == "*" and isinstance(b.left, Num):
+        folded = _fold("*", a, b.left)
+        if folded is not None:
+            return mul(folded, b.right)
     return _fold("*", a, b) or BinOp("*", a, b)
 
 
@@ -387,29 +422,21 @@ def neg(a: Node) -> Node:
 # -- symbolic differentiation ---------------------------------------------------------
 
 
-def _call_derivative(func: str, u: Node) -> Node:
-    """d func(u) / du."""
-    if func == "sin":
-        return Call("cos", u)
-    if func == "cos":
-        return neg(Call("sin", u))
-    if func == "tan":
-        return div(Num(1.0), power(Call("cos", u), Num(2.0)))
-    if func == "exp":
-        return Call("exp", u)
-    if func == "log":
-        return div(Num(1.0), u)
-    if func == "sqrt":
-        return div(Num(1.0), mul(Num(2.0), Call("sqrt", u)))
-    if func == "abs":
-        return Call("sign", u)  # 0 at the kink: a valid subgradient
-    if func == "tanh":
-        return sub(Num(1.0), power(Call("tanh", u), Num(2.0)))
-    if func == "sinh":
-        return Call("cosh", u)
-    if func == "cosh":
-        return Call("sinh", u)
-    return Num(0.0)  # sign(u): flat almost everywhere
+# d func(u) / du for each function (sign(u) appears only here: d|u| = sign(u)·du,
+# which is 0 at the kink, a valid subgradient).
+_DERIVATIVES: dict[str, Callable[[Node], Node]] = {
+    "sin": lambda u: Call("cos", u),
+    "cos": lambda u: neg(Call("sin", u)),
+    "tan": lambda u: div(Num(1.0), power(Call("cos", u), Num(2.0))),
+    "exp": lambda u: Call("exp", u),
+    "log": lambda u: div(Num(1.0), u),
+    "sqrt": lambda u: div(Num(1.0), mul(Num(2.0), Call("sqrt", u))),
+    "abs": lambda u: Call("sign", u),
+    "tanh": lambda u: sub(Num(1.0), power(Call("tanh", u), Num(2.0))),
+    "sinh": lambda u: Call("cosh", u),
+    "cosh": lambda u: Call("sinh", u),
+    "sign": lambda u: Num(0.0),
+}
 
 
 def derivative(root: Node, var: str) -> Node:
@@ -428,7 +455,7 @@ def derivative(root: Node, var: str) -> Node:
         elif isinstance(node, Neg):
             d[id(node)] = neg(d[id(node.operand)])
         elif isinstance(node, Call):
-            d[id(node)] = mul(_call_derivative(node.func, node.arg), d[id(node.arg)])
+            d[id(node)] = mul(_DERIVATIVES[node.func](node.arg), d[id(node.arg)])
         else:
             u, v, du, dv = node.left, node.right, d[id(node.left)], d[id(node.right)]
             if node.op == "+":
@@ -490,7 +517,10 @@ def to_text(root: Node) -> str:
                 left = f"({lt})" if lp < prec else lt
                 right = f"({rt})" if rp <= prec else rt
             spaced = node.op in "+-"
-            out[id(node)] = (f"{left} {node.op} {right}" if spaced else f"{left}{node.op}{right}", prec)
+            out[id(node)] = (
+                f"{left} {node.op} {right}" if spaced else f"{left}{node.op}{right}",
+                prec,
+            )
     return out[id(root)][0]
 
 
@@ -518,9 +548,7 @@ class _Program:
         values: list = [None] * len(self.steps)
         with np.errstate(all="ignore"):
             for i, (node, args) in enumerate(self.steps):
-                if isinstance(node, Num):
-                    v = np.float64(node.value)
-                elif isinstance(node, Const):
+                if isinstance(node, (Num, Const)):
                     v = np.float64(node.value)
                 elif isinstance(node, Var):
                     v = x if node.name == "x" else y
@@ -593,7 +621,7 @@ def parse(text: str) -> Expression:
             f"too deeply nested: {deepest} levels of parentheses (at most {MAX_DEPTH})"
         )
     try:
-        tree = _Parser(_tokenize(text)).parse()
+        tree = _Parser(_Tokens(text)).parse()
     except RecursionError:  # pragma: no cover - the limits above should prevent it
         raise ExpressionError("the expression is too deeply nested") from None
     return Expression(text, tree)

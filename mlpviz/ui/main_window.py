@@ -215,6 +215,13 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         self.view_menu = view
 
+        tools = bar.addMenu("T&ools")
+        self.playground_action = tools.addAction("Optimizer &playground…", self.open_playground)
+        self.playground_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.playground_action.setStatusTip("Race optimizers on 2-D test functions")
+        self.tools_menu = tools
+        self.playground = None
+
         help_ = bar.addMenu("&Help")
         help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
         help_.addAction("&About mlpviz", self._about)
@@ -354,6 +361,15 @@ class MainWindow(QMainWindow):
         if self.draw_action.isChecked():
             self.draw.click(x, y, modifiers)
 
+    def open_playground(self) -> None:
+        from .playground import PlaygroundWindow  # its OpenGL probe is lazy and costly
+
+        if self.playground is None:
+            self.playground = PlaygroundWindow(self)
+        self.playground.show()
+        self.playground.raise_()
+        self.playground.activateWindow()
+
     def rewind(self, epoch: int) -> None:
         """Undoably go back to the weights recorded at ``epoch``."""
         self.undo.push(RewindCommand(self.session.rewind, self.session.unrewind, epoch))
@@ -459,6 +475,8 @@ class MainWindow(QMainWindow):
         self.store.setValue("window/geometry", self.saveGeometry())
         self.store.setValue("window/state", self.saveState())
         self.loss_plot.stop_refresh()
+        if self.playground is not None:
+            self.playground.close()
         self.session.shutdown()
         super().closeEvent(event)
 

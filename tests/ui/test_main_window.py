@@ -299,3 +299,10 @@ def test_open_csv_replaces_the_data_and_keeps_the_hidden_layers(window, qtbot, t
     assert latest(window).layer_sizes == (2, 3, 1)
     assert str(good) in window.recent_files()
     assert "scores.csv" in window.windowTitle()
+
+
+def test_tools_menu_opens_the_playground(window, qtbot):
+    window.playground_action.trigger()
+    qtbot.waitUntil(lambda: window.playground is not None and window.playground.isVisible())
+    window.close()
+    assert not window.playground.isVisible()
