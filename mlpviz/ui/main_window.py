@@ -222,6 +222,11 @@ class MainWindow(QMainWindow):
         self.tools_menu = tools
         self.playground = None
 
+        from .lessons import build_lessons_menu
+
+        self.lessons_menu = build_lessons_menu(self, on_load=self.load_lesson)
+        bar.addMenu(self.lessons_menu)
+
         help_ = bar.addMenu("&Help")
         help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
         help_.addAction("&About mlpviz", self._about)
@@ -360,6 +365,14 @@ class MainWindow(QMainWindow):
     def _plane_clicked(self, x: float, y: float, modifiers) -> None:
         if self.draw_action.isChecked():
             self.draw.click(x, y, modifiers)
+
+    def load_lesson(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
+        """A lesson's "Load into the main window": its data, network and settings."""
+        self.undo.clear()
+        self.banner.hide()
+        self.settings_panel.set_values(spec, settings)
+        self.session.configure(problem=problem, spec=spec, settings=settings, reinit=True)
+        self._set_title()
 
     def open_playground(self) -> None:
         from .playground import PlaygroundWindow  # its OpenGL probe is lazy and costly

@@ -306,3 +306,16 @@ def test_tools_menu_opens_the_playground(window, qtbot):
     qtbot.waitUntil(lambda: window.playground is not None and window.playground.isVisible())
     window.close()
     assert not window.playground.isVisible()
+
+
+def test_lessons_menu_and_loading_the_worked_example(window, qtbot):
+    titles = [a.text() for a in window.lessons_menu.actions() if a.text()]
+    assert len(titles) == 4
+    from mlpviz.lessons.worked_example import WorkedExample
+
+    ex = WorkedExample()
+    window.controls.step_epoch.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 1)
+    window.load_lesson(window.session.problem, ex.spec(), ex.settings())
+    qtbot.waitUntil(lambda: latest(window).epoch == 0)
+    np.testing.assert_array_equal(latest(window).params, TUTORIAL)

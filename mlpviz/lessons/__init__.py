@@ -1,0 +1,46 @@
+"""The lessons' math: pure NumPy, no Qt.
+
+Each lesson is a small state you can step, step back and reset, and query
+for every number its view shows, so the numbers are testable on their own:
+
+* :mod:`.derivative` — the derivative as a slope, y = w·x (seeds/000)
+* :mod:`.bowl` — gradient descent on x² + y² with the tutorial's table (seeds/001)
+* :mod:`.trial_vs_gradient` — trial and error against gradients, at equal cost (seeds/000)
+* :mod:`.worked_example` — the tutorial's 2-3-1 network, every number (seeds/001)
+"""
+
+from .bowl import BowlLesson, BowlRow, TableDifference, closed_form, printed_differences
+from .derivative import DerivativeLesson, advice, difference_quotient, line_loss, line_slope
+from .trial_vs_gradient import (
+    Race,
+    cost_table,
+    exhaustive_cost,
+    gradient_cost,
+    make_objective,
+    trial_cost,
+)
+from .worked_example import WorkedExample, WorkedStep, fmt4, normalization_table, text_differences
+
+__all__ = [
+    "BowlLesson",
+    "BowlRow",
+    "DerivativeLesson",
+    "Race",
+    "TableDifference",
+    "WorkedExample",
+    "WorkedStep",
+    "advice",
+    "closed_form",
+    "cost_table",
+    "difference_quotient",
+    "exhaustive_cost",
+    "fmt4",
+    "gradient_cost",
+    "line_loss",
+    "line_slope",
+    "make_objective",
+    "normalization_table",
+    "printed_differences",
+    "text_differences",
+    "trial_cost",
+]
