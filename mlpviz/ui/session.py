@@ -33,6 +33,7 @@ class Session(QObject):
     runProgress = Signal(int, int)
     runStopped = Signal(str)
     predictionsReady = Signal(object, int)
+    stateReady = Signal(int, object)  # token, worker.TrainingState
 
     def __init__(
         self,
@@ -68,6 +69,7 @@ class Session(QObject):
         self.worker.runProgress.connect(self.runProgress)
         self.worker.runStopped.connect(self.runStopped)
         self.worker.predictionsReady.connect(self.predictionsReady)
+        self.worker.stateReady.connect(self.stateReady)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000 // REFRESH_HZ)
@@ -116,6 +118,18 @@ class Session(QObject):
         self.problem = problem
         self.problemChanged.emit(problem)
         self.worker.post(cmd.SwapData(problem))
+
+    def request_state(self, token: int = 0) -> None:
+        """Ask the worker for the whole training state; answered by :attr:`stateReady`."""
+        self.worker.post(cmd.GetState(token))
+
+    def set_state(
+        self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings, state: dict
+    ) -> None:
+        """Replace data, network, settings and training state (opening a session)."""
+        self.problem, self.spec, self.settings = problem, spec, settings
+        self.problemChanged.emit(problem)
+        self.worker.post(cmd.SetState(problem, spec, settings, state))
 
     def request_predictions(self) -> None:
         self.worker.post(cmd.Predict())

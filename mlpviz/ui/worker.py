@@ -12,6 +12,7 @@ import math
 import queue
 import time
 import traceback
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
@@ -29,6 +30,20 @@ CHUNK_SECONDS = 0.012  # training time between looks at the queue
 HISTORY_CAPACITY = 4096
 
 
+@dataclass(frozen=True)
+class TrainingState:
+    """Everything needed to save and later resume a session (copies).
+
+    ``state`` holds: params, epoch, position, steps, losses, penalties, tests,
+    history (params, epochs, stride), optimizer (its state_dict) and order.
+    """
+
+    problem: Problem
+    spec: NetworkSpec
+    settings: TrainingSettings
+    state: dict
+
+
 class TrainingWorker(QObject):
     """Runs the engine's Trainer; talk to it only through :meth:`post`."""
 
@@ -39,6 +54,7 @@ class TrainingWorker(QObject):
     runProgress = Signal(int, int)  # epochs done, epochs asked (Run N)
     runStopped = Signal(str)  # why a run ended by itself
     predictionsReady = Signal(object, int)  # (n, n_out) raw units, epoch
+    stateReady = Signal(int, object)  # token, TrainingState (copies)
     finished = Signal()
 
     def __init__(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
@@ -167,6 +183,16 @@ class TrainingWorker(QObject):
             self.trainer.set_data(p.X_train, p.Z_train, p.X_test, p.Z_test)
             self.problem = p
             self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.GetState):
+            self.stateReady.emit(
+                c.token,
+                TrainingState(self.problem, self.spec, self.settings, self._checkpoint()),
+            )
+        elif isinstance(c, cmd.SetState):
+            self._stop_running()
+            self._build(c.problem, c.spec, c.settings, new_network=True)
+            self._restore(c.state)
+            self._send(force=True, surfaces=True, loss_start=0)
         elif isinstance(c, cmd.Predict):
             p = self.problem
             pred = p.decode_targets(self.mlp.forward(p.X).activations[-1])

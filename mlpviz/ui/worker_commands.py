@@ -107,3 +107,21 @@ class SwapData:
     (used while the user draws points)."""
 
     problem: Problem
+
+
+@dataclass(frozen=True)
+class GetState:
+    """Ask for the whole training state (for saving a session); answered by
+    ``TrainingWorker.stateReady`` with a :class:`TrainingState`."""
+
+    token: int = 0
+
+
+@dataclass(frozen=True)
+class SetState:
+    """Replace everything — data, network, settings and training state."""
+
+    problem: Problem
+    spec: NetworkSpec
+    settings: TrainingSettings
+    state: dict

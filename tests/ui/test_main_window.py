@@ -319,3 +319,22 @@ def test_lessons_menu_and_loading_the_worked_example(window, qtbot):
     window.load_lesson(window.session.problem, ex.spec(), ex.settings())
     qtbot.waitUntil(lambda: latest(window).epoch == 0)
     np.testing.assert_array_equal(latest(window).params, TUTORIAL)
+
+
+def test_training_state_round_trips_through_the_worker(window, qtbot):
+    window.controls.epochs.setValue(12)
+    window.controls.run_n.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 12 and not window.session.running, timeout=10000)
+    got = []
+    window.session.stateReady.connect(lambda token, st: got.append((token, st)))
+    window.session.request_state(7)
+    qtbot.waitUntil(lambda: bool(got))
+    token, st = got[0]
+    assert token == 7 and st.state["epoch"] == 12 and len(st.state["losses"]) == 12
+    params = latest(window).params.copy()
+    window.controls.reset.trigger()
+    qtbot.waitUntil(lambda: latest(window).epoch == 0)
+    window.session.set_state(st.problem, st.spec, st.settings, st.state)
+    qtbot.waitUntil(lambda: latest(window).epoch == 12)
+    np.testing.assert_array_equal(latest(window).params, params)
+    qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 12)
