@@ -324,7 +324,9 @@ def test_lessons_menu_and_loading_the_worked_example(window, qtbot):
 def test_training_state_round_trips_through_the_worker(window, qtbot):
     window.controls.epochs.setValue(12)
     window.controls.run_n.trigger()
-    qtbot.waitUntil(lambda: latest(window).epoch == 12 and not window.session.running, timeout=10000)
+    qtbot.waitUntil(
+        lambda: latest(window).epoch == 12 and not window.session.running, timeout=10000
+    )
     got = []
     window.session.stateReady.connect(lambda token, st: got.append((token, st)))
     window.session.request_state(7)
