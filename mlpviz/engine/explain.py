@@ -248,7 +248,7 @@ def explain_step(
     gws, gbs = mlp.views_of(gradient)
     names = mlp.activation_names
 
-    # Forward, one node row at a time: s = W·a_prev + b, a = f(s).
+    # Forward, layer by layer: s = W·a_prev + b, a = f(s).
     inputs, sums, acts = [], [], []
     a = x
     with np.errstate(over="ignore", invalid="ignore"):

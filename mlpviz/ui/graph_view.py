@@ -46,6 +46,7 @@ from .graph_items import (
     MarkerItem,
     NodeItem,
     Param,
+    StepOverlay,
     fmt,
     param_name,
     place_text,
@@ -291,6 +292,7 @@ class NetworkGraphView(QGraphicsView):
         self._legend.setText("w")  # a real line height for fit() before any snapshot
         self._legend.setVisible(False)
         self._legend_text = ""
+        self._overlay = StepOverlay()  # the step-through's labels (step_through.py)
 
     # -- building --------------------------------------------------------------------
 
@@ -322,6 +324,7 @@ class NetworkGraphView(QGraphicsView):
         self._close_editor()
         self._set_hover(None)
         self._scene.clear()  # deletes every item; forget the wrappers too
+        self._overlay.forget()
         self._raised, self._headers, self._lod_state = [], [], {}
         self._sizes, self._activations = sizes, acts
         self._input_names = [*input_names, *(f"x{i}" for i in range(len(input_names), sizes[0]))]
@@ -802,9 +805,13 @@ class NetworkGraphView(QGraphicsView):
             target = target.key
         snap = self._snap
         if isinstance(target, tuple) and target and target[0] in ("w", "b"):
-            return self._param_text(target, snap)
-        layer, j = target  # type: ignore[misc]
-        return self._node_text(int(layer), int(j), snap)
+            text = self._param_text(target, snap)
+        else:
+            layer, j = target  # type: ignore[misc]
+            text = self._node_text(int(layer), int(j), snap)
+        # During a step-through, the step's numbers for this item.
+        tip = self._overlay.tip(tuple(target))  # type: ignore[arg-type]
+        return text if tip is None else f"{text}\n— this step —\n{tip}"
 
     def _param_text(self, param: Param, snap: Snapshot | None) -> str:
         kind, l = param[0], param[1]
@@ -1104,3 +1111,26 @@ class NetworkGraphView(QGraphicsView):
 
     def _place_legend(self) -> None:
         self._legend.move(10, self.viewport().height() - self._legend.height() - 8)
+
+    # -- step-through overlay ----------------------------------------------------------
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return self._sizes
+
+    def show_step_overlay(
+        self, labels: dict[tuple, str], tip: Callable[[tuple], str | None] | None = None
+    ) -> None:
+        """Write short texts over the graph without rebuilding it, replacing the
+        previous ones: keys are nodes ``(layer, j)`` (layer as in layer_sizes),
+        weights ``("w", l, j, i)`` and biases ``("b", l, j)``. ``tip(key)``
+        adds lines to an item's tooltip (default: its label)."""
+        if self._sizes:
+            self._overlay.show(self, labels, tip)
+
+    def clear_step_overlay(self) -> None:
+        self._overlay.clear(self._scene)
+
+    def step_overlay_texts(self) -> dict[tuple, str]:
+        """The labels drawn now, by key (for tests and the step-through)."""
+        return {k: label.text() for k, label in self._overlay.labels.items()}

@@ -30,11 +30,13 @@ from .dataset_dialog import DatasetDialog
 from .draw_data import DrawController, DrawPalette
 from .graph_view import NetworkGraphView
 from .history_bar import HistoryBar, RewindCommand
+from .inspector import MathInspector
 from .loss_plot import LossPlot
 from .session import Session
 from .settings_panel import SettingsPanel
 from .snapshot import Snapshot
 from .status import TrainingStatus
+from .step_through import StepThrough
 from .surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot, param_label
 from .weight_tables import WeightTablesPanel
 
@@ -135,6 +137,15 @@ class MainWindow(QMainWindow):
         self.tables_dock = self._dock("Weights && biases", self.tables, right, "tables-dock")
         self.loss_dock = self._dock("Loss", self.loss_plot, bottom, "loss-dock")
         self.surface_dock = self._dock("Descent path", surface_box, bottom, "surface-dock")
+        self.inspector = MathInspector()
+        self.step_through = StepThrough(self.graph, self.inspector)
+        self.inspector_dock = self._dock("Math", self.inspector, right, "inspector-dock")
+        self.tabifyDockWidget(self.tables_dock, self.inspector_dock)
+        self.tables_dock.raise_()
+        self.step_dock = self._dock(
+            "Step through one sample", self.step_through.widget, bottom, "step-dock"
+        )
+        self.step_dock.hide()
         self.data_dock = self._dock("Data", self.data_view, bottom, "data-dock")
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.loss_dock, self.data_dock)
@@ -142,16 +153,17 @@ class MainWindow(QMainWindow):
         self.docks = [
             self.settings_dock,
             self.tables_dock,
+            self.inspector_dock,
             self.loss_dock,
             self.surface_dock,
             self.data_dock,
+            self.step_dock,
         ]
         # Give the network graph the room: side docks narrow, bottom docks short.
         self.resizeDocks(
             [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
-        self.extra_docks: list[QDockWidget] = []
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -264,6 +276,12 @@ class MainWindow(QMainWindow):
         self.data_dock.visibilityChanged.connect(self._refresh_from_latest)
         self._surface_tab_changed()
         self.history_bar.rewindRequested.connect(self.rewind)
+        self.step_dock.visibilityChanged.connect(self.step_through.set_active)
+        self.step_dock.visibilityChanged.connect(self._surface_tab_changed)
+        self.inspector_dock.visibilityChanged.connect(self._surface_tab_changed)
+        self.step_through.applyRequested.connect(
+            lambda: self._before_training() or self.session.step("sample")
+        )
         self.output_plot.planeClicked.connect(self._plane_clicked)
         self.draw.pointsChanged.connect(self.session.swap_data)
         s.problemChanged.connect(self.data_view.set_problem)
@@ -300,12 +318,18 @@ class MainWindow(QMainWindow):
             self.tables.update_snapshot(snap)
         if self.data_dock.isVisible():
             self.data_view.update_snapshot(snap)
+        self.inspector.update_snapshot(snap)
+        if self.step_dock.isVisible():
+            self.step_through.set_explanation(snap.explanation)
         self.status.update(snap)
 
     def _surface_tab_changed(self, *_: object) -> None:
         names = {self.pair_plot: "pair", self.pca_plot: "pca", self.output_plot: "output"}
         shown = names.get(self.surfaces.currentWidget()) if self.surface_dock.isVisible() else None
-        self.session.show_surfaces({shown} if shown else set())
+        wanted = {shown} if shown else set()
+        if self.inspector_dock.isVisible() or self.step_dock.isVisible():
+            wanted.add("explain")
+        self.session.show_surfaces(wanted)
 
     def _refresh_from_latest(self, visible: bool) -> None:
         if visible and self.session.latest is not None:
@@ -393,6 +417,7 @@ class MainWindow(QMainWindow):
         self.selected = ([*self.selected, param])[-2:]
         self.graph.select_param(param)
         self.tables.select_param(param)
+        self.inspector.select_param(param)
         if len(self.selected) == 2:
             self.session.select(pair=tuple(self.selected))
             self.surfaces.setCurrentWidget(self.pair_plot)

@@ -1,7 +1,8 @@
 """Worker-side: turn a Trainer's state into a :class:`Snapshot`.
 
 Runs in the worker thread (it computes a forward and backward pass for the
-selected sample and the metrics); the GUI thread only receives the result.
+selected sample, the written-out next step and the metrics); the GUI thread
+only receives the result.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Trainer
+from ..engine.explain import StepExplanation, explain_step
 from .snapshot import Snapshot
 
 
@@ -35,6 +37,44 @@ def metric(mlp, X: np.ndarray, Z: np.ndarray) -> tuple[str, float | None]:
     return "R²", (1.0 - ss_res / ss_tot) if ss_tot > 0 else None
 
 
+def next_sample(trainer: Trainer) -> int:
+    """The training row the next step uses.
+
+    Mid-epoch that is ``order[position]``; at an epoch boundary ``position``
+    is 0 and ``order`` already holds the next epoch's (shuffled) order.
+    """
+    position = trainer.position if trainer.position < trainer.n_rows else 0
+    return int(trainer.order[position])
+
+
+def explain_next(trainer: Trainer) -> StepExplanation:
+    """The tutorial's per-sample SGD step on the next row, from the current weights.
+
+    Where the trainer's own step differs (another optimizer, regularization,
+    dropout), the explanation says so in its notes.
+    """
+    notes = []
+    name = trainer.optimizer.name
+    if name != "sgd":
+        notes.append(
+            f"Training uses {name}: its step is not w − η·∂L/∂w. "
+            "Shown is the tutorial's plain gradient-descent step."
+        )
+    if trainer.l1 or trainer.l2:
+        notes.append("Regularization adds its own gradient to ∂L/∂w; not included here.")
+    if trainer.dropout:
+        notes.append("Dropout zeroes random hidden nodes during training; not included here.")
+    if trainer.batch_size > 1:
+        notes.append(
+            f"Runs use batches of {trainer.batch_size} (∂L/∂w averaged over the batch); "
+            "a one-sample step applies exactly this."
+        )
+    i = next_sample(trainer)
+    return explain_step(
+        trainer.mlp, trainer.X[i], trainer.Z[i], trainer.learning_rate, i, tuple(notes)
+    )
+
+
 def build_snapshot(
     trainer: Trainer,
     sample_index: int = 0,
@@ -56,6 +96,10 @@ def build_snapshot(
         trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(trainer.X, trainer.Z)
     )
     gradient = trainer.last_gradient
+    # A caller may pass its own explanation (or None to skip the work).
+    if "explanation" not in extra:
+        extra["explanation"] = explain_next(trainer)
+    extra.setdefault("next_sample", next_sample(trainer))
     return Snapshot(
         layer_sizes=mlp.layer_sizes,
         activation_names=mlp.activation_names,

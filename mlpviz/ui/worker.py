@@ -72,7 +72,7 @@ class TrainingWorker(QObject):
         self._last_snapshot = 0.0
         self._last_surface = 0.0
         self._surfaces: dict = {}
-        self._wanted = frozenset({"pair", "pca", "output"})
+        self._wanted = frozenset({"pair", "pca", "output", "explain"})
         self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
         self._best_test = (math.inf, 0)
         self._chunk = 1
@@ -393,6 +393,9 @@ class TrainingWorker(QObject):
             history_nbytes=h.nbytes,
             history_stride=h.stride,
             can_unrewind=bool(self._checkpoints),
+            # The written-out next step costs milliseconds on wide networks:
+            # only while the inspector or the step-through is on screen.
+            **({} if "explain" in self._wanted else {"explanation": None}),
         )
         self._loss_sent = len(t.loss_history)
         self._last_snapshot = now

@@ -340,3 +340,29 @@ def test_training_state_round_trips_through_the_worker(window, qtbot):
     qtbot.waitUntil(lambda: latest(window).epoch == 12)
     np.testing.assert_array_equal(latest(window).params, params)
     qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 12)
+
+
+def test_inspector_shows_the_update_the_next_step_applies(window, qtbot):
+    window.inspector_dock.show()
+    window.inspector_dock.raise_()
+    window.select_param(("w", 1, 0, 1))
+    qtbot.waitUntil(lambda: latest(window).explanation is not None)
+    qtbot.waitUntil(lambda: window.inspector.shown_update() is not None)
+    name, old, new = window.inspector.shown_update()
+    assert name == "wo[0][1]" or "1" in name
+    assert old == latest(window).param_value(("w", 1, 0, 1))
+    window.controls.step_sample.trigger()
+    qtbot.waitUntil(lambda: latest(window).steps == 1)
+    assert round(latest(window).param_value(("w", 1, 0, 1)), 4) == round(new, 4)
+
+
+def test_step_through_walks_the_sample_and_applies_it(window, qtbot):
+    window.step_dock.show()
+    qtbot.waitUntil(lambda: latest(window).explanation is not None)
+    qtbot.waitUntil(lambda: window.step_through.steps != [])
+    titles = list(window.step_through.steps)
+    for _ in range(len(titles) - 1):
+        window.step_through.next()
+    assert window.step_through.index == len(titles) - 1
+    window.step_through.applyRequested.emit()
+    qtbot.waitUntil(lambda: latest(window).steps == 1)
