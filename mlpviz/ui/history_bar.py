@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from .snapshot import Snapshot
 
@@ -62,7 +62,11 @@ class HistoryBar(QWidget):
         self.memory = QLabel()
         self.memory.setStyleSheet("color: #777;")
         self.rewind_button = QToolButton()
-        self.rewind_button.setText("⏮ Rewind")
+        self.rewind_button.setText("Rewind")
+        self.rewind_button.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward)
+        )
+        self.rewind_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.rewind_button.setToolTip("Rewind to the epoch under the slider")
         for w in (self.title, self.slider, self.position, self.rewind_button, self.memory):
             lay.addWidget(w, 1 if w is self.slider else 0)

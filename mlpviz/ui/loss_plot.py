@@ -402,10 +402,14 @@ class LossPlot(QWidget):
 
 
 def _nice_ceiling(x: float) -> float:
-    """The smallest 1, 2 or 5 × 10ᵏ at or above ``x`` (at least 10)."""
+    """The smallest 1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ᵏ at or above ``x`` (at least 10).
+
+    Steps this fine keep the curve over most of the width, yet the range
+    changes only every 15–50 % of growth.
+    """
     x = max(float(x), 10.0)
     k = 10 ** np.floor(np.log10(x))
-    for m in (1, 2, 5, 10):
+    for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
         if m * k >= x:
             return float(m * k)
     return float(10 * k)
