@@ -42,6 +42,7 @@ from .weight_tables import WeightTablesPanel
 
 ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
 MAX_RECENT = 8
+SETTINGS_VERSION = 1  # bump when the meaning of a stored setting changes
 
 
 def tutorial_problem() -> Problem:
@@ -502,14 +503,40 @@ class MainWindow(QMainWindow):
         self.store.setValue("last_dir", str(Path(path).parent))
 
     def _restore_layout(self) -> None:
+        """Window layout from the settings; unusable settings are reset, and said so."""
+        problem = self._settings_problem()
+        if problem:
+            self.store.clear()
+            self.store.setValue("settings_version", SETTINGS_VERSION)
+            self.banner.show_message(f"{problem} They were reset to the defaults.", "info")
+            return
         geometry = self.store.value("window/geometry")
         state = self.store.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        ok = True
+        if geometry is not None:
+            ok &= isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
+        if state is not None:
+            ok &= isinstance(state, QByteArray) and self.restoreState(state)
+        if not ok:
+            self.store.remove("window")
+            self.banner.show_message(
+                "The saved window layout could not be read; the default layout is used.", "info"
+            )
+
+    def _settings_problem(self) -> str | None:
+        if self.store.status() != QSettings.Status.NoError:
+            return "The settings file could not be read."
+        version = self.store.value("settings_version", SETTINGS_VERSION)
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            return f"The settings file has an unreadable version ({version!r})."
+        if version > SETTINGS_VERSION:
+            return f"The settings were written by a newer mlpviz (settings version {version})."
+        return None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.store.setValue("settings_version", SETTINGS_VERSION)
         self.store.setValue("window/geometry", self.saveGeometry())
         self.store.setValue("window/state", self.saveState())
         self.loss_plot.stop_refresh()

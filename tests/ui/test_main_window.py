@@ -366,3 +366,28 @@ def test_step_through_walks_the_sample_and_applies_it(window, qtbot):
     assert window.step_through.index == len(titles) - 1
     window.step_through.applyRequested.emit()
     qtbot.waitUntil(lambda: latest(window).steps == 1)
+
+
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        ("[General]\nsettings_version=99\nrecent_files=/x.csv\n", "newer mlpviz"),
+        ("[General]\nsettings_version=abc\n", "unreadable version"),
+        (
+            "[window]\nstate=@ByteArray(garbage)\ngeometry=@ByteArray(junk)\n",
+            "layout could not be read",
+        ),
+    ],
+)
+def test_unusable_settings_start_with_defaults_and_say_so(qtbot, tmp_path, content, says):
+    from PySide6.QtCore import QSettings
+
+    path = tmp_path / "mlpviz.ini"
+    path.write_text(content)
+    store = QSettings(str(path), QSettings.Format.IniFormat)
+    w = MainWindow(settings_store=store)
+    qtbot.addWidget(w)
+    assert w.banner.isVisibleTo(w) and says in w.banner.text.text()
+    assert w.recent_files() == []
+    assert w.session.problem.name == "exam-scores"
+    w.close()
