@@ -5,21 +5,18 @@ snapshot; every change goes to the worker as a command.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ..data import EXAMPLES, load_example
+from ..data import load_example
 from ..data.problem import Problem, prepare
 from ..engine.settings import NetworkSpec, TrainingSettings
 from .banner import Banner
@@ -32,6 +29,7 @@ from .graph_view import NetworkGraphView
 from .history_bar import HistoryBar, RewindCommand
 from .inspector import MathInspector
 from .loss_plot import LossPlot
+from .menus import build_menus
 from .session import Session
 from .settings_panel import SettingsPanel
 from .snapshot import Snapshot
@@ -39,10 +37,15 @@ from .status import TrainingStatus
 from .step_through import StepThrough
 from .surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot, param_label
 from .weight_tables import WeightTablesPanel
+from .window_settings import (
+    fill_recent_menu,
+    recent_files,
+    remember_file,
+    restore_layout,
+    save_layout,
+)
 
 ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
-MAX_RECENT = 8
-SETTINGS_VERSION = 1  # bump when the meaning of a stored setting changes
 
 
 def tutorial_problem() -> Problem:
@@ -72,7 +75,7 @@ class MainWindow(QMainWindow):
         self._build_views()
         self.controls = TrainingControls(self)
         self.addToolBar(self.controls.toolbar(self))
-        self._build_menus()
+        build_menus(self)
         self.status = TrainingStatus(self.statusBar())
         self._wire()
         self.settings_panel.set_values(spec, settings)
@@ -165,84 +168,6 @@ class MainWindow(QMainWindow):
             [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self.open_action = file.addAction("&Open CSV…", self.open_csv_dialog)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.examples_menu = file.addMenu("&Examples")
-        for name in EXAMPLES:
-            self.examples_menu.addAction(name, lambda n=name: self.open_example(n))
-        self.draw_action = file.addAction("&Draw your own data")
-        self.draw_action.setCheckable(True)
-        self.draw_action.setStatusTip(
-            "Click the input plane to add points and watch the network fit them"
-        )
-        self.draw_action.toggled.connect(self.set_drawing)
-        self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file.addSeparator()
-        self.quit_action = file.addAction("&Quit", self.close)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        undo = self.undo.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-        edit.addAction(undo)
-        edit.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
-
-        train = bar.addMenu("&Train")
-        for a in self.controls.actions:
-            train.addAction(a)
-        train.addSeparator()
-        train.addAction(self.controls.faster)
-        train.addAction(self.controls.slower)
-
-        view = bar.addMenu("&View")
-        fit = view.addAction("&Fit network to window", self.graph.fit)
-        fit.setShortcut(QKeySequence("Ctrl+0"))
-        zin = view.addAction("Zoom &in", self.graph.zoom_in)
-        zin.setShortcut(QKeySequence.StandardKey.ZoomIn)
-        zout = view.addAction("Zoom &out", self.graph.zoom_out)
-        zout.setShortcut(QKeySequence.StandardKey.ZoomOut)
-        edges = view.addMenu("&Colour edges by")
-        group = QActionGroup(self)
-        self.edge_actions: dict[str, QAction] = {}
-        for key, text in (
-            ("weight", "&Weight"),
-            ("gradient", "&Gradient ∂L/∂w"),
-            ("update", "Last &update Δw"),
-        ):
-            a = edges.addAction(text)
-            a.setCheckable(True)
-            a.setChecked(key == "weight")
-            a.triggered.connect(lambda _=False, k=key: self.graph.set_edge_mode(k))
-            group.addAction(a)
-            self.edge_actions[key] = a
-        view.addSeparator()
-        for dock in self.docks:
-            view.addAction(dock.toggleViewAction())
-        self.view_menu = view
-
-        tools = bar.addMenu("T&ools")
-        self.playground_action = tools.addAction("Optimizer &playground…", self.open_playground)
-        self.playground_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.playground_action.setStatusTip("Race optimizers on 2-D test functions")
-        self.tools_menu = tools
-        self.playground = None
-
-        from .lessons import build_lessons_menu
-
-        self.lessons_menu = build_lessons_menu(self, on_load=self.load_lesson)
-        bar.addMenu(self.lessons_menu)
-
-        help_ = bar.addMenu("&Help")
-        help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
-        help_.addAction("&About mlpviz", self._about)
 
     def _wire(self) -> None:
         s, c = self.session, self.controls
@@ -483,79 +408,23 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.session.problem.name} — mlpviz")
 
     def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self.recent_files()
-        for path in recent:
-            self.recent_menu.addAction(path, lambda p=path: self.open_csv_dialog(p))
-        if not recent:
-            a = self.recent_menu.addAction("(none yet)")
-            a.setEnabled(False)
+        fill_recent_menu(self.recent_menu, self.recent_files(), self.open_csv_dialog)
 
     def recent_files(self) -> list[str]:
-        value = self.store.value("recent_files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])][:MAX_RECENT]
+        return recent_files(self.store)
 
     def remember_file(self, path: str) -> None:
-        recent = [p for p in self.recent_files() if p != path]
-        self.store.setValue("recent_files", [path, *recent][:MAX_RECENT])
-        self.store.setValue("last_dir", str(Path(path).parent))
+        remember_file(self.store, path)
 
     def _restore_layout(self) -> None:
-        """Window layout from the settings; unusable settings are reset, and said so."""
-        problem = self._settings_problem()
-        if problem:
-            self.store.clear()
-            self.store.setValue("settings_version", SETTINGS_VERSION)
-            self.banner.show_message(f"{problem} They were reset to the defaults.", "info")
-            return
-        geometry = self.store.value("window/geometry")
-        state = self.store.value("window/state")
-        ok = True
-        if geometry is not None:
-            ok &= isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
-        if state is not None:
-            ok &= isinstance(state, QByteArray) and self.restoreState(state)
-        if not ok:
-            self.store.remove("window")
-            self.banner.show_message(
-                "The saved window layout could not be read; the default layout is used.", "info"
-            )
-
-    def _settings_problem(self) -> str | None:
-        if self.store.status() != QSettings.Status.NoError:
-            return "The settings file could not be read."
-        version = self.store.value("settings_version", SETTINGS_VERSION)
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            return f"The settings file has an unreadable version ({version!r})."
-        if version > SETTINGS_VERSION:
-            return f"The settings were written by a newer mlpviz (settings version {version})."
-        return None
+        message = restore_layout(self, self.store)
+        if message:
+            self.banner.show_message(message, "info")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.store.setValue("settings_version", SETTINGS_VERSION)
-        self.store.setValue("window/geometry", self.saveGeometry())
-        self.store.setValue("window/state", self.saveState())
+        save_layout(self, self.store)
         self.loss_plot.stop_refresh()
         if self.playground is not None:
             self.playground.close()
         self.session.shutdown()
         super().closeEvent(event)
-
-    def _show_shortcuts(self) -> None:
-        lines = [
-            f"<tr><td>{a.text()}</td><td><b>{a.shortcut().toString()}</b></td></tr>"
-            for a in self.controls.actions
-        ]
-        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About mlpviz",
-            "<b>mlpviz</b> — watch, step and poke a multi-layer perceptron while it learns.<br>"
-            "The math follows the tutorial: s = Σ x·w + b, a = f(s), δ, ∇ = δ·a, w ← w − η∇.",
-        )

@@ -1,0 +1,78 @@
+"""What the main window remembers between runs (QSettings): layout and
+recent files — and what it does when those settings are unusable.
+
+A settings file from a newer mlpviz, or one that cannot be read, must not
+break the start: the app starts with defaults and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+MAX_RECENT = 8
+SETTINGS_VERSION = 1  # bump when the meaning of a stored setting changes
+
+
+def recent_files(store: QSettings) -> list[str]:
+    value = store.value("recent_files", [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in (value or [])][:MAX_RECENT]
+
+
+def remember_file(store: QSettings, path: str) -> None:
+    recent = [p for p in recent_files(store) if p != path]
+    store.setValue("recent_files", [path, *recent][:MAX_RECENT])
+    store.setValue("last_dir", str(Path(path).parent))
+
+
+def fill_recent_menu(menu: QMenu, paths: list[str], open_path: Callable[[str], object]) -> None:
+    menu.clear()
+    for path in paths:
+        menu.addAction(path, lambda p=path: open_path(p))
+    if not paths:
+        menu.addAction("(none yet)").setEnabled(False)
+
+
+def settings_problem(store: QSettings) -> str | None:
+    """Why the stored settings cannot be used, or None."""
+    if store.status() != QSettings.Status.NoError:
+        return "The settings file could not be read."
+    version = store.value("settings_version", SETTINGS_VERSION)
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        return f"The settings file has an unreadable version ({version!r})."
+    if version > SETTINGS_VERSION:
+        return f"The settings were written by a newer mlpviz (settings version {version})."
+    return None
+
+
+def restore_layout(window: QMainWindow, store: QSettings) -> str | None:
+    """Restore geometry and docks; returns a message when settings had to be reset."""
+    problem = settings_problem(store)
+    if problem:
+        store.clear()
+        store.setValue("settings_version", SETTINGS_VERSION)
+        return f"{problem} They were reset to the defaults."
+    geometry = store.value("window/geometry")
+    state = store.value("window/state")
+    ok = True
+    if geometry is not None:
+        ok &= isinstance(geometry, QByteArray) and window.restoreGeometry(geometry)
+    if state is not None:
+        ok &= isinstance(state, QByteArray) and window.restoreState(state)
+    if not ok:
+        store.remove("window")
+        return "The saved window layout could not be read; the default layout is used."
+    return None
+
+
+def save_layout(window: QMainWindow, store: QSettings) -> None:
+    store.setValue("settings_version", SETTINGS_VERSION)
+    store.setValue("window/geometry", window.saveGeometry())
+    store.setValue("window/state", window.saveState())
