@@ -7,52 +7,41 @@ racer and a table of what each one paid to get within the tolerance.
 
 The race and the contour grid are computed by a :class:`PlaygroundWorker` in
 its own thread; this module only draws what it sends.
+
+This module holds the window; what it draws is in
+:mod:`~mlpviz.ui.playground_views`, the racers' panel and results table in
+:mod:`~mlpviz.ui.playground_racers`, its controls in
+:mod:`~mlpviz.ui.playground_toolbar`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from functools import cache
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, Qt, QThread
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QPushButton,
-    QSizePolicy,
-    QSlider,
     QSplitter,
-    QStackedWidget,
     QStyle,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from ..engine.expr import ExpressionError
-from ..engine.optimizers import OPTIMIZERS
-from ..engine.race import RacerSpec, RaceSnapshot
+from ..engine.race import RaceSnapshot
 from ..engine.testfunctions import FUNCTIONS, TestFunction, from_expression
 from . import theme
-from .heatmap import HeatmapPlot
+from .playground_racers import RacersPanel, ResultsTable, default_racers
+from .playground_toolbar import SPEEDS, PlaygroundToolbar
+from .playground_views import ContourView, SurfaceView, arrow_segments, opengl_problem
 from .playground_worker import (
     Configure,
     ContourGrid,
@@ -64,37 +53,11 @@ from .playground_worker import (
     Step,
 )
 from .playground_worker import Quit as QuitWorker
-from .plot_style import fmt, hint_label, log_ticks, note_label, value_label
+from .plot_style import fmt, note_label
 
-OPTIMIZER_LABELS = {
-    "sgd": "SGD",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-    "trial-and-error": "Trial & error",
-}
-OPTION_LABELS = {
-    "beta": "β",
-    "beta1": "β₁",
-    "beta2": "β₂",
-    "rho": "ρ",
-    "eps": "ε",
-    "step": "step h",
-}
-OPTION_TIPS = {
-    "beta": "How much of the previous velocity is kept each step (0 = plain gradient descent).",
-    "beta1": "Decay of Adam's running mean of gradients (its momentum).",
-    "beta2": "Decay of Adam's running mean of squared gradients (its step-size scaling).",
-    "rho": "Decay of RMSProp's running mean of squared gradients.",
-    "eps": "Added to the denominator so a zero gradient never divides by zero.",
-    "step": "How far trial and error tries each coordinate (+h, then −h); 0 means use η.",
-}
-# Okabe-Ito without the yellow, which vanishes on the light contour; it comes last.
-RACER_COLOURS = [theme.SERIES[i] for i in (0, 1, 2, 3, 4, 5, 7, 6)]
-SPEEDS: list[float | None] = [1, 2, 5, 10, 20, 50, 100, 200, 500, None]
-DEFAULT_SPEED = 4  # 20 steps a second: a 100-step race takes five seconds to watch
+# arrow_segments and opengl_problem moved to playground_views; still importable from here.
+__all__ = ["PlaygroundWindow", "arrow_segments", "opengl_problem"]
+
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8"]
 HELP = (
     "Click the contour to move the start; drag to pan, scroll to zoom, double-click to fit. "
@@ -105,645 +68,12 @@ HELP = (
 TOLERANCE_TIP = (
     "A racer has reached the goal when f − f_min ≤ tol (or |∇f| < tol without a known minimum)."
 )
-ARROW_FRACTION = 0.12  # the longest arrow, as a fraction of the box diagonal
-# Light and low-contrast, so the coloured racers stand out; low values are white.
-CONTOUR_CMAP = pg.ColorMap(
-    [0.0, 0.35, 0.7, 1.0],
-    [(255, 255, 255), (222, 230, 240), (170, 186, 208), (112, 128, 156)],
-)
-COLUMNS = [
-    "Racer",
-    "Status",
-    "Steps",
-    "f(x, y)",
-    "Loss evals",
-    "Grad evals",
-    "Steps to tol",
-    "Evals to tol",
-    "x",
-    "y",
-]
-COLUMN_TIPS = {
-    "Loss evals": "Function evaluations the method needed (trial and error: 1 + up to 2 "
-    "per coordinate per step). The f shown for gradient methods is not charged.",
-    "Grad evals": "Gradient evaluations (one per step for gradient methods).",
-    "Steps to tol": "First step at which f − f_min ≤ tol (known minimum) or |∇f| < tol "
-    "(no known minimum). — : not yet.",
-    "Evals to tol": "Loss + gradient evaluations spent up to that step.",
-}
-
-
-@dataclass(frozen=True)
-class RacerConfig:
-    """A racer as the user set it up (the GUI's side of a RacerSpec)."""
-
-    name: str
-    optimizer: str
-    lr: float
-    options: dict[str, float] = field(default_factory=dict)
-    enabled: bool = True
-    colour: QColor = field(default_factory=lambda: QColor(RACER_COLOURS[0]))
-
-    def spec(self) -> RacerSpec:
-        return RacerSpec(self.name, self.optimizer, self.lr, dict(self.options))
-
-    def summary(self) -> str:
-        opts = OPTIMIZERS[self.optimizer].defaults
-        extra = [
-            f"{OPTION_LABELS.get(k, k)} {v:g}"
-            for k, v in self.options.items()
-            if k != "eps" and v != opts.get(k)
-        ]
-        return " · ".join([f"{self.name}", f"η {self.lr:g}", *extra])
-
-
-def default_racers(function: TestFunction) -> list[RacerConfig]:
-    """One racer per optimizer, at the function's suggested learning rates."""
-    return [
-        RacerConfig(
-            label,
-            key,
-            function.learning_rates.get(key, 0.01),
-            {},
-            True,
-            QColor(RACER_COLOURS[i % len(RACER_COLOURS)]),
-        )
-        for i, (key, label) in enumerate(OPTIMIZER_LABELS.items())
-    ]
-
-
-@cache
-def opengl_problem() -> str | None:
-    """Why the 3-D view cannot work here, or None when it can.
-
-    Checked once: pyqtgraph.opengl needs PyOpenGL, and a context must really be
-    creatable (headless sessions and remote desktops often cannot).
-    """
-    try:
-        import pyqtgraph.opengl  # noqa: F401
-    except Exception as e:  # ImportError, or a broken GL library raising anything
-        return f"pyqtgraph's 3-D module could not be loaded ({e}). Install PyOpenGL to enable it."
-    if QGuiApplication.platformName() in ("offscreen", "minimal", "vnc"):
-        return f"there is no OpenGL display (Qt platform “{QGuiApplication.platformName()}”)."
-    try:
-        from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
-
-        context = QOpenGLContext()
-        if not context.create():
-            return "an OpenGL context could not be created."
-        surface = QOffscreenSurface()
-        surface.create()
-        ok = context.makeCurrent(surface)
-        context.doneCurrent()
-        return None if ok else "the OpenGL context could not be made current."
-    except Exception as e:  # pragma: no cover - depends on the graphics driver
-        return f"OpenGL failed to start ({e})."
-
-
-def swatch(colour: QColor, size: int = 14) -> QIcon:
-    """A round colour chip for lists and tables."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(colour.darker(130))
-    painter.setBrush(colour)
-    painter.drawEllipse(1, 1, size - 2, size - 2)
-    painter.end()
-    return QIcon(pixmap)
-
-
-def arrow_segments(p, v, length: float, head: float) -> np.ndarray:
-    """Shaft and two barbs of an arrow from ``p`` along ``v``: (6, 2) point pairs."""
-    norm = float(np.hypot(*v))
-    if not math.isfinite(norm) or norm == 0 or length <= 0:
-        return np.empty((0, 2))
-    u = np.asarray(v, dtype=float) / norm
-    tip = np.asarray(p, dtype=float) + length * u
-    barbs = []
-    for angle in (0.45, -0.45):  # ±26°
-        c, s = math.cos(angle), math.sin(angle)
-        back = -np.array([c * u[0] - s * u[1], s * u[0] + c * u[1]])
-        barbs += [tip, tip + min(head, 0.45 * length) * back]
-    return np.array([p, tip, *barbs])
-
-
-# -- the contour view ---------------------------------------------------------------------
-
-
-class ContourView(HeatmapPlot):
-    """The function's contour with every racer's path, current point and arrows."""
-
-    startPicked = Signal(float, float)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Contour", "Computing the contour…", parent)
-        self.title_label.setToolTip(
-            "Click the contour to start the race there; "
-            "drag to pan, wheel to zoom, double-click to fit."
-        )
-        self.colorbar.setColorMap(CONTOUR_CMAP)
-        self.contours.setPen(pg.mkPen(60, 72, 96, 90, width=1))
-        self.plot_item.getViewBox().setAspectLocked(True)
-        self.plot_item.showGrid(x=False, y=False)
-        self._set_axis_names("x", "y", "x", "y")
-        self._set_value_name("f(x, y)")
-        self.grid: ContourGrid | None = None
-        self.show_gradient = True
-        self.show_momentum = True
-        self._items: dict[str, tuple[pg.PlotCurveItem, ...]] = {}
-        self.minima = pg.ScatterPlotItem(
-            symbol="star", size=13, pen=pg.mkPen(theme.TEXT, width=1), brush=pg.mkBrush("w")
-        )
-        self.start_marker = pg.ScatterPlotItem(
-            size=13, pen=pg.mkPen(theme.TEXT, width=2), brush=pg.mkBrush(255, 255, 255, 230)
-        )
-        self.current = pg.ScatterPlotItem()
-        for z, item in ((4, self.minima), (5, self.start_marker), (8, self.current)):
-            item.setZValue(z)
-            self.plot_item.addItem(item)
-        # Beside the plot, not on it: the paths must stay visible wherever they go.
-        self.legend = pg.LegendItem(
-            offset=None, labelTextColor=theme.TEXT, labelTextSize="9pt", verSpacing=-8,
-            frame=False,
-        )  # fmt: skip
-        self.view.ci.addItem(self.legend, row=0, col=1)
-        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.view.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
-        self.view.ci.layout.setColumnStretchFactor(0, 1)
-        self._legend_key: tuple = ()
-        self.plot_item.scene().sigMouseClicked.connect(self._clicked)
-
-    def set_grid(self, grid: ContourGrid, function: TestFunction) -> None:
-        self.grid = grid
-        self.title_label.setText(f"{function.name}   f(x, y) = {function.formula}")
-        self._set_heatmap(grid.xs, grid.ys, grid.shown, grid.levels, values=grid.values)
-        self.contours.setData(grid.contour_x, grid.contour_y)
-        if grid.log:
-            major, minor = log_ticks(grid.levels[0], grid.levels[1], 8)
-            label = lambda v: value_label(max(10.0**v + grid.offset, 0.0))  # noqa: E731
-            self.colorbar.axis.setTicks([[(v, label(v)) for v in major], [(v, "") for v in minor]])
-            self.colorbar.axis.setLabel("f(x, y), log scale", color=theme.TEXT.name())
-        else:
-            self.colorbar.axis.setTicks(None)
-            self.colorbar.axis.setLabel("f(x, y)", color=theme.TEXT.name())
-        self.minima.setData(pos=np.array(function.minima).reshape(-1, 2))
-        self.fit()
-
-    def fit(self) -> None:
-        if self.grid is not None:
-            xs, ys = self.grid.xs, self.grid.ys
-            rect = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
-            self.plot_item.getViewBox().setRange(rect, padding=0.02)
-
-    def set_race(self, snap: RaceSnapshot, colours: dict[str, QColor]) -> None:
-        self.start_marker.setData(pos=[snap.start])
-        names = {r.name for r in snap.racers}
-        for name in list(self._items):
-            if name not in names:
-                for item in self._items.pop(name):
-                    self.plot_item.removeItem(item)
-        spots = []
-        diag = self._diagonal()
-        g_ref = self.grid.grad_scale if self.grid is not None else 1.0
-        longest, head = ARROW_FRACTION * diag, 0.025 * diag
-        for r in snap.racers:
-            colour = colours.get(r.name, QColor(theme.TEXT))
-            path, grad, mom = self._racer_items(r.name, colour)
-            path.setData(r.path[:, 0], r.path[:, 1])
-            for item, vector, on in (
-                (grad, r.gradient, self.show_gradient),
-                (mom, r.momentum, self.show_momentum),
-            ):
-                seg = np.empty((0, 2))
-                if on and vector is not None and r.status != "diverged":
-                    size = float(np.hypot(*vector))
-                    # Never shorter than a quarter: the direction is the point, and
-                    # in a valley |∇f| is tiny next to the box's typical slope.
-                    visible = math.isfinite(size) and size > 1e-9 * g_ref
-                    length = longest * (0.25 + 0.75 * size / (size + g_ref)) if visible else 0.0
-                    seg = arrow_segments(r.point, -np.asarray(vector), length, head)
-                item.setData(seg[:, 0], seg[:, 1])
-            spots.append(
-                {
-                    "pos": tuple(r.point),
-                    "brush": pg.mkBrush(colour),
-                    "pen": pg.mkPen("w", width=1.5),
-                    "size": 12 if r.status != "diverged" else 14,
-                    "symbol": "x" if r.status == "diverged" else "o",
-                }
-            )
-        self.current.setData(spots)
-        self._update_legend(snap, colours)
-
-    def _racer_items(self, name: str, colour: QColor) -> tuple[pg.PlotCurveItem, ...]:
-        items = self._items.get(name)
-        if items is None:
-            path = pg.PlotCurveItem(antialias=True)
-            grad = pg.PlotCurveItem(connect="pairs", antialias=True)
-            mom = pg.PlotCurveItem(connect="pairs", antialias=True)
-            for z, item in ((6, path), (7, grad), (7, mom)):
-                item.setZValue(z)
-                self.plot_item.addItem(item)
-            items = self._items[name] = (path, grad, mom)
-        path, grad, mom = items
-        # Pens every time: a racer keeps its name but may change colour.
-        path.setPen(pg.mkPen(colour, width=2))
-        grad.setPen(pg.mkPen(colour.darker(140), width=2))
-        mom.setPen(pg.mkPen(colour.darker(140), width=2, style=Qt.PenStyle.DotLine))
-        return items
-
-    def _update_legend(self, snap: RaceSnapshot, colours: dict[str, QColor]) -> None:
-        key = tuple((r.name, colours.get(r.name, QColor()).name()) for r in snap.racers)
-        key += (self.show_gradient, self.show_momentum, bool(self.minima.data.size))
-        if key == self._legend_key:
-            return
-        self._legend_key = key
-        self.legend.clear()
-        for r in snap.racers:
-            self.legend.addItem(self._items[r.name][0], r.name)
-        self.legend.addItem(self.start_marker, "start (click to move)")
-        if self.minima.data.size:
-            self.legend.addItem(self.minima, "minimum")
-        sample = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2))
-        if self.show_gradient:
-            self.legend.addItem(sample, "−∇f arrow")
-        if self.show_momentum:
-            dotted = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2, style=Qt.PenStyle.DotLine))
-            self.legend.addItem(dotted, "momentum arrow")
-
-    def _diagonal(self) -> float:
-        if self.grid is None:
-            return 1.0
-        return float(np.hypot(np.ptp(self.grid.xs), np.ptp(self.grid.ys)))
-
-    def _clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or self.grid is None:
-            return
-        vb = self.plot_item.getViewBox()
-        if not vb.sceneBoundingRect().contains(event.scenePos()):
-            return
-        if event.double():
-            self.fit()
-            return
-        p = vb.mapSceneToView(QPointF(event.scenePos()))
-        self.pick_start(p.x(), p.y())
-
-    def pick_start(self, x: float, y: float) -> None:
-        """Move the start to (x, y) if it lies inside the box."""
-        if self.grid is None:
-            return
-        xs, ys = self.grid.xs, self.grid.ys
-        if xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]:
-            self.startPicked.emit(float(x), float(y))
-
-
-# -- the optional 3-D view ------------------------------------------------------------------
-
-
-class SurfaceView(QStackedWidget):
-    """The function as a 3-D surface with the racers' paths, when OpenGL works.
-
-    Without OpenGL (PyOpenGL missing, a headless session) it shows why
-    instead; the rest of the playground does not depend on it.
-    """
-
-    SPAN = 10.0  # the box is drawn as SPAN × SPAN, the height as up to SPAN / 2
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.problem = opengl_problem()
-        self.hint = hint_label(f"The 3-D view needs OpenGL: {self.problem}" if self.problem else "")
-        self.addWidget(self.hint)
-        self.view = None
-        self._grid: ContourGrid | None = None
-        self._lines: dict[str, object] = {}
-        if self.problem is None:
-            try:
-                self._build()
-            except Exception as e:  # pragma: no cover - needs a GL display
-                self.problem = f"OpenGL failed to start ({e})."
-                self.hint.setText(f"The 3-D view needs OpenGL: {self.problem}")
-                self.view = None
-
-    @property
-    def available(self) -> bool:
-        return self.view is not None
-
-    def _build(self) -> None:  # pragma: no cover - needs a GL display
-        import pyqtgraph.opengl as gl
-
-        self.gl = gl
-        self.view = gl.GLViewWidget()
-        self.view.setBackgroundColor("w")
-        self.view.setCameraPosition(distance=24, elevation=32, azimuth=-60)
-        self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
-        self.view.addItem(self.surface)
-        self.addWidget(self.view)
-        self.setCurrentWidget(self.view)
-
-    def _xyz(self, x, y, shown) -> np.ndarray:
-        g = self._grid
-        lo, hi = g.levels
-        sx = (np.asarray(x) - g.xs[0]) / np.ptp(g.xs) - 0.5
-        sy = (np.asarray(y) - g.ys[0]) / np.ptp(g.ys) - 0.5
-        z = (np.asarray(shown) - lo) / (hi - lo)
-        return np.column_stack([sx * self.SPAN, sy * self.SPAN, z * self.SPAN / 2])
-
-    def set_grid(self, grid: ContourGrid) -> None:
-        self._grid = grid
-        if self.view is None:
-            return
-        try:  # pragma: no cover - needs a GL display
-            step = max(1, len(grid.xs) // 80)
-            xs, ys, shown = grid.xs[::step], grid.ys[::step], grid.shown[::step, ::step]
-            lo, hi = grid.levels
-            z = np.nan_to_num((shown - lo) / (hi - lo), nan=1.0, posinf=1.0, neginf=0.0)
-            colours = CONTOUR_CMAP.map(np.clip(z, 0, 1).ravel(), mode="float")
-            colours = np.asarray(colours).reshape(len(xs), len(ys), 4)
-            px = (xs - xs[0]) / np.ptp(xs) * self.SPAN - self.SPAN / 2
-            py = (ys - ys[0]) / np.ptp(ys) * self.SPAN - self.SPAN / 2
-            self.surface.setData(x=px, y=py, z=z * self.SPAN / 2, colors=colours)
-        except Exception as e:
-            self._fail(e)
-
-    def set_race(self, snap: RaceSnapshot, colours: dict[str, QColor]) -> None:
-        if self.view is None or self._grid is None or not self.isVisible():
-            return
-        try:  # pragma: no cover - needs a GL display
-            g = self._grid
-            for name in set(self._lines) - {r.name for r in snap.racers}:
-                self.view.removeItem(self._lines.pop(name))
-            for r in snap.racers:
-                with np.errstate(all="ignore"):
-                    floor = 10.0 ** g.levels[0]
-                    shown = np.log10(np.maximum(r.values - g.offset, floor)) if g.log else r.values
-                pos = self._xyz(r.path[:, 0], r.path[:, 1], shown)
-                pos[:, 2] += 0.05  # just above the surface
-                line = self._lines.get(r.name)
-                if line is None:
-                    line = self._lines[r.name] = self.gl.GLLinePlotItem(width=2.5, antialias=True)
-                    self.view.addItem(line)
-                line.setData(pos=pos, color=colours.get(r.name, QColor("black")).getRgbF())
-        except Exception as e:
-            self._fail(e)
-
-    def _fail(self, e: Exception) -> None:  # pragma: no cover - needs a GL display
-        self.problem = f"OpenGL drawing failed ({e})."
-        self.hint.setText(f"The 3-D view needs OpenGL: {self.problem}")
-        self.setCurrentWidget(self.hint)
-        self.view = None
-
-
-# -- racers: the list and the editor ----------------------------------------------------------
-
-
-class NumberEdit(QLineEdit):
-    """A float typed as text (1e-8 reads better than 0.00000001 in a spin box)."""
-
-    valueChanged = Signal(float)
-
-    def __init__(self, value: float, low: float, high: float, tip: str) -> None:
-        super().__init__(f"{value:g}")
-        self.low, self.high = low, high
-        self.setToolTip(f"{tip}\nA number from {low:g} to {high:g}.")
-        self.editingFinished.connect(self._commit)
-
-    def value(self) -> float | None:
-        try:
-            v = float(self.text().replace("−", "-"))  # float(), never eval
-        except ValueError:
-            return None
-        return v if math.isfinite(v) and self.low <= v <= self.high else None
-
-    def _commit(self) -> None:
-        v = self.value()
-        self.setStyleSheet("" if v is not None else "border: 1px solid #d62728;")
-        if v is not None:
-            self.valueChanged.emit(v)
-
-
-class RacersPanel(QWidget):
-    """The racers: a checkable list with colours, and an editor for the selected one."""
-
-    changed = Signal()
-
-    def __init__(self, racers: list[RacerConfig], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.racers = list(racers)
-        self.list = QListWidget()
-        self.list.setToolTip("Tick the racers that run; select one to edit it below.")
-        self.list.itemChanged.connect(self._ticked)
-        self.list.currentRowChanged.connect(self._show_editor)
-        add, remove = QPushButton("Add"), QPushButton("Remove")
-        add.setToolTip("Add a copy of the selected racer (to race, say, two learning rates).")
-        remove.setToolTip("Remove the selected racer.")
-        add.clicked.connect(self._add)
-        remove.clicked.connect(self._remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-
-        self.optimizer = QComboBox()
-        for key, label in OPTIMIZER_LABELS.items():
-            self.optimizer.addItem(label, key)
-        self.optimizer.setToolTip("The update rule this racer uses.")
-        self.optimizer.currentIndexChanged.connect(self._edited)
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 10.0)
-        self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr.setKeyboardTracking(False)  # restart the race on Enter, not on every digit
-        self.lr.setToolTip("Learning rate η: the step is −η × (the method's direction).")
-        self.lr.valueChanged.connect(self._edited)
-        self.form = QFormLayout()
-        self.form.addRow("Optimizer", self.optimizer)
-        self.form.addRow("Learning rate η", self.lr)
-        self.option_edits: dict[str, NumberEdit] = {}
-        self.editor = QGroupBox("Selected racer")
-        self.editor.setLayout(self.form)
-        self.editor.setToolTip("Changes restart the race from the start point.")
-
-        racers = QGroupBox("Racers")
-        racers_layout = QVBoxLayout(racers)
-        racers_layout.addWidget(self.list)
-        racers_layout.addLayout(buttons)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(racers)
-        layout.addWidget(self.editor)
-        self._loading = False
-        self._fill()
-        self.list.setCurrentRow(0)
-
-    def specs(self) -> tuple[RacerSpec, ...]:
-        return tuple(r.spec() for r in self.racers if r.enabled)
-
-    def colours(self) -> dict[str, QColor]:
-        return {r.name: r.colour for r in self.racers}
-
-    def set_racer(self, row: int, **changes) -> None:
-        """Change racer ``row`` (e.g. ``lr=1.5``) as if edited by hand."""
-        self.racers[row] = replace(self.racers[row], **changes)
-        self._fill()
-        self.changed.emit()
-
-    def apply_learning_rates(self, rates: dict[str, float]) -> None:
-        self.racers = [replace(r, lr=rates.get(r.optimizer, r.lr)) for r in self.racers]
-        self._fill()
-
-    def _fill(self) -> None:
-        self._loading = True
-        row = self.list.currentRow()
-        self.list.clear()
-        for r in self.racers:
-            item = QListWidgetItem(swatch(r.colour), r.summary())
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if r.enabled else Qt.CheckState.Unchecked)
-            item.setToolTip(f"{OPTIMIZER_LABELS[r.optimizer]}: untick to sit this race out.")
-            self.list.addItem(item)
-        self._loading = False
-        # As tall as its rows: the space below belongs to the editor.
-        rows = max(len(self.racers), 4)
-        self.list.setFixedHeight(
-            rows * self.list.sizeHintForRow(0) + 2 * self.list.frameWidth() + 4
-        )
-        self.list.setCurrentRow(min(max(row, 0), len(self.racers) - 1))
-        self._show_editor(self.list.currentRow())
-
-    def _ticked(self, item: QListWidgetItem) -> None:
-        if self._loading:
-            return
-        row = self.list.row(item)
-        enabled = item.checkState() == Qt.CheckState.Checked
-        if self.racers[row].enabled != enabled:
-            self.racers[row] = replace(self.racers[row], enabled=enabled)
-            self.changed.emit()
-
-    def _show_editor(self, row: int) -> None:
-        if row < 0 or row >= len(self.racers):
-            self.editor.setEnabled(False)
-            return
-        self.editor.setEnabled(True)
-        r = self.racers[row]
-        self._loading = True
-        self.optimizer.setCurrentIndex(self.optimizer.findData(r.optimizer))
-        self.lr.setValue(r.lr)
-        for key in list(self.option_edits):
-            self.form.removeRow(self.option_edits.pop(key))
-        defaults = OPTIMIZERS[r.optimizer].defaults
-        for key, default in defaults.items():
-            high = 1e3 if key in ("step", "eps") else 0.9999
-            edit = NumberEdit(r.options.get(key, default), 0.0, high, OPTION_TIPS.get(key, key))
-            edit.valueChanged.connect(self._edited)
-            self.option_edits[key] = edit
-            self.form.addRow(OPTION_LABELS.get(key, key), edit)
-        self._loading = False
-
-    def _edited(self, *_args) -> None:
-        row = self.list.currentRow()
-        if self._loading or row < 0:
-            return
-        r = self.racers[row]
-        optimizer = self.optimizer.currentData()
-        options = {}
-        if optimizer == r.optimizer:
-            options = {k: e.value() for k, e in self.option_edits.items() if e.value() is not None}
-        name = r.name
-        if optimizer != r.optimizer and r.name.startswith(OPTIMIZER_LABELS[r.optimizer]):
-            name = self._unique(OPTIMIZER_LABELS[optimizer])
-        self.racers[row] = replace(
-            r, optimizer=optimizer, lr=self.lr.value(), options=options, name=name
-        )
-        self._fill()
-        self.changed.emit()
-
-    def _unique(self, base: str) -> str:
-        names = {r.name for r in self.racers}
-        if base not in names:
-            return base
-        return next(f"{base} {k}" for k in range(2, 100) if f"{base} {k}" not in names)
-
-    def _add(self) -> None:
-        row = max(self.list.currentRow(), 0)
-        source = self.racers[row] if self.racers else default_racers(FUNCTIONS["bowl"])[0]
-        used = {r.colour.name() for r in self.racers}
-        free = [c for c in RACER_COLOURS if c.name() not in used] or RACER_COLOURS
-        base = OPTIMIZER_LABELS[source.optimizer]
-        self.racers.append(
-            replace(source, name=self._unique(base), colour=QColor(free[0]), enabled=True)
-        )
-        self._fill()
-        self.list.setCurrentRow(len(self.racers) - 1)
-        self.changed.emit()
-
-    def _remove(self) -> None:
-        row = self.list.currentRow()
-        if 0 <= row < len(self.racers):
-            del self.racers[row]
-            self._fill()
-            self.changed.emit()
-
-
-class ResultsTable(QTableWidget):
-    """Per racer: status, costs, and what it took to get within the tolerance."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels(COLUMNS)
-        for col, name in enumerate(COLUMNS):
-            self.horizontalHeaderItem(col).setToolTip(COLUMN_TIPS.get(name, ""))
-        self.verticalHeader().setVisible(False)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-
-    def show_race(self, snap: RaceSnapshot, colours: dict[str, QColor]) -> None:
-        self.setRowCount(len(snap.racers))
-        for row, r in enumerate(snap.racers):
-            status = r.note or "running"
-            reached = r.reached
-            cells = [
-                r.name,
-                status,
-                f"{r.steps:,}",
-                fmt(r.value),
-                f"{r.loss_evals:,}",
-                f"{r.grad_evals:,}",
-                "—" if reached is None else f"{reached.step:,}",
-                "—" if reached is None else f"{reached.evals:,}",
-                fmt(r.point[0]),
-                fmt(r.point[1]),
-            ]
-            for col, text in enumerate(cells):
-                item = self.item(row, col)
-                if item is None:
-                    item = QTableWidgetItem()
-                    self.setItem(row, col, item)
-                    if col >= 2:
-                        item.setTextAlignment(
-                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                        )
-                item.setText(text)
-            self.item(row, 0).setIcon(swatch(colours.get(r.name, QColor(theme.TEXT))))
-            tone = {"converged": theme.ACCENT, "diverged": theme.NEGATIVE}.get(r.status, theme.TEXT)
-            self.item(row, 1).setForeground(tone)
-            self.item(row, 1).setToolTip(status)
-
-
-# -- the window -------------------------------------------------------------------------------
 
 
 class PlaygroundWindow(QMainWindow):
     """Race optimizers on a 2-D function. Closing the window stops its worker thread."""
 
-    CUSTOM = "custom"
+    CUSTOM = PlaygroundToolbar.CUSTOM
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -861,68 +191,16 @@ class PlaygroundWindow(QMainWindow):
     # -- building -------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Playground")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar = PlaygroundToolbar(self)
         self.addToolBar(bar)
-        bar.addWidget(QLabel(" Function "))
-        self.chooser = QComboBox()
-        for key, tf in FUNCTIONS.items():
-            self.chooser.addItem(tf.name, key)
-            self.chooser.setItemData(
-                self.chooser.count() - 1, f"f(x, y) = {tf.formula}", Qt.ItemDataRole.ToolTipRole
-            )
-        self.chooser.addItem("Custom…", self.CUSTOM)
-        self.chooser.setToolTip("The function the optimizers race on.")
+        self.chooser, self.custom, self.custom_action = bar.chooser, bar.custom, bar.custom_action
+        self.play_action, self.speed, self.speed_label = bar.play_action, bar.speed, bar.speed_label
         self.chooser.currentIndexChanged.connect(self._chosen)
-        bar.addWidget(self.chooser)
-        self.custom = QLineEdit()
-        self.custom.setPlaceholderText(
-            "f(x, y) =  e.g.  x^2 + 3*y^2   or   sin(x)*cos(y) + 0.1*x^2"
-        )
-        self.custom.setToolTip(
-            "A function of x and y: numbers, x, y, pi, e, + − * / ^, "
-            "parentheses, and sin cos tan exp log sqrt abs tanh sinh cosh. "
-            "Press Enter to use it."
-        )
-        self.custom.setMinimumWidth(320)
         self.custom.returnPressed.connect(self.apply_custom)
-        self.custom_action = bar.addWidget(self.custom)
-        self.custom_action.setVisible(False)
-        bar.addSeparator()
-        style = self.style()
-        self.play_action = QAction(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play", self
-        )
-        self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.play_action.setToolTip(
-            "Run the race (Space); pauses by itself when every racer has converged or diverged."
-        )
         self.play_action.triggered.connect(self.toggle_play)
-        step = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step", self)
-        step.setShortcut(QKeySequence(Qt.Key.Key_Right))
-        step.setToolTip("One step for every racer (→).")
-        step.triggered.connect(lambda: self.step())
-        reset = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset", self)
-        reset.setShortcut(QKeySequence("Ctrl+R"))
-        reset.setToolTip("Back to the start point with fresh optimizer state (Ctrl+R).")
-        reset.triggered.connect(self.reset)
-        for action in (self.play_action, step, reset):
-            bar.addAction(action)
-        bar.addSeparator()
-        bar.addWidget(QLabel(" Speed "))
-        self.speed = QSlider(Qt.Orientation.Horizontal)
-        self.speed.setRange(0, len(SPEEDS) - 1)
-        self.speed.setValue(DEFAULT_SPEED)
-        self.speed.setFixedWidth(140)
-        self.speed.setToolTip(
-            "Steps per second while playing; the far right is as fast as possible."
-        )
+        bar.step_action.triggered.connect(lambda: self.step())
+        bar.reset_action.triggered.connect(self.reset)
         self.speed.valueChanged.connect(self._speed_changed)
-        bar.addWidget(self.speed)
-        self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(80)
-        bar.addWidget(self.speed_label)
         self._speed_changed(self.speed.value(), post=False)
 
     def _start_worker(self) -> None:
