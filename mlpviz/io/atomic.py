@@ -13,6 +13,11 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     then rename it over ``path`` (atomic on POSIX and Windows)."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    # mkstemp makes the file owner-only; give it the permissions a plain
+    # open() would (0o666 less the umask), as users expect of saved files.
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)

@@ -36,6 +36,10 @@ def build_menus(window: MainWindow) -> None:
     file.addSeparator()
     window.quit_action = file.addAction("&Quit", window.close)
     window.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    from .export_actions import ExportActions  # needs the views, built before the menus
+
+    window.exports = ExportActions(window)
+    window.exports.install_menu(file)
 
     edit = bar.addMenu("&Edit")
     undo = window.undo.createUndoAction(window, "&Undo")
