@@ -23,6 +23,7 @@ from ..engine import MLP
 from ..engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..engine.settings import NetworkSpec, TrainingSettings
 from .atomic import write_text_atomic
+from .session_checks import SCHEDULE_TYPES, SETTINGS_TYPES, SPEC_TYPES, typed_fields
 from .validate import FileFormatError, field, number_array, string_list
 
 FORMAT = "mlpviz-model"
@@ -161,8 +162,17 @@ def model_from_dict(d: Any) -> Model:
     targets = string_list(field(d, "targets", "the model"), "targets", sizes[-1])
     in_scaler = _scaler(d.get("input_scaler"), "input_scaler", sizes[0])
     out_scaler = _scaler(d.get("target_scaler"), "target_scaler", sizes[-1])
-    spec = NetworkSpec.from_dict(d["network"]) if d.get("network") else None
-    settings = TrainingSettings.from_dict(d["training"]) if d.get("training") else None
+    spec = settings = None
+    if d.get("network"):
+        spec = NetworkSpec.from_dict(typed_fields(d["network"], SPEC_TYPES, "network"))
+    if d.get("training"):
+        training = typed_fields(d["training"], SETTINGS_TYPES, "training")
+        if isinstance(training.get("schedule"), dict):
+            typed_fields(training["schedule"], SCHEDULE_TYPES, "training.schedule")
+        typed_fields(
+            training.get("optimizer_options", {}), {}, "training.optimizer_options", numbers=True
+        )
+        settings = TrainingSettings.from_dict(training)
     epoch = d.get("epoch", 0)
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         raise FileFormatError(f"epoch must be a non-negative integer, not {epoch!r}")
@@ -180,6 +190,6 @@ def _scaler(d: Any, where: str, n: int) -> Scaler:
     probe = np.zeros((1, n))
     try:
         scaler.transform(probe)
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:  # RuntimeError: an unfitted scaler
         raise FileFormatError(f"{where} does not fit {n} column(s): {e}") from None
     return scaler
