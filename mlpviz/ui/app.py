@@ -26,6 +26,7 @@ def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
         app.setWindowIcon(icon)
     window = MainWindow()
     window.show()
+    window.session_actions.offer_restore()
     if csv_path:
         window.open_csv_dialog(csv_path)
     return app.exec()

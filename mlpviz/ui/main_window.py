@@ -31,6 +31,7 @@ from .inspector import MathInspector
 from .loss_plot import LossPlot
 from .menus import build_menus
 from .session import Session
+from .session_actions import SessionActions
 from .settings_panel import SettingsPanel
 from .snapshot import Snapshot
 from .status import TrainingStatus
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.status = TrainingStatus(self.statusBar())
         self._wire()
+        self.session_actions = SessionActions(self)
+        self.session_actions.install_menu(self.file_menu, self.quit_action)
         self.settings_panel.set_values(spec, settings)
         self._set_title()
         self.setAcceptDrops(True)
@@ -405,7 +408,11 @@ class MainWindow(QMainWindow):
     # -- window state ----------------------------------------------------------------
 
     def _set_title(self) -> None:
-        self.setWindowTitle(f"{self.session.problem.name} — mlpviz")
+        actions = getattr(self, "session_actions", None)
+        if actions is not None:
+            self.setWindowTitle(actions.window_title())
+        else:
+            self.setWindowTitle(f"{self.session.problem.name} — mlpviz")
 
     def _fill_recent(self) -> None:
         fill_recent_menu(self.recent_menu, self.recent_files(), self.open_csv_dialog)
@@ -422,6 +429,10 @@ class MainWindow(QMainWindow):
             self.banner.show_message(message, "info")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session_actions.confirm_close():
+            event.ignore()
+            return
+        self.session_actions.shutdown()
         save_layout(self, self.store)
         self.loss_plot.stop_refresh()
         if self.playground is not None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 def build_menus(window: MainWindow) -> None:
     bar = window.menuBar()
     file = bar.addMenu("&File")
+    window.file_menu = file
     window.open_action = file.addAction("&Open CSV…", lambda: window.open_csv_dialog())
     window.open_action.setShortcut(QKeySequence.StandardKey.Open)
     window.examples_menu = file.addMenu("&Examples")

@@ -54,3 +54,15 @@ def _alive(obj) -> bool:
 def settings_store(tmp_path):
     """A QSettings in a temp folder, so tests never read or write the user's settings."""
     return QSettings(str(tmp_path / "mlpviz.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture(autouse=True)
+def _no_session_dialogs(monkeypatch, tmp_path):
+    """Closing a window with unsaved training asks Save/Discard/Cancel, and a
+    crash leaves an autosave: in tests, discard, never restore, and keep the
+    autosave in a temp folder instead of the user's data directory."""
+    from mlpviz.ui import session_actions as sa
+
+    monkeypatch.setattr(sa, "default_autosave_path", lambda: tmp_path / "autosave.mlpviz")
+    monkeypatch.setattr(sa.SessionActions, "_ask_save", lambda self: "discard")
+    monkeypatch.setattr(sa.SessionActions, "_ask_restore", lambda self, path: False)
