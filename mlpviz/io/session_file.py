@@ -72,7 +72,7 @@ class SessionFileError(FileFormatError):
 
 
 class TrainingStateLike(Protocol):
-    """What :func:`save_session` needs: ``mlpviz.ui.worker.TrainingState`` (no Qt here)."""
+    """What :func:`save_session` needs: ``mlpviz.ui.training_state.TrainingState`` (no Qt here)."""
 
     problem: Problem
     spec: NetworkSpec

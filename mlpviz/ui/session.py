@@ -33,7 +33,7 @@ class Session(QObject):
     runProgress = Signal(int, int)
     runStopped = Signal(str)
     predictionsReady = Signal(object, int)
-    stateReady = Signal(int, object)  # token, worker.TrainingState
+    stateReady = Signal(int, object)  # token, training_state.TrainingState
 
     def __init__(
         self,

@@ -12,7 +12,6 @@ import math
 import queue
 import time
 import traceback
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
@@ -23,25 +22,12 @@ from ..engine.settings import NetworkSpec, TrainingSettings
 from . import surfaces
 from . import worker_commands as cmd
 from .measure import build_snapshot, is_classification
+from .training_state import TrainingState, checkpoint, restore
 
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 CHUNK_SECONDS = 0.012  # training time between looks at the queue
 HISTORY_CAPACITY = 4096
-
-
-@dataclass(frozen=True)
-class TrainingState:
-    """Everything needed to save and later resume a session (copies).
-
-    ``state`` holds: params, epoch, position, steps, losses, penalties, tests,
-    history (params, epochs, stride), optimizer (its state_dict) and order.
-    """
-
-    problem: Problem
-    spec: NetworkSpec
-    settings: TrainingSettings
-    state: dict
 
 
 class TrainingWorker(QObject):
@@ -337,32 +323,10 @@ class TrainingWorker(QObject):
     # -- rewinding -----------------------------------------------------------------
 
     def _checkpoint(self) -> dict:
-        """Everything Rewind drops, copied, so that undo can put it back."""
-        t = self.trainer
-        h = t.history
-        return {
-            "params": self.mlp.params.copy(),
-            "epoch": t.epoch,
-            "position": t.position,
-            "steps": t.steps,
-            "losses": list(t.loss_history),
-            "penalties": list(t.penalty_history),
-            "tests": list(t.test_loss_history),
-            "history": h.state(),
-            "optimizer": t.optimizer.state_dict(),
-            "order": t.order.copy(),
-        }
+        return checkpoint(self.trainer)
 
-    def _restore(self, c: dict) -> None:
-        t = self.trainer
-        self.mlp.set_params(c["params"])
-        t.epoch, t.position, t.steps = c["epoch"], c["position"], c["steps"]
-        t.loss_history[:] = c["losses"]
-        t.penalty_history[:] = c["penalties"]
-        t.test_loss_history[:] = c["tests"]
-        t.history.load_state(*c["history"])
-        t.optimizer.load_state_dict(c["optimizer"])
-        t.order = c["order"]
+    def _restore(self, state: dict) -> None:
+        restore(self.trainer, state)
 
     # -- snapshots ----------------------------------------------------------------
 

@@ -34,7 +34,7 @@ SETTINGS = TrainingSettings(learning_rate=0.05, batch_size=3, optimizer="adam", 
 
 @dataclass(frozen=True)
 class State:
-    """mlpviz.ui.worker.TrainingState without Qt: what save_session takes."""
+    """mlpviz.ui.training_state.TrainingState without Qt: what save_session takes."""
 
     problem: Problem
     spec: NetworkSpec
