@@ -4,11 +4,9 @@ trained network as a standalone Python module that needs only NumPy.
 Pure NumPy and the standard library. Numbers are written with ``repr``, the
 shortest text that reads back as the same float, so nothing is rounded.
 
-The generated Python module is built from our own data only: numbers, the
-activation and derived-input names checked against the engine's own tables,
-and column names as ``repr`` string literals. A column name is text the user
-chose (or a CSV header someone else wrote), so it never lands anywhere it
-could be executed, and comments never contain it.
+The standalone Python generator (:func:`standalone_python`) lives in
+:mod:`mlpviz.io.standalone`, with how it keeps user text out of the code; it
+is importable from here as before.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -25,16 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
 from ..data.problem import Problem
-from ..data.scalers import IdentityScaler, MinMaxScaler, Scaler, ZScoreScaler
+from ..data.scalers import MinMaxScaler
 from ..engine import MLP
-from ..engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..engine.losses import check_pairing
 from ..engine.settings import NetworkSpec, TrainingSettings
 from .atomic import write_text_atomic
 from .companion import write_minmax, write_trained_weights
 from .model_file import Model
+from .standalone import standalone_python
 
 __all__ = [
     "build_model",
@@ -47,16 +43,6 @@ __all__ = [
     "weights_csv",
     "write_bytes_atomic",
 ]
-
-# The derived inputs as source text; must match mlpviz.data.problem.DERIVED.
-# A name missing here cannot be exported, so no unknown formula is ever emitted.
-_DERIVED_CODE = {
-    "x1^2": "lambda a, b: a * a",
-    "x2^2": "lambda a, b: b * b",
-    "x1*x2": "lambda a, b: a * b",
-    "sin x1": "lambda a, b: np.sin(a)",
-    "sin x2": "lambda a, b: np.sin(b)",
-}
 
 
 # -- building a model from what the GUI holds ---------------------------------------------
@@ -166,216 +152,6 @@ def predictions_csv(problem: Problem, predictions: np.ndarray) -> str:
     values = np.hstack([problem.raw_inputs, problem.raw_targets, pred, resid]).tolist()
     split = np.where(is_test, "test", "train").tolist()
     return _csv_text([header, *([r, split[r], *values[r]] for r in range(n))])
-
-
-# -- standalone Python ---------------------------------------------------------------------
-
-
-def _literal(value: Any, where: str) -> str:
-    """Python source for plain data: finite floats, ints, bools, None, str, lists."""
-    if value is None or isinstance(value, (bool, str)):
-        return repr(value)
-    if isinstance(value, (int, np.integer)):
-        return repr(int(value))
-    if isinstance(value, (float, np.floating)):
-        x = float(value)
-        if not math.isfinite(x):
-            raise ValueError(f"{where} is not a finite number ({x!r}); nothing to export")
-        return repr(x)
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(v, where) for v in value) + "]"
-    if isinstance(value, tuple):
-        inner = ", ".join(_literal(v, where) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    raise ValueError(f"{where}: cannot write a {type(value).__name__} as a literal")
-
-
-def _matrix(a: np.ndarray, where: str) -> str:
-    rows = "".join(f"        {_literal(r, where)},\n" for r in a.tolist())
-    return f"    np.array([\n{rows}    ]),\n"
-
-
-def _scaler_literal(scaler: Scaler, where: str) -> str:
-    if not isinstance(scaler, (IdentityScaler, MinMaxScaler, ZScoreScaler)):
-        raise ValueError(f"{where}: cannot export a {type(scaler).__name__}")
-    d = scaler.to_dict()
-    if d.get("data_min", 0) is None or d.get("mean", 0) is None:
-        raise ValueError(f"{where} is not fitted")
-    items = "".join(f"    {_literal(k, where)}: {_literal(v, where)},\n" for k, v in d.items())
-    return "{\n" + items + "}"
-
-
-def standalone_python(model: Model) -> str:
-    """Source of a Python module that predicts like ``model.predict``, needing only NumPy.
-
-    The module holds the weights, biases, activations, scalers and derived
-    inputs as literals (floats via repr: exact), a ``predict(raw_inputs)``
-    taking one row or many of raw input values, and a ``__main__`` that reads
-    numbers from the command line and prints one line of predictions per row.
-    """
-    mlp = model.mlp
-    for l, name in enumerate(mlp.activation_names):
-        allowed = OUTPUT_ACTIVATIONS if l == len(mlp.activation_names) - 1 else HIDDEN_ACTIVATIONS
-        if name not in allowed:
-            raise ValueError(f"unknown activation {name!r}")
-    for name in model.derived:
-        if name not in _DERIVED_CODE:
-            raise ValueError(f"unknown derived input {name!r}")
-    sizes = mlp.layer_sizes
-    if len(model.input_names) + len(model.derived) != sizes[0]:
-        raise ValueError("the input names and derived inputs do not match the network's inputs")
-    if len(model.target_names) != sizes[-1]:
-        raise ValueError("the target names do not match the network's outputs")
-    derived = "".join(
-        f"    ({_literal(d, 'derived')}, {_DERIVED_CODE[d]}),\n" for d in model.derived
-    )
-    parts = [
-        f"# Generated by mlpviz {__version__}: a {'-'.join(map(str, sizes))} network "
-        f"after {int(model.epoch)} epoch(s).\n",
-        _HEADER,
-        f"INPUT_NAMES = {_literal(tuple(model.input_names), 'input names')}\n",
-        f"TARGET_NAMES = {_literal(tuple(model.target_names), 'target names')}\n",
-        f"LAYER_SIZES = {_literal(tuple(sizes), 'layer sizes')}\n",
-        f"ACTIVATIONS = {_literal(tuple(mlp.activation_names), 'activations')}\n\n",
-        "# Inputs computed from the first two raw inputs (a, b), appended in this order.\n",
-        f"DERIVED = [\n{derived}]\n\n",
-        "# WEIGHTS[l][node][input] and BIASES[l][node] map layer l to layer l + 1.\n",
-        "WEIGHTS = [\n",
-        *(_matrix(w, f"weights[{l}]") for l, w in enumerate(mlp.weights)),
-        "]\nBIASES = [\n",
-        *(
-            f"    np.array({_literal(b.tolist(), f'biases[{l}]')}),\n"
-            for l, b in enumerate(mlp.biases)
-        ),
-        "]\n\n",
-        "# How raw values map to the network's inputs, and its outputs back to raw units.\n",
-        f"INPUT_SCALER = {_scaler_literal(model.input_scaler, 'the input scaler')}\n",
-        f"TARGET_SCALER = {_scaler_literal(model.target_scaler, 'the target scaler')}\n",
-        _CODE,
-    ]
-    return "".join(parts)
-
-
-_HEADER = '''"""Predictions of a trained multi-layer perceptron; needs only NumPy.
-
-Give raw input values, in the units of the training data and in the order of
-INPUT_NAMES; predict() returns values in the targets' units (TARGET_NAMES).
-
-Command line, one row of inputs or several rows one after another:
-
-    python this_file.py 70 98
-    python this_file.py 70 98 60 40
-
-From Python:
-
-    predict([70, 98])               # one row  -> array of the targets
-    predict([[70, 98], [60, 40]])   # many rows -> array (rows, targets)
-"""
-
-from __future__ import annotations
-
-import sys
-
-import numpy as np
-
-'''
-
-_CODE = '''
-
-def _sigmoid(s):
-    # The same formula as mlpviz: stable for large |s|, identical results.
-    return 0.5 * np.tanh(0.5 * s) + 0.5
-
-
-def _softmax(s):
-    e = np.exp(s - s.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-FUNCTIONS = {
-    "sigmoid": _sigmoid,
-    "tanh": np.tanh,
-    "relu": lambda s: np.maximum(s, 0.0),
-    "linear": lambda s: s,
-    "softmax": _softmax,
-}
-
-
-def _minmax(scaler):
-    dmin = np.asarray(scaler["data_min"], dtype=float)
-    span = np.asarray(scaler["data_max"], dtype=float) - dmin
-    constant = span == 0  # a constant column scales to the middle of the range
-    return dmin, np.where(constant, 1.0, span), constant
-
-
-def scale(scaler, x):
-    """Raw values -> the network's range."""
-    if scaler["kind"] == "minmax":
-        dmin, span, constant = _minmax(scaler)
-        t = np.where(constant, 0.5, (x - dmin) / span)
-        return scaler["low"] + t * (scaler["high"] - scaler["low"])
-    if scaler["kind"] == "zscore":
-        mean, std = np.asarray(scaler["mean"]), np.asarray(scaler["std"])
-        return np.where(std == 0, 0.0, (x - mean) / np.where(std == 0, 1.0, std))
-    return x
-
-
-def unscale(scaler, y):
-    """The network's range -> raw units."""
-    if scaler["kind"] == "minmax":
-        dmin, span, constant = _minmax(scaler)
-        t = (y - scaler["low"]) / (scaler["high"] - scaler["low"])
-        return dmin + np.where(constant, 0.0, t) * span
-    if scaler["kind"] == "zscore":
-        return np.asarray(scaler["mean"]) + y * np.asarray(scaler["std"])
-    return y
-
-
-def predict(raw_inputs):
-    """Raw inputs, one row (k,) or many (n, k) -> predictions (m,) or (n, m)."""
-    raw = np.asarray(raw_inputs, dtype=float)
-    single = raw.ndim == 1
-    rows = raw[None, :] if single else raw
-    if rows.ndim != 2 or rows.shape[1] != len(INPUT_NAMES):
-        raise ValueError(
-            f"expected rows of {len(INPUT_NAMES)} value(s) ({', '.join(INPUT_NAMES)}), "
-            f"got shape {raw.shape}"
-        )
-    if DERIVED:
-        a, b = rows[:, 0], rows[:, 1] if rows.shape[1] > 1 else rows[:, 0]
-        rows = np.column_stack([rows, *[f(a, b) for _name, f in DERIVED]])
-    act = scale(INPUT_SCALER, rows)
-    for w, b, name in zip(WEIGHTS, BIASES, ACTIVATIONS):
-        s = act @ w.T
-        s += b
-        act = FUNCTIONS[name](s)
-    y = unscale(TARGET_SCALER, act)
-    return y[0] if single else y
-
-
-def main(argv=None):
-    """Read numbers from the command line, print one line of predictions per row."""
-    args = sys.argv[1:] if argv is None else argv
-    k = len(INPUT_NAMES)
-    usage = f"usage: python {sys.argv[0]} " + " ".join(repr(n) for n in INPUT_NAMES)
-    try:
-        values = [float(v) for arg in args for v in arg.replace(",", " ").split()]
-    except ValueError as e:
-        print(f"not a number: {e}", file=sys.stderr)
-        print(usage, file=sys.stderr)
-        return 2
-    if not values or len(values) % k:
-        print(f"give {k} number(s) per row, got {len(values)}", file=sys.stderr)
-        print(usage, file=sys.stderr)
-        return 2
-    for row in np.atleast_2d(predict(np.reshape(values, (-1, k)))):
-        print("\\t".join(repr(float(v)) for v in row))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-'''
 
 
 # -- saving ------------------------------------------------------------------------------
