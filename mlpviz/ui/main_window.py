@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         self._surface_tab_changed()
         self.history_bar.rewindRequested.connect(self.rewind)
         self.step_dock.visibilityChanged.connect(self.step_through.set_active)
+        self.step_dock.visibilityChanged.connect(self._step_dock_shown)
         self.step_dock.visibilityChanged.connect(self._surface_tab_changed)
         self.inspector_dock.visibilityChanged.connect(self._surface_tab_changed)
         self.step_through.applyRequested.connect(
@@ -259,6 +260,10 @@ class MainWindow(QMainWindow):
         if self.inspector_dock.isVisible() or self.step_dock.isVisible():
             wanted.add("explain")
         self.session.show_surfaces(wanted)
+
+    def _step_dock_shown(self, visible: bool) -> None:
+        if visible and self.session.latest is not None:
+            self.step_through.set_explanation(self.session.latest.explanation)
 
     def _refresh_from_latest(self, visible: bool) -> None:
         if visible and self.session.latest is not None:

@@ -172,9 +172,19 @@ class Session(QObject):
 
     def _receive(self, snap: Snapshot) -> None:
         # Keep only the newest snapshot, but every loss block, so the curve is whole.
-        if self._pending is None or snap.loss_start < self._pending_start:
+        # A block that starts before the pending ones end (a reset or rewind)
+        # replaces what it overlaps.
+        pending = sum(len(b) for b in self._pending_losses)
+        if self._pending is None or not (
+            self._pending_start <= snap.loss_start <= self._pending_start + pending
+        ):
             self._pending_losses, self._pending_tests = [], []
             self._pending_start = snap.loss_start
+        elif snap.loss_start < self._pending_start + pending:
+            keep = snap.loss_start - self._pending_start
+            losses = np.concatenate(self._pending_losses)[:keep]
+            tests = np.concatenate(self._pending_tests)
+            self._pending_losses, self._pending_tests = [losses], [tests[: min(keep, len(tests))]]
         self._pending_losses.append(snap.new_losses)
         self._pending_tests.append(snap.new_test_losses)
         self._pending = snap

@@ -272,8 +272,14 @@ class StepThrough(QObject):
                 self.graph.clear_step_overlay()
                 self._shown = False
             return
-        self._shown = True
         exp = self.exp
+        if tuple(exp.layer_sizes) != tuple(self.graph.layer_sizes):
+            # An explanation of the network before an architecture change: the
+            # new one arrives with the next snapshot.
+            self.graph.highlight_layer(None)
+            self.graph.clear_step_overlay()
+            return
+        self._shown = True
         self.graph.highlight_layer(step.layer)
         self.graph.show_step_overlay(overlay(exp, step), lambda key: tooltip(exp, step, key))
         if follow:

@@ -97,11 +97,23 @@ class TrainingWorker(QObject):
                     # Apply everything queued before training on.
                     continue
                 if self._running:
-                    self._train_chunk()
+                    self._survive(self._train_chunk)
         except Exception:  # pragma: no cover - last resort, reported to the user
             self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
         finally:
             self.finished.emit()
+
+    def _survive(self, fn, *args) -> bool:
+        """Run ``fn``; an unexpected error pauses training and is reported, and
+        the worker lives on (a dead worker would freeze every view)."""
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                fn(*args)
+            return True
+        except Exception as e:
+            self._stop_running()
+            self.failed.emit(f"{type(e).__name__}: {e}")
+            return False
 
     def _idle_wait(self) -> float | None:
         if not self._running:
@@ -114,10 +126,15 @@ class TrainingWorker(QObject):
 
     def _apply_safely(self, command: object) -> None:
         try:
-            self._apply(command)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self._apply(command)
         except (ValueError, IndexError) as e:
             self.failed.emit(str(e))
-            self._send(force=True)
+            self._survive(self._send, True)
+        except Exception as e:
+            self._stop_running()
+            self.failed.emit(f"{type(e).__name__}: {e}")
+            self._survive(self._send, True)
 
     def _apply(self, c: object) -> None:
         if isinstance(c, cmd.Step):
@@ -148,6 +165,8 @@ class TrainingWorker(QObject):
             if c.sample is not None:
                 self._sample = int(c.sample)
             if c.pair is not None:
+                for param in c.pair:  # a selection made on a network since replaced
+                    self.mlp.param_index(param)
                 self._pair = c.pair
             self._send(force=True, surfaces=c.pair is not None)
         elif isinstance(c, cmd.Surfaces):
@@ -399,4 +418,7 @@ class TrainingWorker(QObject):
         p = self.problem
         if p.n_rows > 5000:
             return None  # the data view asks for pages of big datasets on demand
-        return p.decode_targets(self.mlp.forward(p.X).activations[-1])
+        try:
+            return p.decode_targets(self.mlp.forward(p.X).activations[-1])
+        except ValueError:
+            return None  # outputs too large to show in the target's units

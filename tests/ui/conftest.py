@@ -25,9 +25,19 @@ def _drain() -> None:
 
 @pytest.fixture(autouse=True)
 def no_leaked_threads_or_timers(qapp):
+    # Collect the previous tests' garbage now, while no worker thread runs, and
+    # not during this test: a cycle holding Qt wrappers of closed windows, torn
+    # down by the collector in the middle of a live training run, has crashed
+    # PySide6 here (a segfault "Garbage-collecting" in the GUI thread while the
+    # worker trained). Refcounting still frees everything else as usual.
+    gc.collect()
+    gc.disable()
     before_threads = {id(t) for t in _live(QThread)}
     before_timers = {id(t) for t in _live(QTimer)}
-    yield
+    try:
+        yield
+    finally:
+        gc.enable()
     _drain()
     threads = [
         t for t in _live(QThread) if id(t) not in before_threads and _alive(t) and t.isRunning()
