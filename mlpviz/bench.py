@@ -125,7 +125,7 @@ def torch_minibatch(X: np.ndarray, Z: np.ndarray, batch: int = 64) -> float | No
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # like NumPy here (OPENBLAS_NUM_THREADS=1): one core each
     Xt, Zt = torch.from_numpy(X), torch.from_numpy(Z)
     model = torch.nn.Sequential(
         torch.nn.Linear(64, 128), torch.nn.Sigmoid(), torch.nn.Linear(128, 10), torch.nn.Sigmoid()
