@@ -6,6 +6,7 @@ snapshot; every change goes to the worker as a command.
 from __future__ import annotations
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
@@ -442,6 +443,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session_actions.shutdown()
+        dialog = self.dataset_dialog
+        # The dialog deletes itself on close: only a live one is asked to stop.
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.reject()  # stops its loader thread (bounded wait)
         save_layout(self, self.store)
         self.loss_plot.stop_refresh()
         if self.playground is not None:

@@ -18,10 +18,13 @@ SETTINGS_VERSION = 1  # bump when the meaning of a stored setting changes
 
 
 def recent_files(store: QSettings) -> list[str]:
+    """The remembered paths; anything but a string or a list of strings is ignored."""
     value = store.value("recent_files", [])
     if isinstance(value, str):
         value = [value]
-    return [str(v) for v in (value or [])][:MAX_RECENT]
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v][:MAX_RECENT]
 
 
 def remember_file(store: QSettings, path: str) -> None:
@@ -41,6 +44,10 @@ def fill_recent_menu(menu: QMenu, paths: list[str], open_path: Callable[[str], o
 def settings_problem(store: QSettings) -> str | None:
     """Why the stored settings cannot be used, or None."""
     if store.status() != QSettings.Status.NoError:
+        return "The settings file could not be read."
+    path = Path(store.fileName())
+    if not store.allKeys() and path.is_file() and path.stat().st_size > 0:
+        # QSettings reads binary junk as an empty INI file without complaint.
         return "The settings file could not be read."
     version = store.value("settings_version", SETTINGS_VERSION)
     try:

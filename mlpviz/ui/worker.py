@@ -289,7 +289,8 @@ class TrainingWorker(QObject):
         if self._speed is not None:
             # Paced: one epoch when it is due (slow enough to watch).
             ok = self._guarded(t.step_epoch)
-        else:
+        elif t._fast():
+            # Epochs of a small per-sample net take microseconds: many per chunk.
             n = self._chunk
             if self._run_target is not None:
                 n = max(1, min(n, self._run_target - t.epoch))
@@ -301,6 +302,15 @@ class TrainingWorker(QObject):
                 self._chunk = min(self._chunk * 2, 1 << 16)
             elif took > CHUNK_SECONDS * 2 and self._chunk > 1:
                 self._chunk //= 2
+        else:
+            # Batch by batch, so a long epoch (a million rows) never keeps a
+            # command — Pause, Quit — waiting longer than one chunk.
+            deadline = time.perf_counter() + CHUNK_SECONDS
+            ok = True
+            while ok and time.perf_counter() < deadline:
+                ok = self._guarded(t.step_batch)
+                if self._run_target is not None and t.epoch >= self._run_target:
+                    break
         if not ok:
             self._send(force=True, surfaces=True)
             return
