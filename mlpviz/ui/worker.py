@@ -28,6 +28,9 @@ SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 vi
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 CHUNK_SECONDS = 0.012  # training time between looks at the queue
 HISTORY_CAPACITY = 4096
+# Above this many rows an epoch of the pure-Python kernel takes too long to
+# keep Pause and Quit waiting; such data train batch by batch instead.
+FAST_EPOCH_ROWS = 5000
 
 
 class TrainingWorker(QObject):
@@ -289,7 +292,7 @@ class TrainingWorker(QObject):
         if self._speed is not None:
             # Paced: one epoch when it is due (slow enough to watch).
             ok = self._guarded(t.step_epoch)
-        elif t._fast():
+        elif t._fast() and t.n_rows <= FAST_EPOCH_ROWS:
             # Epochs of a small per-sample net take microseconds: many per chunk.
             n = self._chunk
             if self._run_target is not None:

@@ -80,13 +80,14 @@ def test_close_while_a_csv_loads(qtbot, settings_store, big_csv):
 
 def _rows_for_an_epoch_of(seconds: float, settings: TrainingSettings) -> int:
     """Rows whose one epoch takes about ``seconds`` here (machines differ a lot)."""
-    problem = _big_problem(2000)
+    rows = 20_000
+    problem = _big_problem(rows)
     mlp = NetworkSpec(init="xavier").build(2, 1)
     trainer = settings.make_trainer(mlp, problem.X_train, problem.Z_train)
     start = time.perf_counter()
     trainer.run(1)
-    per_row = (time.perf_counter() - start) / 2000
-    return int(min(max(seconds / per_row, 10_000), 2_000_000))
+    per_row = (time.perf_counter() - start) / rows
+    return int(min(max(seconds / per_row, 10_000), 3_000_000))
 
 
 @pytest.mark.parametrize(
@@ -96,13 +97,19 @@ def _rows_for_an_epoch_of(seconds: float, settings: TrainingSettings) -> int:
         # One epoch of about 4 s (one row per step, Adam: the NumPy path): the
         # worker must stop mid-epoch to quit in time.
         "long-epochs",
+        # The same with the default per-sample SGD, which takes the plain-Python
+        # fast path (Trainer.run over whole epochs).
+        "long-fast-epochs",
     ],
 )
 def test_close_while_running(qtbot, settings_store, case):
     if case == "tutorial":
         window = _shown(qtbot, settings_store)
     else:
-        settings = TrainingSettings(optimizer="adam", learning_rate=0.001)
+        if case == "long-epochs":
+            settings = TrainingSettings(optimizer="adam", learning_rate=0.001)
+        else:
+            settings = TrainingSettings()
         problem = _big_problem(_rows_for_an_epoch_of(4.0, settings))
         window = _shown(
             qtbot,
