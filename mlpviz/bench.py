@@ -166,7 +166,7 @@ def bench_minibatch(rows: int = 60_000, rounds: int = 3) -> dict:
     return out
 
 
-def main(quick: bool = False, gui: bool = False) -> int:
+def main(quick: bool = False, gui: bool = False, scale: bool = False) -> int:
     from .data.bench import bench_load_csv
     from .engine.landscape import bench_loss_grid
 
@@ -223,4 +223,9 @@ def main(quick: bool = False, gui: bool = False) -> int:
 
         print()
         gui_bench(quick=quick)
+    if scale:
+        from .ui.bench_scale import main as scale_bench
+
+        print()
+        scale_bench(quick=quick)
     return 0

@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "bench":
             from .bench import main as bench
 
-            return bench(quick=args.quick, gui=args.gui)
+            return bench(quick=args.quick, gui=args.gui, scale=args.scale)
     except (ValueError, OSError) as e:
         print(f"mlpviz: error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -11,7 +11,9 @@ Prints three figures, each against a baseline measured in the same run:
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -85,6 +87,8 @@ def main(quick: bool = False, rounds: int | None = None) -> dict:
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, "mlpviz-bench", "bench"
     )
     window = MainWindow(settings_store=store)
+    # Never touch the user's crash-recovery file.
+    window.session_actions.autosave_path = Path(tempfile.mkdtemp()) / "autosave.mlpviz"
     window.resize(1360, 860)
     window.show()
     ratios, lateness, refresh, gui_speeds, headless_speeds = [], [], [], [], []

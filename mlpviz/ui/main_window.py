@@ -50,6 +50,12 @@ from .window_settings import (
 ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
 
 
+def showing(dock: QDockWidget) -> bool:
+    """On screen: a dock behind another tab is still "visible" to Qt, only moved
+    off screen — and must not be redrawn for every snapshot."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
 def tutorial_problem() -> Problem:
     """The tutorial's exam-score data, min-max scaled to [0, 1]."""
     ex = load_example("exam-scores")
@@ -211,6 +217,7 @@ class MainWindow(QMainWindow):
         self.step_dock.visibilityChanged.connect(self._step_dock_shown)
         self.step_dock.visibilityChanged.connect(self._surface_tab_changed)
         self.inspector_dock.visibilityChanged.connect(self._surface_tab_changed)
+        self.inspector_dock.visibilityChanged.connect(self._refresh_from_latest)
         self.step_through.applyRequested.connect(
             lambda: self._before_training() or self.session.step("sample")
         )
@@ -242,27 +249,28 @@ class MainWindow(QMainWindow):
         if self._frames % 2 == 0 or not snap.running:
             self.loss_plot.refresh()
         # Hidden views are skipped; they catch up from the next snapshot when shown.
-        current = self.surfaces.currentWidget() if self.surface_dock.isVisible() else None
+        current = self.surfaces.currentWidget() if showing(self.surface_dock) else None
         if current is self.pair_plot:
             self.pair_plot.update_surface(snap.pair)
         elif current is self.pca_plot:
             self.pca_plot.update_surface(snap.pca)
         elif current is self.output_plot:
             self.output_plot.update_surface(snap.output)
-        if self.tables_dock.isVisible():
+        if showing(self.tables_dock):
             self.tables.update_snapshot(snap)
-        if self.data_dock.isVisible():
+        if showing(self.data_dock):
             self.data_view.update_snapshot(snap)
-        self.inspector.update_snapshot(snap)
-        if self.step_dock.isVisible():
+        if showing(self.inspector_dock):
+            self.inspector.update_snapshot(snap)
+        if showing(self.step_dock):
             self.step_through.set_explanation(snap.explanation)
         self.status.update(snap)
 
     def _surface_tab_changed(self, *_: object) -> None:
         names = {self.pair_plot: "pair", self.pca_plot: "pca", self.output_plot: "output"}
-        shown = names.get(self.surfaces.currentWidget()) if self.surface_dock.isVisible() else None
+        shown = names.get(self.surfaces.currentWidget()) if showing(self.surface_dock) else None
         wanted = {shown} if shown else set()
-        if self.inspector_dock.isVisible() or self.step_dock.isVisible():
+        if showing(self.inspector_dock) or showing(self.step_dock):
             wanted.add("explain")
         self.session.show_surfaces(wanted)
 
@@ -275,6 +283,7 @@ class MainWindow(QMainWindow):
             snap = self.session.latest
             self.tables.update_snapshot(snap)
             self.data_view.update_snapshot(snap)
+            self.inspector.update_snapshot(snap)
 
     # -- user actions --------------------------------------------------------------
 

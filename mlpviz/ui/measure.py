@@ -21,6 +21,13 @@ def is_classification(Z: np.ndarray, output_activation: str) -> bool:
     return bool(np.isin(Z, (0.0, 1.0)).all())
 
 
+SAMPLE_ROWS = 5000
+
+
+def _sample(A: np.ndarray) -> np.ndarray:
+    return A if len(A) <= SAMPLE_ROWS else A[:: len(A) // SAMPLE_ROWS + 1]
+
+
 def metric(mlp, X: np.ndarray, Z: np.ndarray) -> tuple[str, float | None]:
     """Accuracy for classification targets, R² for regression."""
     if len(X) == 0:
@@ -88,13 +95,14 @@ def build_snapshot(
     x, z = trainer.X[i], trainer.Z[i]
     trace = mlp.forward(x)
     grads = mlp.backward(trace, z)
-    name, value = metric(mlp, trainer.X, trainer.Z)
+    # Snapshots come 25 times a second: on big data the figures that are not
+    # in the histories are taken on an even sample of rows, not all of them.
+    Xs, Zs = _sample(trainer.X), _sample(trainer.Z)
+    name, value = metric(mlp, Xs, Zs)
     test_loss = trainer.test_loss_history[-1] if trainer.test_loss_history else None
     if trainer.X_test is not None and not trainer.test_loss_history:
-        test_loss = mlp.loss_value(trainer.X_test, trainer.Z_test)
-    train_loss = (
-        trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(trainer.X, trainer.Z)
-    )
+        test_loss = mlp.loss_value(_sample(trainer.X_test), _sample(trainer.Z_test))
+    train_loss = trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(Xs, Zs)
     gradient = trainer.last_gradient
     # A caller may pass its own explanation (or None to skip the work).
     if "explanation" not in extra:

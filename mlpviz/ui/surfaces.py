@@ -81,4 +81,9 @@ def output_surface(mlp: MLP, problem: Problem, classification: bool) -> OutputSu
     plane = np.column_stack([gx.ravel(), gy.ravel()])
     y = mlp.forward(problem.encode_inputs(plane)).activations[-1]
     out = problem.decode_targets(y)[:, 0].reshape(len(xs), len(ys))
-    return OutputSurface(xs, ys, out, raw.copy(), problem.raw_targets[:, 0].copy(), classification)
+    # The map shows the data's shape; a few thousand points say it all, and
+    # every point is a brush to build in the GUI thread.
+    step = len(raw) // MAX_ROWS + 1
+    return OutputSurface(
+        xs, ys, out, raw[::step].copy(), problem.raw_targets[::step, 0].copy(), classification
+    )

@@ -28,6 +28,7 @@ SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 vi
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 CHUNK_SECONDS = 0.012  # training time between looks at the queue
 HISTORY_CAPACITY = 4096
+HISTORY_BYTES = 64 << 20
 # Above this many rows an epoch of the pure-Python kernel takes too long to
 # keep Pause and Quit waiting; such data train batch by batch instead.
 FAST_EPOCH_ROWS = 5000
@@ -233,7 +234,10 @@ class TrainingWorker(QObject):
         trainer = settings.make_trainer(
             mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
         )
-        trainer.history = WeightHistory(mlp.n_params, HISTORY_CAPACITY)
+        # At most HISTORY_BYTES of weights: 4096 rows for small nets, fewer
+        # (decimated sooner) for wide ones — 784-128-64-10 would need 3.6 GB.
+        rows = max(16, min(HISTORY_CAPACITY, HISTORY_BYTES // (8 * mlp.n_params)))
+        trainer.history = WeightHistory(mlp.n_params, rows)
         trainer.history.record(0, mlp.params)
         self.problem, self.spec, self.settings = problem, spec, settings
         self.mlp, self.trainer = mlp, trainer
