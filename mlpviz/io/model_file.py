@@ -24,7 +24,7 @@ from ..engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..engine.settings import NetworkSpec, TrainingSettings
 from .atomic import write_text_atomic
 from .session_checks import SCHEDULE_TYPES, SETTINGS_TYPES, SPEC_TYPES, typed_fields
-from .validate import FileFormatError, field, number_array, string_list
+from .validate import FileFormatError, check_format, field, number_array, string_list
 
 FORMAT = "mlpviz-model"
 FORMAT_VERSION = 1
@@ -114,16 +114,7 @@ def load_model(path: str | Path) -> Model:
 
 
 def model_from_dict(d: Any) -> Model:
-    if not isinstance(d, dict) or d.get("format") != FORMAT:
-        raise FileFormatError(f'not an mlpviz model file (expected "format": "{FORMAT}")')
-    version = field(d, "version", "the model")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise FileFormatError(f"bad format version {version!r}")
-    if version > FORMAT_VERSION:
-        raise FileFormatError(
-            f"written by a newer mlpviz (format {version}); "
-            f"this version reads up to {FORMAT_VERSION}"
-        )
+    check_format(d, FORMAT, FORMAT_VERSION, "model")
     sizes = field(d, "layer_sizes", "the model")
     if (
         not isinstance(sizes, list)

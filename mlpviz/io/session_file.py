@@ -52,7 +52,7 @@ from .session_checks import (
     _vector,
     typed_fields,
 )
-from .validate import FileFormatError, field, string_list
+from .validate import FileFormatError, check_format, field, string_list
 
 FORMAT = "mlpviz-session"
 FORMAT_VERSION = 2
@@ -286,16 +286,7 @@ def load_session(path: str | Path) -> LoadedSession:
 
 def session_from_dict(d: Any, base: Path | None = None) -> LoadedSession:
     """Validate a parsed session; ``base`` is the folder relative data paths start from."""
-    if not isinstance(d, dict) or d.get("format") != FORMAT:
-        raise FileFormatError(f'not an mlpviz session file (expected "format": "{FORMAT}")')
-    version = field(d, "version", "the session")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise FileFormatError(f"bad format version {_short(version)}")
-    if version > FORMAT_VERSION:
-        raise FileFormatError(
-            f"written by a newer mlpviz (format {version}); "
-            f"this version reads up to {FORMAT_VERSION}"
-        )
+    version = check_format(d, FORMAT, FORMAT_VERSION, "session")
     bad = _find_nonfinite(d, "")
     if bad:
         raise FileFormatError(f"{bad} is not a finite number")

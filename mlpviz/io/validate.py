@@ -47,3 +47,18 @@ def string_list(value: Any, where: str, length: int | None = None) -> tuple[str,
     if length is not None and len(value) != length:
         raise FileFormatError(f"{where} has {len(value)} names, expected {length}")
     return tuple(value)
+
+
+def check_format(d: Any, fmt: str, current: int, what: str) -> int:
+    """The file's format version, after checking it is an mlpviz ``what`` file
+    that this version can read (a newer format is refused, not guessed at)."""
+    if not isinstance(d, dict) or d.get("format") != fmt:
+        raise FileFormatError(f'not an mlpviz {what} file (expected "format": "{fmt}")')
+    version = field(d, "version", f"the {what}")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FileFormatError(f"bad format version {version!r:.40}")
+    if version > current:
+        raise FileFormatError(
+            f"written by a newer mlpviz (format {version}); this version reads up to {current}"
+        )
+    return version

@@ -228,7 +228,8 @@ class SessionActions(QObject):
                 result.append(ok)
                 loop.quit()
 
-        # Connected before asking: the answer is queued and cannot arrive before exec().
+        # Connected before asking: the answer is queued, so it cannot arrive
+        # before the event loop runs.
         self._written.connect(done)
         token = self._request("save", Path(path))
         timer.start(timeout_ms)
