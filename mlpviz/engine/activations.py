@@ -52,6 +52,7 @@ DERIVATIVES: dict[str, Callable[[Array, Array], Array]] = {
     "linear": lambda s, a: np.ones_like(s),
 }
 
+
 def _sigmoid_(s: Array) -> Array:
     s *= 0.5
     np.tanh(s, out=s)
