@@ -76,3 +76,17 @@ def _no_session_dialogs(monkeypatch, tmp_path):
     monkeypatch.setattr(sa, "default_autosave_path", lambda: tmp_path / "autosave.mlpviz")
     monkeypatch.setattr(sa.SessionActions, "_ask_save", lambda self: "discard")
     monkeypatch.setattr(sa.SessionActions, "_ask_restore", lambda self, path: False)
+
+
+@pytest.fixture
+def window(qtbot, settings_store):
+    """The main window, shown, with the worker's first snapshot arrived."""
+    from mlpviz.ui.main_window import MainWindow
+
+    w = MainWindow(settings_store=settings_store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.session.latest is not None)
+    yield w
+    w.close()

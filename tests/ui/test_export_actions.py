@@ -16,7 +16,6 @@ from PySide6.QtGui import QContextMenuEvent, QImage
 from mlpviz.io import load_model, read_minmax, read_trained_weights
 from mlpviz.ui import export_actions
 from mlpviz.ui.export_actions import FOLDER, ExportActions
-from mlpviz.ui.main_window import MainWindow
 
 ALL = [
     "graph_png", "graph_svg", "loss_png", "loss_svg", "surface_png", "surface_svg",
@@ -34,17 +33,6 @@ class Paths:
     def __call__(self, title: str, default_name: str, filter_: str) -> str | None:
         self.asked.append((title, default_name, filter_))
         return self.next
-
-
-@pytest.fixture
-def window(qtbot, settings_store):
-    w = MainWindow(settings_store=settings_store)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.session.latest is not None)
-    yield w
-    w.close()
 
 
 @pytest.fixture

@@ -13,17 +13,6 @@ from mlpviz.ui.main_window import MainWindow
 TUTORIAL = MLP.tutorial().params
 
 
-@pytest.fixture
-def window(qtbot, settings_store):
-    w = MainWindow(settings_store=settings_store)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.session.latest is not None)
-    yield w
-    w.close()
-
-
 def latest(window):
     return window.session.latest
 

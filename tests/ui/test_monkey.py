@@ -312,17 +312,6 @@ def check_consistent(monkey: Monkey) -> None:
     np.testing.assert_array_equal(w.loss_plot.train_losses, losses)
 
 
-@pytest.fixture
-def window(qtbot, settings_store):
-    w = MainWindow(settings_store=settings_store)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.session.latest is not None)
-    yield w
-    w.close()
-
-
 def test_monkey(window, qtbot, monkeypatch):
     rng = random.Random(SEED)
     monkey = Monkey(window, qtbot, rng)
