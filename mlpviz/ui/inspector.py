@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 MAX_ROWS = 6  # per-weight gradient/update rows when a whole node is selected
-RUNNING_INTERVAL = 0.2  # seconds between re-renders while training runs
+RUNNING_INTERVAL = 0.5  # seconds between re-renders while training (twice a second reads well)
 
 
 # -- the sheet: which equations, with which numbers ------------------------------------

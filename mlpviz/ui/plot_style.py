@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from . import theme
 
@@ -49,6 +49,10 @@ def style_plot_item(plot: pg.PlotItem) -> None:
         axis.setStyle(tickFont=font(9), tickTextOffset=4)
         # "(x0.001)" beside an axis title is easy to miss; ticks carry the units.
         axis.enableAutoSIPrefix(False)
+        # Every curve update repaints the strip of axis it overlaps, and
+        # replaying the axis's tick text costs milliseconds a frame while
+        # training; a cached pixmap is redrawn only when the range changes.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     # The auto-range button looks like a debug control; the widgets offer
     # their own "Follow" toggle or reset the view themselves.
     plot.hideButtons()

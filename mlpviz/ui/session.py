@@ -12,7 +12,7 @@ import dataclasses
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal
 
 from ..data.problem import Problem
 from ..engine.settings import NetworkSpec, TrainingSettings
@@ -21,6 +21,11 @@ from .snapshot import Snapshot
 from .worker import TrainingWorker
 
 REFRESH_HZ = 30
+# Posted at low priority after a frame's updates: Qt posts the window's repaint
+# (UpdateRequest) at low priority too and handles equal priorities in order,
+# so this event arrives once the frame has been painted, not before.
+_FRAME_DRAWN = QEvent.Type(QEvent.registerEventType())
+_LOW_PRIORITY = Qt.EventPriority.LowEventPriority.value
 
 
 class Session(QObject):
@@ -53,7 +58,6 @@ class Session(QObject):
         self._layout: tuple | None = None
         self.frames = 0  # view refreshes delivered (for the benchmark)
         self._last_flush = 0.0
-        self._frame_started = 0.0
 
         self._thread = QThread()
         self._thread.setObjectName("mlpviz-training")
@@ -195,14 +199,16 @@ class Session(QObject):
         elif time.perf_counter() - self._last_flush >= 1.0 / (REFRESH_HZ + 10):
             # Draw now, while the worker pauses for us (see TrainingWorker._yield_to_gui).
             self._flush()
+        if self._pending is snap:
+            self.worker.gui_idle.set()  # not drawn now: the worker need not wait
 
     def _flush(self) -> None:
         snap = self._pending
         if snap is None:
             return
         self._pending = None
-        self.worker.gui_busy = True
-        self._last_flush = self._frame_started = time.perf_counter()
+        self.worker.gui_idle.clear()
+        self._last_flush = time.perf_counter()
         merged = dataclasses.replace(
             snap,
             loss_start=self._pending_start,
@@ -219,11 +225,13 @@ class Session(QObject):
         if first:
             self.architectureChanged.emit(merged)
         self.updated.emit(merged)
-        # Posted after the views' repaint requests, so it runs once they are drawn.
-        QTimer.singleShot(0, self._frame_drawn)
+        QCoreApplication.postEvent(self, QEvent(_FRAME_DRAWN), _LOW_PRIORITY)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == _FRAME_DRAWN:
+            self._frame_drawn()
+            return True
+        return super().event(e)
 
     def _frame_drawn(self) -> None:
-        self.worker.gui_busy = False
-        took = time.perf_counter() - self._frame_started
-        # Smoothed, so one slow frame does not stall training for long.
-        self.worker.gui_frame_seconds = 0.8 * self.worker.gui_frame_seconds + 0.2 * took
+        self.worker.gui_idle.set()

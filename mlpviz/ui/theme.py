@@ -73,5 +73,10 @@ def value_scale(values) -> float:
     v = v[np.isfinite(v)]
     if v.size == 0:
         return 1.0
-    s = float(np.percentile(v, 95))
+    # np.percentile's generality costs a millisecond a frame; this is its
+    # default (linear) method on a sorted copy.
+    v = np.sort(v)
+    pos = 0.95 * (v.size - 1)
+    lo = int(pos)
+    s = float(v[lo] + (v[min(lo + 1, v.size - 1)] - v[lo]) * (pos - lo))
     return s if s > 1e-12 else max(float(v.max()), 1.0)

@@ -45,6 +45,13 @@ _Index = QModelIndex | QPersistentModelIndex
 # past roughly 60 % of the scale the blue and orange are too dark for black.
 _DARK_LUMA = 140.0
 _WHITE = QColor(255, 255, 255)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsEditable
+    | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 
 def param_name(param: Param) -> str:
@@ -142,6 +149,7 @@ class WeightTableModel(QAbstractTableModel):
         self._dw: np.ndarray | None = None
         self._db: np.ndarray | None = None
         self._scale = 1.0
+        self._cells: dict[tuple[int, int], dict] = {}  # see data()
         # Edits asked for but not yet confirmed by a snapshot: drawn in italics
         # so the user sees the request registered even while the number waits.
         self._pending: dict[Param, float] = {}
@@ -222,6 +230,7 @@ class WeightTableModel(QAbstractTableModel):
         if scale is None:
             scale = theme.value_scale(np.concatenate([self._w.ravel(), self._b]))
         self._scale = float(scale)
+        self._cells = {}
         self._pending.clear()
         if reshape:
             self.endResetModel()
@@ -244,6 +253,7 @@ class WeightTableModel(QAbstractTableModel):
         if scale == self._scale:
             return
         self._scale = float(scale)
+        self._cells = {}
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(
                 self.index(0, 0),
@@ -329,24 +339,34 @@ class WeightTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(self.value(row, col))
+        # A repaint asks each cell for seven roles, 20+ times a second while
+        # training: work them out once per cell and snapshot.
+        cell = self._cells.get((row, col))
+        if cell is None:
+            cell = self._cells[(row, col)] = self._cell(row, col)
+        if role in cell:
+            return cell[role]
         if role == Qt.ItemDataRole.EditRole:
             # Full precision, so editing or copying a cell never rounds it.
             return repr(self.value(row, col))
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(theme.diverging(self.value(row, col), self._scale))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            bg = theme.diverging(self.value(row, col), self._scale)
-            luma = 0.299 * bg.red() + 0.587 * bg.green() + 0.114 * bg.blue()
-            return QBrush(_WHITE if luma < _DARK_LUMA else theme.TEXT)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.FontRole:
-            return self._italic if self.param(index) in self._pending else self._font
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
         return None
+
+    def _cell(self, row: int, col: int) -> dict:
+        value = self.value(row, col)
+        bg = theme.diverging(value, self._scale)
+        luma = 0.299 * bg.red() + 0.587 * bg.green() + 0.114 * bg.blue()
+        pending = self.param(self.index(row, col)) in self._pending
+        return {
+            Qt.ItemDataRole.DisplayRole: format_value(value),
+            Qt.ItemDataRole.TextAlignmentRole: _RIGHT,
+            Qt.ItemDataRole.FontRole: self._italic if pending else self._font,
+            Qt.ItemDataRole.CheckStateRole: None,
+            Qt.ItemDataRole.DecorationRole: None,
+            Qt.ItemDataRole.BackgroundRole: QBrush(bg),
+            Qt.ItemDataRole.ForegroundRole: QBrush(_WHITE if luma < _DARK_LUMA else theme.TEXT),
+        }
 
     def _tooltip(self, row: int, col: int) -> str:
         param = self.param(self.index(row, col))
@@ -370,12 +390,7 @@ class WeightTableModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsEditable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _FLAGS
 
     def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Validate an edit and *request* it; the shown value stays until a snapshot.
@@ -392,6 +407,7 @@ class WeightTableModel(QAbstractTableModel):
             self.editRejected.emit(f"{param_name(param)}: {err}")
             return False
         self._pending[param] = number
+        self._cells.pop((index.row(), index.column()), None)  # now in italics
         # Only the font and tooltip change (italics = waiting for the worker).
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole])
         self.editRequested.emit(param, number)

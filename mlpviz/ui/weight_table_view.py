@@ -92,6 +92,15 @@ class _CellDelegate(QStyledItemDelegate):
     """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        model = index.model()
+        plain = not option.state & QStyle.StateFlag.State_Selected and not (
+            isinstance(model, WeightTableModel) and index.column() == model.bias_column
+        )
+        if plain:
+            # Most cells, every frame while training: Qt's own paint, without
+            # the Python-side copy of the style option (a third of a frame).
+            super().paint(painter, option, index)
+            return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
@@ -99,7 +108,6 @@ class _CellDelegate(QStyledItemDelegate):
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        model = index.model()
         rect = opt.rect
         painter.save()
         if isinstance(model, WeightTableModel) and index.column() == model.bias_column:

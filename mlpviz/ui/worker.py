@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import queue
+import threading
 import time
 import traceback
 
@@ -27,6 +28,7 @@ from .training_state import TrainingState, checkpoint, restore
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 CHUNK_SECONDS = 0.012  # training time between looks at the queue
+FRAME_WAIT = 0.1  # longest pause for a GUI frame (seconds)
 HISTORY_CAPACITY = 4096
 HISTORY_BYTES = 64 << 20
 # Above this many rows an epoch of the pure-Python kernel takes too long to
@@ -66,13 +68,12 @@ class TrainingWorker(QObject):
         self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
         self._best_test = (math.inf, 0)
         self._chunk = 1
-        # Seconds the GUI needs to draw a frame; written by the GUI thread
-        # (a float assignment is atomic), read here to size the pause after
-        # each snapshot. See _yield_to_gui.
-        self.gui_frame_seconds = 0.008
-        # True while the GUI draws a frame (set and cleared by the Session in
-        # the GUI thread); training waits for it — see _yield_to_gui.
-        self.gui_busy = False
+        # Set while the GUI is not drawing; cleared by the worker when it sends
+        # a snapshot and by the Session when it starts a frame, set again by the
+        # Session once the frame is painted. Training waits for it between
+        # chunks — see _yield_to_gui.
+        self.gui_idle = threading.Event()
+        self.gui_idle.set()
         self.mlp: MLP
         self.trainer: Trainer
 
@@ -101,6 +102,7 @@ class TrainingWorker(QObject):
                     # Apply everything queued before training on.
                     continue
                 if self._running:
+                    self._yield_to_gui()  # a frame drawn off the Session's own timer
                     self._survive(self._train_chunk)
         except Exception:  # pragma: no cover - last resort, reported to the user
             self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
@@ -399,25 +401,25 @@ class TrainingWorker(QObject):
         )
         self._loss_sent = len(t.loss_history)
         self._last_snapshot = now
+        if self._running:
+            # The GUI will draw this snapshot: wait for it (see _yield_to_gui),
+            # from before it arrives, so not a line of the frame races training.
+            self.gui_idle.clear()
         self.snapshotReady.emit(snap)
         if self._running:
             self._yield_to_gui()
 
     def _yield_to_gui(self) -> None:
-        """Leave the GIL to the GUI while it draws the snapshot just sent.
+        """Leave the GIL to the GUI while it draws a frame.
 
         Training in pure Python holds the GIL; the GUI needs it every time Qt
         calls back into Python (hundreds of times per frame), and each time it
         would wait a whole switch interval — a convoy that stretches a 10 ms
-        frame to hundreds. So after each snapshot the worker sleeps until the
-        GUI says the frame is drawn (at most 40 ms, so a stuck GUI cannot stop
-        training). Frames come ≤ 30 times a second, so training keeps most
-        of the time.
+        frame to hundreds. So training stops while a frame is drawn (at most
+        FRAME_WAIT, so a stuck GUI cannot stop training). Frames come ≤ 30
+        times a second, so training keeps most of the time.
         """
-        time.sleep(0.001)  # let the queued snapshot reach the GUI thread
-        deadline = time.perf_counter() + 0.040
-        while self.gui_busy and time.perf_counter() < deadline:
-            time.sleep(0.001)
+        self.gui_idle.wait(FRAME_WAIT)
 
     def _refresh_surfaces(self) -> None:
         mlp, t = self.mlp, self.trainer
