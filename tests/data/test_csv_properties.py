@@ -188,3 +188,33 @@ def test_block_parser_never_accepts_more_than_the_reference(lines, k, delimiter)
     else:
         assert isinstance(got, np.ndarray) and got.shape == expected.shape
         assert np.array_equal(got, expected)
+
+
+@SETTINGS
+@given(
+    text=st.text(alphabet="ab,\n", max_size=60),
+    piece=st.integers(min_value=1, max_value=8),
+)
+def test_split_lines_in_pieces_is_str_split(text, piece, monkeypatch):
+    # The loader cuts big files into lines a piece at a time (so the GUI
+    # thread gets the GIL in between); the result must be exactly str.split.
+    from mlpviz.data import csv_loader
+
+    monkeypatch.setattr(csv_loader, "SPLIT_CHARS", piece)
+    assert csv_loader.split_lines(text) == text.split("\n")
+
+
+def test_block_path_in_small_pieces_matches_fast_path(tmp_path, monkeypatch):
+    from mlpviz.data import csv_loader
+
+    monkeypatch.setattr(csv_loader, "SPLIT_CHARS", 7)
+    monkeypatch.setattr(csv_loader, "CHUNK_LINES", 3)
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(50, 3)).round(6)
+    path = tmp_path / "pieces.csv"
+    path.write_text("a,b,c\r\n" + "".join(f"{a},{b},{c}\r\n" for a, b, c in values) + ",,\n\n")
+    fractions = []
+    blocks = load_csv(path, progress=fractions.append)
+    np.testing.assert_array_equal(blocks.values, load_csv(path).values)
+    np.testing.assert_array_equal(blocks.values, values)
+    assert len(fractions) == 17 and fractions[-1] == 1.0
