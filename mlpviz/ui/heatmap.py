@@ -117,6 +117,7 @@ class HeatmapPlot(QWidget):
         self._ys = np.empty(0)
         self._values = np.empty((0, 0))
         self._names = ("x", "y", "value")
+        self._axis_labels: tuple[str, str] | None = None
         self._rect: QRectF | None = None
         self._mouse_proxy = pg.SignalProxy(
             self.plot_item.scene().sigMouseMoved,
@@ -162,8 +163,12 @@ class HeatmapPlot(QWidget):
             self.plot_item.getViewBox().setRange(rect, padding=0)
 
     def _set_axis_names(self, x_label: str, y_label: str, x_name: str, y_name: str) -> None:
-        set_axis_label(self.plot_item, "bottom", x_label)
-        set_axis_label(self.plot_item, "left", y_label)
+        # Setting a label, even the same one, makes pyqtgraph regenerate the
+        # axis: only when it changes (surfaces arrive twice a second).
+        if (x_label, y_label) != self._axis_labels:
+            self._axis_labels = (x_label, y_label)
+            set_axis_label(self.plot_item, "bottom", x_label)
+            set_axis_label(self.plot_item, "left", y_label)
         self._names = (x_name, y_name, self._names[2])
 
     def _set_value_name(self, name: str) -> None:

@@ -61,6 +61,7 @@ class LossSurfacePlot(HeatmapPlot):
     def __init__(self, title: str, hint: str, parent: QWidget | None = None):
         super().__init__(title, hint, parent)
         self._surface = None
+        self._levels: tuple[float, float, bool] | None = None  # see _steady_levels
         self._short_path = True
         self.path_curve = pg.PlotDataItem(
             pen=pg.mkPen(WHITE, width=1.6),
@@ -97,7 +98,7 @@ class LossSurfacePlot(HeatmapPlot):
             lo, hi = finite_range(g)
             log = lo > 0 and hi / lo >= LOG_COLOUR_RATIO
             shown = np.log10(np.where(g > 0, g, np.nan)) if log else g
-            levels = finite_range(shown)
+            levels = self._steady_levels(finite_range(shown), log)
             self._set_heatmap(xs, ys, shown, levels, values=g)
             self._set_colorbar_log_ticks(levels if log else None)
             self.contours.setData(*contour_segments(shown, iso_levels(*levels, ISO_LEVELS), xs, ys))
@@ -115,6 +116,22 @@ class LossSurfacePlot(HeatmapPlot):
         self.path_curve.setData(path[:, 0], path[:, 1])
         self.start_marker.setData(pos=path[:1])
         self.current_marker.setData(pos=path[-1:])
+
+    def _steady_levels(self, levels: tuple[float, float], log: bool) -> tuple[float, float]:
+        """``levels``, or the previous ones while they still fit the values well.
+
+        The colour bar's axis is regenerated whenever its levels change; while
+        training, the loss range drifts a little with every refresh, and
+        keeping a range that holds the values (and is not twice too wide)
+        spares most of those regenerations.
+        """
+        old = self._levels
+        if old is not None and old[2] == log:
+            lo, hi = levels
+            if old[0] <= lo and hi <= old[1] and (hi - lo) >= 0.5 * (old[1] - old[0]):
+                return old[0], old[1]
+        self._levels = (levels[0], levels[1], log)
+        return levels
 
     @staticmethod
     def _same_grid(old, new, *axes: str) -> bool:

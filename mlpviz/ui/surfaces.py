@@ -28,11 +28,30 @@ def _rows(X: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _span(values: np.ndarray, current: float) -> np.ndarray:
+    """Grid values covering the path and the current value with margin.
+
+    The half-width is a 1-2-5 step and the middle a multiple of a quarter of
+    it, so the region holds still while the path moves inside it: a region
+    that changed with every refresh would re-frame the plot and regenerate
+    its axes each time (milliseconds of the GUI's frame while training).
+    """
     lo = min(float(values.min()), current)
     hi = max(float(values.max()), current)
-    half = max((hi - lo) * 0.75, 1.0)
-    mid = 0.5 * (lo + hi)
+    half = _nice_ceiling(max((hi - lo) * 0.75, 1.0))
+    quarter = half / 4
+    # Rounding the middle moves it ≤ half/8, and half ≥ 0.75·(hi − lo): the
+    # grid still covers [lo, hi].
+    mid = round(0.5 * (lo + hi) / quarter) * quarter
     return np.linspace(mid - half, mid + half, GRID)
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest 1, 2 or 5 × 10ᵏ at or above ``x`` (> 0)."""
+    k = 10.0 ** np.floor(np.log10(x))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * k >= x * (1 - 1e-12):
+            return float(m * k)
+    return float(10 * k)
 
 
 def pair_surface(

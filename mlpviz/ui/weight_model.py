@@ -339,11 +339,7 @@ class WeightTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        # A repaint asks each cell for seven roles, 20+ times a second while
-        # training: work them out once per cell and snapshot.
-        cell = self._cells.get((row, col))
-        if cell is None:
-            cell = self._cells[(row, col)] = self._cell(row, col)
+        cell = self.cell(row, col)
         if role in cell:
             return cell[role]
         if role == Qt.ItemDataRole.EditRole:
@@ -353,11 +349,23 @@ class WeightTableModel(QAbstractTableModel):
             return self._tooltip(row, col)
         return None
 
+    def cell(self, row: int, col: int) -> dict:
+        """The display roles of one cell (role → value; ``"pen"``: the text colour).
+
+        Repaints ask for them 20+ times a second while training, and every
+        Qt→Python call costs: they are worked out once per cell and snapshot.
+        """
+        cell = self._cells.get((row, col))
+        if cell is None:
+            cell = self._cells[(row, col)] = self._cell(row, col)
+        return cell
+
     def _cell(self, row: int, col: int) -> dict:
         value = self.value(row, col)
         bg = theme.diverging(value, self._scale)
         luma = 0.299 * bg.red() + 0.587 * bg.green() + 0.114 * bg.blue()
         pending = self.param(self.index(row, col)) in self._pending
+        text = _WHITE if luma < _DARK_LUMA else theme.TEXT
         return {
             Qt.ItemDataRole.DisplayRole: format_value(value),
             Qt.ItemDataRole.TextAlignmentRole: _RIGHT,
@@ -365,7 +373,8 @@ class WeightTableModel(QAbstractTableModel):
             Qt.ItemDataRole.CheckStateRole: None,
             Qt.ItemDataRole.DecorationRole: None,
             Qt.ItemDataRole.BackgroundRole: QBrush(bg),
-            Qt.ItemDataRole.ForegroundRole: QBrush(_WHITE if luma < _DARK_LUMA else theme.TEXT),
+            Qt.ItemDataRole.ForegroundRole: QBrush(text),
+            "pen": text,
         }
 
     def _tooltip(self, row: int, col: int) -> str:

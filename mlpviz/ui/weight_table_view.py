@@ -81,6 +81,8 @@ QTableCornerButton::section {{
 _MAX_VISIBLE_ROWS = 12
 _CELL_PADDING = 14  # px left + right around the digits
 _HEADER_MAX = 120  # px; longer input names are elided rather than widening every column
+_TEXT_MARGIN = 3  # px, as Qt's item delegate leaves beside the text
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class _CellDelegate(QStyledItemDelegate):
@@ -93,26 +95,27 @@ class _CellDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         model = index.model()
-        plain = not option.state & QStyle.StateFlag.State_Selected and not (
-            isinstance(model, WeightTableModel) and index.column() == model.bias_column
-        )
-        if plain:
-            # Most cells, every frame while training: Qt's own paint, without
-            # the Python-side copy of the style option (a third of a frame).
+        if not isinstance(model, WeightTableModel):
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        opt.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        rect = opt.rect
+        # Drawn here from the model's cached cell rather than by Qt's delegate,
+        # which asks the Python model for seven roles per cell and repaint —
+        # the tables' whole cost in a training frame.
+        row, col = index.row(), index.column()
+        cell = model.cell(row, col)
+        rect = option.rect
         painter.save()
-        if isinstance(model, WeightTableModel) and index.column() == model.bias_column:
+        painter.fillRect(rect, cell[Qt.ItemDataRole.BackgroundRole])
+        painter.setFont(cell[Qt.ItemDataRole.FontRole])
+        painter.setPen(cell["pen"])
+        painter.drawText(
+            rect.adjusted(_TEXT_MARGIN, 0, -_TEXT_MARGIN, 0),
+            _RIGHT,
+            cell[Qt.ItemDataRole.DisplayRole],
+        )
+        if col == model.bias_column:
             painter.fillRect(rect.left(), rect.top(), 2, rect.height(), _BIAS_RULE)
-        if selected:
+        if option.state & QStyle.StateFlag.State_Selected:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.setPen(QPen(theme.ACCENT, 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)

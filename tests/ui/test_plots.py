@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from pathlib import Path
@@ -633,3 +634,28 @@ def test_screenshots(qtbot, tmp_path):
     output.set_axis_names("x", "y")
     output.update_surface(output_surface(classification=True, n=120))
     _shoot(output, qtbot, tmp_path, "output")
+
+
+def test_pair_surface_keeps_colour_levels_and_axes_while_values_drift(pair_plot):
+    # While training, a new surface comes twice a second with a slightly
+    # different loss range; regenerating the colour bar's axis and the plot's
+    # axis labels each time costs the GUI's frame, so steady ranges are kept.
+    surface = pair_surface()
+    pair_plot.update_surface(surface)
+    levels = pair_plot.colorbar.levels()
+    bottom = pair_plot.plot_item.getAxis("bottom")
+    label_item = bottom.label
+    drifted = dataclasses.replace(surface, grid=surface.grid * 0.97 + 0.02)
+    calls = []
+    bottom.setLabel = lambda *a, **k: calls.append(a)  # would record a regeneration
+    pair_plot.update_surface(drifted)
+    assert pair_plot.colorbar.levels() == pytest.approx(levels)
+    assert calls == [] and bottom.label is label_item
+    # Values well outside (or far inside) the old range get their own levels.
+    grown = dataclasses.replace(surface, grid=surface.grid * 3.0)
+    pair_plot.update_surface(grown)
+    assert pair_plot.colorbar.levels() == pytest.approx((grown.grid.min(), grown.grid.max()))
+    shrunk = dataclasses.replace(surface, grid=surface.grid * 0.2 + 0.4)
+    pair_plot.update_surface(shrunk)
+    assert pair_plot.colorbar.levels() == pytest.approx((shrunk.grid.min(), shrunk.grid.max()))
+    del bottom.setLabel
