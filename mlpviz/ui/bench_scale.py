@@ -214,24 +214,44 @@ def bench_big_data(rows: int, seconds: float) -> dict:
 
 
 def _on_screen_candidates(graph, snap) -> int:
-    """Edges inside the visible area and above the faint cut: what full detail draws."""
+    """Edges of which a part is inside the visible area, above the faint cut:
+    what full detail draws.
+
+    Worked out here from the nodes and the curve's control points (dense
+    samples of its Bézier polynomial), not with the view's own formula.
+    """
     from .graph_lod import FAINT
 
     area = graph.mapToScene(graph.viewport().rect()).boundingRect()
     sizes = snap.layer_sizes
     weights = snap.weights()
     vmax = max(float(np.abs(w).max()) for w in weights)
+    # An edge from (xa, ya) to (xb, yb) has control points halfway across at
+    # its end heights: x and the rise fraction along t, in Bernstein form.
+    t = np.linspace(0.0, 1.0, 20001)
+    b1, b2, b3 = 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+    x_frac = 0.5 * b1 + 0.5 * b2 + b3
+    rise = b2 + b3
     total = 0
     for l, w in enumerate(weights):
-        x0 = graph.node_items[(l, 0)].pos().x()
-        x1 = graph.node_items[(l + 1, 0)].pos().x()
-        if x1 < area.left() or x0 > area.right():
+        nodes_in = [graph.node_items[(l, i)] for i in range(sizes[l])]
+        nodes_out = [graph.node_items[(l + 1, j)] for j in range(sizes[l + 1])]
+        xa = nodes_in[0].pos().x() + nodes_in[0].radius
+        xb = nodes_out[0].pos().x() - nodes_out[0].radius
+        left, right = max(area.left(), xa), min(area.right(), xb)
+        if left > right:
             continue
-        y_in = np.array([graph.node_items[(l, i)].pos().y() for i in range(sizes[l])])
-        y_out = np.array([graph.node_items[(l + 1, j)].pos().y() for j in range(sizes[l + 1])])
-        top = np.minimum(y_out[:, None], y_in[None, :])
-        bottom = np.maximum(y_out[:, None], y_in[None, :])
-        on = (bottom >= area.top()) & (top <= area.bottom())
+        # The curve's height is monotone along it: the part inside the view's
+        # columns spans its heights where it enters and leaves them.
+        ends = [(left - xa) / (xb - xa), (right - xa) / (xb - xa)]
+        r_left, r_right = np.interp(ends, x_frac, rise)
+        y_in = np.array([n.pos().y() for n in nodes_in])[None, :]
+        y_out = np.array([n.pos().y() for n in nodes_out])[:, None]
+        at_left = y_in + (y_out - y_in) * r_left
+        at_right = y_in + (y_out - y_in) * r_right
+        on = (np.maximum(at_left, at_right) >= area.top()) & (
+            np.minimum(at_left, at_right) <= area.bottom()
+        )
         total += int((on & (np.abs(w) >= FAINT * vmax)).sum())
     return total
 

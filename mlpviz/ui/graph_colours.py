@@ -113,17 +113,15 @@ class GraphColoursMixin:
             keys = sign * LEVELS + levels
         self._vmax, self._fallback = vmax, fallback
         shown = self._edge_mask(mags, vmax)
-        # Only touch items whose look or visibility changed (plain ints: NumPy
-        # scalars are slow to index lists with, and this loop runs per frame).
-        edges, palette = self._edge_list, self._palette
-        changed = np.flatnonzero(shown & (keys != self._edge_keys))
-        for idx, key in zip(changed.tolist(), keys[changed].tolist()):
-            edge = edges[idx] or self._create_edge(self._edge_key(idx))
-            edge.setPen(palette[key])
-        toggled = np.flatnonzero(shown != self._edge_shown)
-        for idx, show in zip(toggled.tolist(), shown[toggled].tolist()):
-            edge = edges[idx] or self._create_edge(self._edge_key(idx))
-            edge.setVisible(show)
+        if self._dense:
+            self._draw_bundle(shown, keys)  # one cached item draws them (graph_lod)
+        else:
+            # Only touch items whose look changed (plain ints: NumPy scalars
+            # are slow to index lists with, and this loop runs per frame).
+            edges, palette = self._edge_list, self._palette
+            changed = np.flatnonzero(keys != self._edge_keys)
+            for idx, key in zip(changed.tolist(), keys[changed].tolist()):
+                edges[idx].setPen(palette[key])
         self._edge_keys = np.where(shown, keys, -1).astype(np.int16)
         self._edge_shown = shown
 

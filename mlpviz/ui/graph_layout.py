@@ -118,12 +118,17 @@ class GraphLayoutMixin:
             b_index.append(np.arange(b_start, b_start + n_out))
         self._w_index = np.concatenate(w_index)
         self._b_index = np.concatenate(b_index)
-        # Each edge's vertical extent (a curve with horizontal tangents stays
-        # between its end heights), to find the edges on screen with NumPy.
-        y0 = [np.tile(self._ys[l], sizes[l + 1]) for l in range(len(sizes) - 1)]
-        y1 = [np.repeat(self._ys[l + 1], sizes[l]) for l in range(len(sizes) - 1)]
-        self._edge_top = np.minimum(np.concatenate(y0), np.concatenate(y1))
-        self._edge_bottom = np.maximum(np.concatenate(y0), np.concatenate(y1))
+        # Each edge's ends, for the level of detail, picking and drawing a
+        # dense network with NumPy: from the right of its input node at x
+        # ``_edge_x[l][0]`` to the left of its node at ``_edge_x[l][1]``.
+        layers = range(len(sizes) - 1)
+        self._edge_x = [
+            (self._x[l] + self._radius[l], self._x[l + 1] - self._radius[l + 1]) for l in layers
+        ]
+        self._edge_xa = np.repeat([xa for xa, _xb in self._edge_x], counts)
+        self._edge_xb = np.repeat([xb for _xa, xb in self._edge_x], counts)
+        self._edge_y0 = np.concatenate([np.tile(self._ys[l], sizes[l + 1]) for l in layers])
+        self._edge_y1 = np.concatenate([np.repeat(self._ys[l + 1], sizes[l]) for l in layers])
         self._build_palette()
         self._build_edge_items()  # all now, or each on first use (graph_lod)
 

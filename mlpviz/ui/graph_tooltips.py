@@ -32,7 +32,9 @@ class GraphTooltipsMixin:
                 item = item.parentItem()
             if item is not None and isinstance(item, kinds):
                 return item
-        return None
+        # A dense network's edges are drawn by one bundle, not items: found
+        # by their geometry instead (graph_lod).
+        return self._pick_dense_edge(pos) if EdgeItem in kinds else None
 
     def _node_name(self, layer: int, j: int) -> str:
         if layer == 0:
@@ -122,9 +124,9 @@ class GraphTooltipsMixin:
             return
         if isinstance(self._hover, EdgeItem) and self._hover not in self._raised:
             with contextlib.suppress(RuntimeError):  # deleted with the old scene
-                self._hover.setZValue(0)
+                self._lower_edge(self._hover)
         self._hover = item
         if isinstance(item, EdgeItem) and item not in self._raised:
-            item.setZValue(4)
+            self._raise_edge(item, 4)
         if self._sizes:
             self._hover_halo.follow(item)

@@ -9,8 +9,8 @@ Scale: the scene is built once per architecture (``set_architecture``) and
 each snapshot only changes pens, brushes and texts of existing items, and
 only those whose quantized look changed. Networks with more than
 ``DENSE_EDGES`` weights switch to a level of detail that draws the strongest
-edges of each layer (more when zoomed in); past ``LAZY_EDGES`` weights the
-edge items themselves are created on first use.
+edges on screen (all of them once they fit the budget when zoomed in), all
+through one cached item; their edge items are created on first use.
 
 The view is assembled from parts, one module each: the layout of columns,
 nodes and edges (:mod:`~mlpviz.ui.graph_layout`), colours and legend
@@ -97,6 +97,9 @@ class NetworkGraphView(
         self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        # Every item sets the pen and brush it paints with, so saving and
+        # restoring the painter around each of a thousand nodes is wasted.
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setBackgroundBrush(_BACKGROUND)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
@@ -302,9 +305,7 @@ class NetworkGraphView(
         """Halo and numbered marker on each selected parameter."""
         if not self._sizes:
             return
-        for edge in self._raised:
-            edge.setZValue(0)
-        self._raised = []
+        unselected, self._raised = self._raised, []
         for k, (halo, marker) in enumerate(zip(self._halos, self._markers)):
             if k >= len(self.selected_params):
                 halo.follow(None)
@@ -312,8 +313,7 @@ class NetworkGraphView(
                 continue
             item = self._item_for(self.selected_params[k])
             if isinstance(item, EdgeItem):
-                item.setVisible(True)
-                item.setZValue(5)  # above the other edges, under the nodes
+                self._raise_edge(item, 5)  # above the other edges, under the nodes
                 self._raised.append(item)
                 # Two edges mirrored about the middle cross at their midpoints:
                 # put the markers off-centre so "1" and "2" never stack.
@@ -323,6 +323,13 @@ class NetworkGraphView(
                 marker.setPos(r.topLeft())
             halo.follow(item)
             marker.setVisible(True)
+        for edge in unselected:
+            if edge in self._raised:
+                continue
+            if edge is self._hover:
+                self._raise_edge(edge, 4)
+            else:
+                self._lower_edge(edge)
         self._hover_halo.follow(self._hover)
 
     # -- editing ---------------------------------------------------------------------

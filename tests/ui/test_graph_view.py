@@ -365,19 +365,22 @@ def test_64_32_10_network_builds_and_updates(qtbot):
     qtbot.addWidget(v)
     outputs = [f"c{j}" for j in range(10)]
     v.set_architecture(tr.mlp.layer_sizes, [], outputs, tr.mlp.activation_names)
-    assert len(v.edge_items) == 64 * 32 + 32 * 10
+    assert len(v.edge_items) == 0  # one bundle draws the edges; items on first use
     assert len(v.node_items) == 106 and len(v.bias_items) == 42
     v.update_snapshot(build_snapshot(tr, 0))
     shown = v.visible_edge_count()
-    assert 0 < shown < len(v.edge_items)  # level of detail: the faint ones are hidden
+    assert 0 < shown < 64 * 32 + 32 * 10  # level of detail: the faint ones are hidden
     # Every edge into the 10 outputs fits the budget, minus the faint ones.
-    assert sum(v.edge_items[(1, j, i)].isVisible() for j in range(10) for i in range(32)) > 250
+    assert sum(v.edge_drawn((1, j, i)) for j in range(10) for i in range(32)) > 250
     items = len(v.scene().items())
     tr.step_epoch()
     v.update_snapshot(build_snapshot(tr, 3))
-    assert len(v.scene().items()) == items
+    assert len(v.scene().items()) == items  # updated in place
     v.select_param(("w", 0, 5, 7))
-    assert v.edge_items[(0, 5, 7)].isVisible()  # a selected weight is always drawn
+    assert v.edge_drawn((0, 5, 7))  # a selected weight is always drawn
+    assert v.edge_items[(0, 5, 7)].isVisible()  # and raised above the others
+    v.clear_selection()
+    assert not v.edge_items[(0, 5, 7)].isVisible()  # back in the bundle
 
 
 def test_mnist_sized_network_draws_only_the_strongest_edges(qtbot):
@@ -393,27 +396,23 @@ def test_mnist_sized_network_draws_only_the_strongest_edges(qtbot):
     total = 784 * 128 + 128 * 64 + 64 * 10
     shown = v.visible_edge_count()
     assert 0 < shown <= 1500 < total
-    assert len(v.edge_items) < total // 10  # items are only created when drawn
+    assert len(v.edge_items) == 0  # no item per edge: one bundle draws them
     assert "1,500 of 109,184" in v._legend.text()
     # The drawn ones are the strongest of their layer.
     w0 = np.abs(snap.weights()[0])
-    drawn = [abs(w0[j, i]) for (l, j, i), e in v.edge_items.items() if l == 0 and e.isVisible()]
-    assert min(drawn) >= np.quantile(w0, 0.95)
+    drawn0 = v._edge_shown[: 784 * 128].reshape(128, 784)
+    assert w0[drawn0].min() >= np.quantile(w0, 0.95)
     # Labels of the 784 inputs are hidden at this zoom, the outputs' shown.
     assert not v.node_items[(0, 0)].label.isVisible()
     assert v.node_items[(3, 0)].label.isVisible()
 
-    def drawn_in(area) -> int:
-        edges = v.edge_items.values()
-        return sum(e.isVisible() and e.sceneBoundingRect().intersects(area) for e in edges)
-
     v.zoom_in()
     v.zoom_in()
     v.zoom_in()
-    area = v.mapToScene(v.viewport().rect()).boundingRect()
-    before = drawn_in(area)
+    on_screen = v._on_screen()
+    before = int((v._edge_shown & on_screen).sum())
     v._refresh_lod()  # what the zoom timer does
-    assert drawn_in(area) > before  # more detail where the user looks
+    assert int((v._edge_shown & on_screen).sum()) > before  # more detail where the user looks
     assert v.visible_edge_count() <= 1500  # at the same paint cost
     assert v.edge_items[(0, 3, 400)].param == ("w", 0, 3, 400)  # created on demand
 
