@@ -19,6 +19,8 @@ from operator import mul
 
 import numpy as np
 
+Array = np.ndarray
+
 # Above this many parameters NumPy's per-call overhead is amortized and its
 # vectorized arithmetic wins.
 MAX_PARAMS = 160
@@ -213,3 +215,107 @@ class Kernel:
 
     def write_back(self) -> None:
         self.mlp.set_params(self.flat())
+
+
+# -- the epoch loop ---------------------------------------------------------------
+
+
+def run(tr, epochs: int) -> None:
+    """``Trainer.run`` for :func:`eligible` trainers with batch size 1."""
+    if tr._fast_cache is None:
+        tr._fast_cache = (tr.X.tolist(), tr.Z.tolist())
+    X, Z = tr._fast_cache
+    kernel = Kernel(tr.mlp, X, Z)
+    n = tr.n_rows
+    start_epoch = tr.epoch
+    start_params = tr.mlp.params.copy()
+    start_counts = (tr.position, tr.steps, tr.evaluations["gradient"])
+    # Every epoch's rows and rate up front, drawing shuffles from the RNG in
+    # the same order the NumPy path would, so both paths stay identical.
+    orders = [tr.order]
+    for _ in range(epochs - 1 if tr.shuffle else 0):
+        orders.append(tr._rng.permutation(n))
+    in_order = list(range(n))
+    epoch_rows = []
+    for e in range(epochs):
+        if tr.shuffle:
+            rows = orders[e][tr.position if e == 0 else 0 :].tolist()
+        else:
+            rows = in_order[tr.position :] if e == 0 else in_order
+        epoch_rows.append(rows)
+    lrs = [tr.schedule.rate(tr.base_learning_rate, start_epoch + e) for e in range(epochs)]
+    flats, last_loss, bad = kernel.train_epochs(epoch_rows, lrs, keep_before_last=True)
+    done = len(flats)
+    trained = sum(len(r) for r in epoch_rows[:done])
+    tr.evaluations["gradient"] += trained
+    tr.steps += trained
+    tr.epoch += done
+    if done:
+        tr.position = 0
+        if tr.shuffle:
+            # The order for the epoch after the last one trained.
+            tr.order = orders[done] if done < epochs else tr._rng.permutation(n)
+    if bad is not None:
+        kernel.load_flat(flats[-1] if flats else start_params.tolist())
+    if flats:
+        _record_epochs(tr, start_epoch, np.array(flats), start_params, orders, start_counts)
+    if bad is None:
+        tr.last_batch_loss = last_loss
+        kernel.write_back()
+        if kernel.before_last is not None:
+            tr._before_last = kernel.flat(kernel.before_last)
+            tr._last_gradient = None
+            tr._last_rows = np.asarray(epoch_rows[-1][-1:])
+        return
+    # Replay the failing epoch in NumPy, which stops at the exact step that
+    # diverged and keeps the weights from before it. Bounded by the epochs
+    # asked for: the kernel's sum check also fires when finite weights merely
+    # sum past 1e308, and NumPy then trains on without diverging.
+    for _ in range(epochs - done):
+        tr.step_batch()
+        while tr.position:
+            tr.step_batch()
+
+
+def _record_epochs(
+    tr,
+    first_epoch: int,
+    P: Array,
+    start_params: Array,
+    orders: list[Array],
+    start_counts: tuple[int, int, int] = (0, 0, 0),
+) -> None:
+    """Losses (one stacked NumPy pass) and history for epochs trained in the kernel."""
+    train = tr.mlp.losses_for(P, tr.X, tr.Z)
+    bad = np.flatnonzero(~np.isfinite(train))
+    if bad.size:
+        # Roll back to the last epoch with a finite loss and replay the next in NumPy.
+        k = int(bad[0])
+        P, train = P[:k], train[:k]
+        done = first_epoch + k
+        tr.mlp.set_params(P[-1] if k else start_params)
+        # FIX (engine tests): restore the position and the step/gradient
+        # counts of the rolled-back point too. Before, a run begun mid-epoch
+        # replayed its first epoch from row 0 with the mid-epoch weights,
+        # and the rolled-back epochs' steps stayed counted (so the error
+        # named a later step than the NumPy path does).
+        position, steps, evals = start_counts
+        done_rows = (tr.n_rows - position) + (k - 1) * tr.n_rows if k else 0
+        tr.epoch, tr.position = done, 0 if k else position
+        tr.steps, tr.evaluations["gradient"] = steps + done_rows, evals + done_rows
+        tr.order = orders[k] if tr.shuffle else tr.order
+        _append_epochs(tr, first_epoch, P, train)
+        while True:
+            tr.step_batch()
+    _append_epochs(tr, first_epoch, P, train)
+
+
+def _append_epochs(tr, first_epoch: int, P: Array, train: Array) -> None:
+    tr.loss_history.extend(train.tolist())
+    tr.penalty_history.extend([0.0] * len(train))
+    if tr.X_test is not None and len(train):
+        tr.test_loss_history.extend(tr.mlp.losses_for(P, tr.X_test, tr.Z_test).tolist())
+    if tr.history is not None:
+        for k in range(len(train)):
+            if tr.history.wants(first_epoch + k + 1):
+                tr.history.record(first_epoch + k + 1, P[k])

@@ -161,6 +161,11 @@ class MLP:
         return self.params.size
 
     @property
+    def loss_block_rows(self) -> int:
+        """Rows per block in :meth:`loss_value` (its sum, and so its bits, depend on it)."""
+        return max(256, _BLOCK_ELEMENTS // max(self.layer_sizes))
+
+    @property
     def output_activation(self) -> str:
         return self.activation_names[-1]
 
@@ -320,7 +325,7 @@ class MLP:
         """
         X, _ = self._as_batch(X)
         Z = np.asarray(Z, float).reshape(X.shape[0], self.layer_sizes[-1])
-        step = max(256, _BLOCK_ELEMENTS // max(self.layer_sizes))
+        step = self.loss_block_rows
         if X.shape[0] <= step:
             y = self.forward(X, params=params, keep_sums=False).activations[-1]
             return losses.mean_loss(self.loss, self.output_activation, y, Z)

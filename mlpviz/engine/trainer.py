@@ -3,6 +3,10 @@
 Default behaviour is the tutorial's companion code: per-sample SGD in file
 order, every δ computed from the weights before the update, the epoch's loss
 reported as the mean over all rows of ½Σ(y − z)² after the epoch.
+
+Plain SGD (no regularization or dropout) takes a faster path with the same
+numbers: ``fastpath`` for small per-sample networks in :meth:`Trainer.run`,
+``batchpath`` otherwise; every other setting takes the generic step below.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import fastpath, losses
+from . import batchpath, fastpath, losses
 from .history import WeightHistory
 from .mlp import MLP
 from .optimizers import Optimizer, make_optimizer
@@ -131,6 +135,7 @@ class Trainer:
         self._last_gradient: Array | None = None
         self._last_rows: Array | None = None
         self._fast_cache: tuple[list, list] | None = None
+        self._batch_cache: batchpath.Cache | None = None
         self.history: WeightHistory | None = None
         self.order = self._new_order()
 
@@ -204,7 +209,7 @@ class Trainer:
             self.X_test, self.Z_test = _check_data(self.mlp, X_test, Z_test, "test")
         else:
             self.X_test = self.Z_test = None
-        self._fast_cache = None
+        self._fast_cache = self._batch_cache = None
         self.position = 0
         self.order = self._new_order()
 
@@ -240,6 +245,8 @@ class Trainer:
         # own "overflow encountered" RuntimeWarnings about it are noise (and
         # errors under the project's pytest filterwarnings).
         with np.errstate(over="ignore", invalid="ignore"):
+            if self._batched():
+                return batchpath.step(self, rows)
             return self._step_rows_quiet(rows)
 
     def _step_rows_quiet(self, rows: Array) -> float:
@@ -293,16 +300,25 @@ class Trainer:
             self._finish_epoch(epoch_loss)
         return batch_loss
 
-    def _finish_epoch(self, loss: float) -> None:
-        self.loss_history.append(loss)
-        self.penalty_history.append(self.penalty())
-        if self.X_test is not None:
-            self.test_loss_history.append(self.mlp.loss_value(self.X_test, self.Z_test))
+    def _finish_epoch(self, loss: float, test_loss: float | None = None) -> None:
+        self._advance_epoch()
+        self._log_epoch(self.epoch, loss, test_loss, self.mlp.params)
+
+    def _advance_epoch(self) -> None:
         self.epoch += 1
         self.position = 0
         self.order = self._new_order()
+
+    def _log_epoch(self, epoch: int, loss: float, test_loss: float | None, params: Array) -> None:
+        """Record epoch ``epoch``'s losses and weights ``params`` (the test loss if None)."""
+        self.loss_history.append(loss)
+        self.penalty_history.append(self.penalty(params))
+        if self.X_test is not None:
+            if test_loss is None:
+                test_loss = self.mlp.loss_value(self.X_test, self.Z_test, params=params)
+            self.test_loss_history.append(test_loss)
         if self.history is not None:
-            self.history.record(self.epoch, self.mlp.params)
+            self.history.record(epoch, params)
 
     def _next_rows(self, size: int) -> Array | slice:
         lo, hi = self.position, min(self.position + size, self.n_rows)
@@ -328,6 +344,9 @@ class Trainer:
             self.mlp, self.optimizer.name, self.l1, self.l2, self.dropout
         )
 
+    def _batched(self) -> bool:
+        return batchpath.eligible(self.mlp, self.optimizer.name, self.l1, self.l2, self.dropout)
+
     def run(self, epochs: int) -> float:
         """Finish the current epoch and train ``epochs − 1`` more; returns the last loss."""
         if epochs < 1:
@@ -335,108 +354,17 @@ class Trainer:
         if self._fast():
             # FIX (engine tests): as in _step_rows, no overflow RuntimeWarnings.
             with np.errstate(over="ignore", invalid="ignore"):
-                self._run_fast(epochs)
+                fastpath.run(self, epochs)
+        elif self._batched():
+            with np.errstate(over="ignore", invalid="ignore"):
+                batchpath.run(self, epochs)
         else:
             with np.errstate(over="ignore", invalid="ignore"):
-                for _ in range(epochs):
-                    self._step_rows_quiet(self._next_rows(self.batch_size))
-                    while self.position:
-                        self._step_rows_quiet(self._next_rows(self.batch_size))
+                self._run_generic(epochs)
         return self.loss_history[-1]
 
-    def _run_fast(self, epochs: int) -> None:
-        if self._fast_cache is None:
-            self._fast_cache = (self.X.tolist(), self.Z.tolist())
-        X, Z = self._fast_cache
-        kernel = fastpath.Kernel(self.mlp, X, Z)
-        n = self.n_rows
-        start_epoch = self.epoch
-        start_params = self.mlp.params.copy()
-        start_counts = (self.position, self.steps, self.evaluations["gradient"])
-        # Every epoch's rows and rate up front, drawing shuffles from the RNG in
-        # the same order the NumPy path would, so both paths stay identical.
-        orders = [self.order]
-        for _ in range(epochs - 1 if self.shuffle else 0):
-            orders.append(self._rng.permutation(n))
-        in_order = list(range(n))
-        epoch_rows = []
-        for e in range(epochs):
-            if self.shuffle:
-                rows = orders[e][self.position if e == 0 else 0 :].tolist()
-            else:
-                rows = in_order[self.position :] if e == 0 else in_order
-            epoch_rows.append(rows)
-        lrs = [self.schedule.rate(self.base_learning_rate, start_epoch + e) for e in range(epochs)]
-        flats, last_loss, bad = kernel.train_epochs(epoch_rows, lrs, keep_before_last=True)
-        done = len(flats)
-        trained = sum(len(r) for r in epoch_rows[:done])
-        self.evaluations["gradient"] += trained
-        self.steps += trained
-        self.epoch += done
-        if done:
-            self.position = 0
-            if self.shuffle:
-                # The order for the epoch after the last one trained.
-                self.order = orders[done] if done < epochs else self._rng.permutation(n)
-        if bad is not None:
-            kernel.load_flat(flats[-1] if flats else start_params.tolist())
-        if flats:
-            self._record_epochs(start_epoch, np.array(flats), start_params, orders, start_counts)
-        if bad is None:
-            self.last_batch_loss = last_loss
-            kernel.write_back()
-            if kernel.before_last is not None:
-                self._before_last = kernel.flat(kernel.before_last)
-                self._last_gradient = None
-                self._last_rows = np.asarray(epoch_rows[-1][-1:])
-            return
-        # Replay the failing epoch in NumPy, which stops at the exact step that
-        # diverged and keeps the weights from before it. Bounded by the epochs
-        # asked for: the kernel's sum check also fires when finite weights merely
-        # sum past 1e308, and NumPy then trains on without diverging.
-        for _ in range(epochs - done):
-            self.step_batch()
+    def _run_generic(self, epochs: int) -> None:
+        for _ in range(epochs):
+            self._step_rows_quiet(self._next_rows(self.batch_size))
             while self.position:
-                self.step_batch()
-
-    def _record_epochs(
-        self,
-        first_epoch: int,
-        P: Array,
-        start_params: Array,
-        orders: list[Array],
-        start_counts: tuple[int, int, int] = (0, 0, 0),
-    ) -> None:
-        """Losses (one stacked NumPy pass) and history for epochs trained in the kernel."""
-        train = self.mlp.losses_for(P, self.X, self.Z)
-        bad = np.flatnonzero(~np.isfinite(train))
-        if bad.size:
-            # Roll back to the last epoch with a finite loss and replay the next in NumPy.
-            k = int(bad[0])
-            P, train = P[:k], train[:k]
-            done = first_epoch + k
-            self.mlp.set_params(P[-1] if k else start_params)
-            # FIX (engine tests): restore the position and the step/gradient
-            # counts of the rolled-back point too. Before, a run begun mid-epoch
-            # replayed its first epoch from row 0 with the mid-epoch weights,
-            # and the rolled-back epochs' steps stayed counted (so the error
-            # named a later step than the NumPy path does).
-            position, steps, evals = start_counts
-            done_rows = (self.n_rows - position) + (k - 1) * self.n_rows if k else 0
-            self.epoch, self.position = done, 0 if k else position
-            self.steps, self.evaluations["gradient"] = steps + done_rows, evals + done_rows
-            self.order = orders[k] if self.shuffle else self.order
-            self._append_epochs(first_epoch, P, train)
-            while True:
-                self.step_batch()
-        self._append_epochs(first_epoch, P, train)
-
-    def _append_epochs(self, first_epoch: int, P: Array, train: Array) -> None:
-        self.loss_history.extend(train.tolist())
-        self.penalty_history.extend([0.0] * len(train))
-        if self.X_test is not None and len(train):
-            self.test_loss_history.extend(self.mlp.losses_for(P, self.X_test, self.Z_test).tolist())
-        if self.history is not None:
-            for k in range(len(train)):
-                if self.history.wants(first_epoch + k + 1):
-                    self.history.record(first_epoch + k + 1, P[k])
+                self._step_rows_quiet(self._next_rows(self.batch_size))
