@@ -127,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also measure the desktop app (needs a display or offscreen)",
     )
+    b.add_argument(
+        "--scale",
+        action="store_true",
+        help="also measure big data, a big network's graph and a long history (minutes)",
+    )
     return p
 
 
