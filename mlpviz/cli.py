@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +16,13 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # argparse takes "-1,1" (--normalize) or "-1e3" (predict) for an
+        # option because only "-5" and "-.5" count as negative numbers. No
+        # option here starts with "-<digit>", so any such word is a value.
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
     def error(self, message: str) -> None:  # one line, not usage + message
         command = self.prog.split()[-1]
         hint = "mlpviz --help" if command == "mlpviz" else f"mlpviz {command} --help"
@@ -43,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command (or with a CSV file) it opens the desktop app.",
     )
     p.add_argument("--version", action="version", version="mlpviz 0.1.0")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, prog="mlpviz")
 
     t = sub.add_parser(
         "train",

@@ -7,6 +7,7 @@ prints: start loss, end loss and the change in percent.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -76,6 +77,11 @@ def train(args: argparse.Namespace) -> int:
         return 0
     if args.epochs < 1:
         raise ValueError("--epochs must be at least 1")
+    if args.every is not None and args.every < 1:
+        raise ValueError("--every must be at least 1")
+    if args.save and not Path(args.save).parent.is_dir():
+        # Fail now, not after a long run (and not naming the temporary file).
+        raise ValueError(f"cannot save to {args.save}: {Path(args.save).parent} is not a folder")
     problem = _problem(args)
     spec = NetworkSpec(
         hidden=args.hidden,
@@ -154,9 +160,12 @@ def predict(args: argparse.Namespace) -> int:
     values = []
     for text in args.values:
         try:
-            values.append(float(text))
+            value = float(text)
         except ValueError:
             raise ValueError(f"{text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{text!r} is not a finite number")
+        values.append(value)
     y = model.predict(np.array(values))
     for name, v in zip(model.target_names, y):
         print(f"{name} = {v:.6g}")
