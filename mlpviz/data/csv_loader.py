@@ -26,17 +26,17 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from .csv_cells import Layout, parse_rows
 from .csv_dialect import (
-    data_stop,
     decode_text,
     detect_layout,
     head_lines,
+    is_padding,
     no_rows_error,
     normalize_newlines,
 )
@@ -49,8 +49,8 @@ from .dataset import Dataset, DatasetError, LoadCancelled
 # loader thread beside the GUI, which must get the GIL every few ms.
 CHUNK_LINES = 16_384
 
-# Characters per str.split call when cutting the text into lines, for the
-# same reason: one split of a 1M-line file holds the GIL for ~60 ms.
+# Characters per str.split call when cutting the text into lines (see
+# split_pieces).
 SPLIT_CHARS = 1 << 20
 
 # First read when sniffing the dialect; doubled until enough lines are in.
@@ -200,41 +200,78 @@ def _load_blocks(
     progress: Callable[[float], object] | None,
     cancel: Callable[[], bool] | None,
 ) -> tuple[Layout, np.ndarray]:
-    """Decode the whole file, then parse its lines block by block."""
+    """Decode the whole file, then parse its lines block by block.
+
+    The lines are cut from the text a piece at a time, never all at once:
+    a list of a million strings makes each full garbage collection (any
+    thread's allocations trigger them) walk a million objects, ~40 ms with
+    the GIL held, and freeing them is another such stretch.
+    """
     text = decode_text(path.read_bytes(), path)
     layout, start = detect_layout(*head_lines(text), path)
     quoted = '"' in text
-    lines = split_lines(text)
-    del text
-    stop = data_stop(lines, start, layout)
+    stop = _data_stop(text, start, layout)
     parts: list[np.ndarray] = []
     total = stop - start
-    for begin in range(start, stop, CHUNK_LINES):
+    for begin, block in _blocks(text, start, stop):
         if cancel is not None and cancel():
             raise LoadCancelled(f"loading {layout.name} was cancelled")
-        end = min(begin + CHUNK_LINES, stop)
-        parts.append(_parse_block(lines[begin:end], begin + 1, layout, quoted))
-        # Free the block's strings now: freeing a million at the end is one
-        # long stretch with the GIL held.
-        lines[begin:end] = [None] * (end - begin)
+        parts.append(_parse_block(block, begin + 1, layout, quoted))
         if progress is not None:
-            progress((end - start) / total)
+            progress((begin + len(block) - start) / total)
     values = np.concatenate(parts) if len(parts) > 1 else parts[0]
     if values.shape[0] == 0:  # only blank lines after the header
         raise no_rows_error(layout)
     return layout, values
 
 
-def split_lines(text: str) -> list[str]:
-    """``text.split("\\n")``, in pieces of about ``SPLIT_CHARS`` characters."""
-    lines: list[str] = []
+def _data_stop(text: str, start: int, layout: Layout) -> int:
+    """:func:`~mlpviz.data.csv_dialect.data_stop` on ``text.split("\\n")``,
+    reading only the trailing lines it skips."""
+    stop, end = text.count("\n") + 1, len(text)
+    while stop > start:
+        newline = text.rfind("\n", 0, end)  # -1 for the first line: it starts at 0
+        if not is_padding(text[newline + 1 : end], layout.delimiter):
+            break
+        stop -= 1
+        end = newline
+    if stop == start:
+        raise no_rows_error(layout)
+    return stop
+
+
+def _blocks(text: str, start: int, stop: int) -> Iterator[tuple[int, list[str]]]:
+    """(index of the first line, lines) for lines ``start`` to ``stop`` of
+    ``text.split("\\n")``, ``CHUNK_LINES`` at a time."""
+    pending: list[str] = []
+    index = 0  # of pending[0]
+    for piece in split_pieces(text):
+        pending.extend(piece)
+        if index < start:
+            drop = min(start - index, len(pending))
+            del pending[:drop]
+            index += drop
+        while pending and (len(pending) >= CHUNK_LINES or index + len(pending) >= stop):
+            n = min(CHUNK_LINES, stop - index, len(pending))
+            if n <= 0:
+                return
+            yield index, pending[:n]
+            del pending[:n]
+            index += n
+            if index >= stop:
+                return
+
+
+def split_pieces(text: str) -> Iterator[list[str]]:
+    """``text.split("\\n")`` as consecutive lists, about ``SPLIT_CHARS``
+    characters each (one split of a 1M-line file holds the GIL ~60 ms)."""
     pos = 0
     while True:
         end = text.find("\n", min(pos + SPLIT_CHARS, len(text)))
         if end < 0:
-            lines.extend(text[pos:].split("\n"))
-            return lines
-        lines.extend(text[pos:end].split("\n"))
+            yield text[pos:].split("\n")
+            return
+        yield text[pos:end].split("\n")
         pos = end + 1
 
 

@@ -148,6 +148,7 @@ def bench_big_data(rows: int, seconds: float) -> dict:
 
     from ..data.problem import prepare
     from ..engine.settings import TrainingSettings
+    from .app import settle_heap
     from .main_window import MainWindow
 
     _app()
@@ -163,6 +164,7 @@ def bench_big_data(rows: int, seconds: float) -> dict:
         window.session_actions.ask = lambda: "discard"
         window.resize(1360, 860)
         window.show()
+        settle_heap()  # as the app does once its window is up
         _run_loop(10_000, lambda: window.session.latest is not None)
         _run_loop(500)  # first frames, docks laid out
         probe = LatenessProbe()

@@ -99,12 +99,23 @@ def quirky_csv(draw):
 
 
 @SETTINGS
-@given(quirky_csv())
-def test_quirky_files_load_exactly(scratch, case):
+@given(quirky_csv(), st.integers(1, 12), st.integers(1, 5))
+def test_quirky_files_load_exactly(scratch, case, split_chars, chunk_lines):
+    from mlpviz.data import csv_loader
+
     data, expected, columns, delimiter = case
     scratch.write_bytes(data)
-    for kwargs in ({}, {"progress": lambda f: None}):
-        ds = load_csv(scratch, **kwargs)
+    small = {"SPLIT_CHARS": split_chars, "CHUNK_LINES": chunk_lines}
+    for kwargs, sizes in (({}, {}), ({"progress": lambda f: None}, {}), ({"cancel": bool}, small)):
+        # The block path, also cutting the text into tiny pieces and blocks.
+        saved = {key: getattr(csv_loader, key) for key in sizes}
+        for key, value in sizes.items():
+            setattr(csv_loader, key, value)
+        try:
+            ds = load_csv(scratch, **kwargs)
+        finally:
+            for key, value in saved.items():
+                setattr(csv_loader, key, value)
         assert ds.values.shape == expected.shape
         # Exact, bit for bit (array_equal also treats -0.0 == 0.0, so check signs too).
         assert np.array_equal(ds.values, expected)
@@ -195,13 +206,14 @@ def test_block_parser_never_accepts_more_than_the_reference(lines, k, delimiter)
     text=st.text(alphabet="ab,\n", max_size=60),
     piece=st.integers(min_value=1, max_value=8),
 )
-def test_split_lines_in_pieces_is_str_split(text, piece, monkeypatch):
+def test_split_pieces_is_str_split(text, piece, monkeypatch):
     # The loader cuts big files into lines a piece at a time (so the GUI
     # thread gets the GIL in between); the result must be exactly str.split.
     from mlpviz.data import csv_loader
 
     monkeypatch.setattr(csv_loader, "SPLIT_CHARS", piece)
-    assert csv_loader.split_lines(text) == text.split("\n")
+    pieces = list(csv_loader.split_pieces(text))
+    assert [line for piece in pieces for line in piece] == text.split("\n")
 
 
 def test_block_path_in_small_pieces_matches_fast_path(tmp_path, monkeypatch):
@@ -218,3 +230,21 @@ def test_block_path_in_small_pieces_matches_fast_path(tmp_path, monkeypatch):
     np.testing.assert_array_equal(blocks.values, load_csv(path).values)
     np.testing.assert_array_equal(blocks.values, values)
     assert len(fractions) == 17 and fractions[-1] == 1.0
+
+
+@pytest.mark.parametrize("split_chars", [1, 5, 64, 1 << 20])
+def test_errors_name_the_same_line_whatever_the_pieces(tmp_path, monkeypatch, split_chars):
+    from mlpviz.data import csv_loader
+
+    monkeypatch.setattr(csv_loader, "SPLIT_CHARS", split_chars)
+    monkeypatch.setattr(csv_loader, "CHUNK_LINES", 7)
+    rows = [f"{i},{i * 0.5}" for i in range(60)]
+    rows[41] = "41,x"
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n\n" + "\n".join(rows) + "\n,\n\n")
+    with pytest.raises(DatasetError, match=r"line 44, column 2") as info:
+        load_csv(path, progress=lambda f: None)
+    assert info.value.line == 44
+    rows[41] = "41,20.5"
+    path.write_text("a,b\n\n" + "\n".join(rows) + "\n,\n\n")
+    assert load_csv(path, progress=lambda f: None).values.shape == (60, 2)
