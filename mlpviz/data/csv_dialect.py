@@ -33,37 +33,62 @@ def decode_text(data: bytes, path: Path) -> str:
 
     UTF-8 with or without BOM; UTF-16 with BOM (Excel's "Unicode text").
     """
+    return "".join(decode_pieces(data, path, len(data) + 1))
+
+
+def decode_pieces(data: bytes, path: Path, size: int) -> list[str]:
+    """:func:`decode_text` as consecutive pieces of about ``size`` bytes.
+
+    Each piece but the last ends with a line end, so no line is split
+    between two. A big file decoded in one call holds the GIL for tens of
+    milliseconds, which the GUI thread beside a loader would feel.
+    """
     name = path.name
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export; its NUL bytes are not binary junk.
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
-        nul = data.find(b"\x00")
-        if nul >= 0:
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _not_utf(data, exc.start, path, "UTF-16") from None
+        if "\x00" in text:
+            prefix = text[: text.index("\x00")].encode()
+            line = _line_of(prefix, len(prefix))
             raise DatasetError(
-                f"{name} is not a text file (it holds binary data: a NUL byte on line "
-                f"{_line_of(data, nul)}); choose a CSV file",
-                path=path,
-                line=_line_of(data, nul),
+                f"{name} is not a text file (a NUL character on line {line})", path=path, line=line
             )
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = _line_of(data, exc.start)
+        return [normalize_newlines(text)]
+    nul = data.find(b"\x00")
+    if nul >= 0:
         raise DatasetError(
-            f"{name} is not a UTF-8 text file (byte 0x{data[exc.start]:02x} on line {line} "
-            "is not UTF-8); if it is a CSV file, save it again as UTF-8",
+            f"{name} is not a text file (it holds binary data: a NUL byte on line "
+            f"{_line_of(data, nul)}); choose a CSV file",
             path=path,
-            line=line,
-        ) from None
-    if encoding == "utf-16" and "\x00" in text:
-        prefix = text[: text.index("\x00")].encode()
-        line = _line_of(prefix, len(prefix))
-        raise DatasetError(
-            f"{name} is not a text file (a NUL character on line {line})", path=path, line=line
+            line=_line_of(data, nul),
         )
-    return normalize_newlines(text)
+    pieces: list[str] = []
+    pos = 0
+    while pos < len(data) or not pieces:
+        # Cut after an LF: it is never inside a UTF-8 sequence, and a CRLF
+        # stays whole.
+        end = data.find(b"\n", pos + size)
+        end = len(data) if end < 0 else end + 1
+        try:
+            text = data[pos:end].decode("utf-8-sig" if pos == 0 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise _not_utf(data, pos + exc.start, path, "UTF-8") from None
+        pieces.append(normalize_newlines(text))
+        pos = end
+    return pieces
+
+
+def _not_utf(data: bytes, offset: int, path: Path, encoding: str) -> DatasetError:
+    line = _line_of(data, offset)
+    return DatasetError(
+        f"{path.name} is not a {encoding} text file (byte 0x{data[offset]:02x} on line {line} "
+        f"is not {encoding}); if it is a CSV file, save it again as UTF-8",
+        path=path,
+        line=line,
+    )
 
 
 def normalize_newlines(text: str) -> str:

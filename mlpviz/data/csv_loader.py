@@ -33,7 +33,7 @@ import numpy as np
 
 from .csv_cells import Layout, parse_rows
 from .csv_dialect import (
-    decode_text,
+    decode_pieces,
     detect_layout,
     head_lines,
     is_padding,
@@ -49,9 +49,8 @@ from .dataset import Dataset, DatasetError, LoadCancelled
 # loader thread beside the GUI, which must get the GIL every few ms.
 CHUNK_LINES = 16_384
 
-# Characters per str.split call when cutting the text into lines (see
-# split_pieces).
-SPLIT_CHARS = 1 << 20
+# Bytes decoded (and characters split into lines) per call; see _load_blocks.
+PIECE_BYTES = 1 << 20
 
 # First read when sniffing the dialect; doubled until enough lines are in.
 _HEAD_BYTES = 1 << 16
@@ -202,18 +201,20 @@ def _load_blocks(
 ) -> tuple[Layout, np.ndarray]:
     """Decode the whole file, then parse its lines block by block.
 
-    The lines are cut from the text a piece at a time, never all at once:
-    a list of a million strings makes each full garbage collection (any
-    thread's allocations trigger them) walk a million objects, ~40 ms with
-    the GIL held, and freeing them is another such stretch.
+    The loader runs in a thread beside the GUI, which needs the GIL every few
+    milliseconds, so no step takes the whole file in one C call: it is
+    decoded, counted and cut into lines a piece of ``PIECE_BYTES`` at a time.
+    And no list holds all its lines: each full garbage collection (any
+    thread's allocations trigger them) would walk a million strings, and
+    freeing them at the end would be another such stretch.
     """
-    text = decode_text(path.read_bytes(), path)
-    layout, start = detect_layout(*head_lines(text), path)
-    quoted = '"' in text
-    stop = _data_stop(text, start, layout)
+    pieces = decode_pieces(path.read_bytes(), path, PIECE_BYTES)
+    layout, start = detect_layout(*_head(pieces), path)
+    quoted = any('"' in piece for piece in pieces)
+    stop = _data_stop(pieces, start, layout)
     parts: list[np.ndarray] = []
     total = stop - start
-    for begin, block in _blocks(text, start, stop):
+    for begin, block in _blocks(pieces, start, stop):
         if cancel is not None and cancel():
             raise LoadCancelled(f"loading {layout.name} was cancelled")
         parts.append(_parse_block(block, begin + 1, layout, quoted))
@@ -225,28 +226,51 @@ def _load_blocks(
     return layout, values
 
 
-def _data_stop(text: str, start: int, layout: Layout) -> int:
-    """:func:`~mlpviz.data.csv_dialect.data_stop` on ``text.split("\\n")``,
-    reading only the trailing lines it skips."""
-    stop, end = text.count("\n") + 1, len(text)
-    while stop > start:
-        newline = text.rfind("\n", 0, end)  # -1 for the first line: it starts at 0
-        if not is_padding(text[newline + 1 : end], layout.delimiter):
+def _head(pieces: list[str]) -> tuple[list[str], bool]:
+    """:func:`~mlpviz.data.csv_dialect.head_lines` of the text the pieces make."""
+    for n in range(1, len(pieces) + 1):
+        head, whole = head_lines("".join(pieces[:n]))
+        if not whole or n == len(pieces):
+            return head, whole
+    raise AssertionError("decode_pieces returns at least one piece")
+
+
+def _lines(pieces: list[str], i: int) -> list[str]:
+    """The lines of piece ``i`` (all pieces but the last end with a line end)."""
+    lines = pieces[i].split("\n")
+    if i < len(pieces) - 1:
+        lines.pop()  # the empty text after the piece's final "\n"
+    return lines
+
+
+def _data_stop(pieces: list[str], start: int, layout: Layout) -> int:
+    """:func:`~mlpviz.data.csv_dialect.data_stop` of the text's lines, reading
+    only the trailing lines it skips."""
+    stop = sum(piece.count("\n") for piece in pieces) + 1
+    k = len(pieces) - 1
+    end = len(pieces[k])
+    while stop > start and k >= 0:
+        newline = pieces[k].rfind("\n", 0, end)
+        if not is_padding(pieces[k][newline + 1 : end], layout.delimiter):
             break
         stop -= 1
-        end = newline
+        if newline >= 0:
+            end = newline
+        else:  # the piece's first line: go on at the end of the one before
+            k -= 1
+            end = len(pieces[k]) - 1 if k >= 0 else 0
     if stop == start:
         raise no_rows_error(layout)
     return stop
 
 
-def _blocks(text: str, start: int, stop: int) -> Iterator[tuple[int, list[str]]]:
-    """(index of the first line, lines) for lines ``start`` to ``stop`` of
-    ``text.split("\\n")``, ``CHUNK_LINES`` at a time."""
+def _blocks(pieces: list[str], start: int, stop: int) -> Iterator[tuple[int, list[str]]]:
+    """(index of the first line, lines) for lines ``start`` to ``stop`` of the
+    text, ``CHUNK_LINES`` at a time."""
     pending: list[str] = []
     index = 0  # of pending[0]
-    for piece in split_pieces(text):
-        pending.extend(piece)
+    for i in range(len(pieces)):
+        pending.extend(_lines(pieces, i))
         if index < start:
             drop = min(start - index, len(pending))
             del pending[:drop]
@@ -260,19 +284,6 @@ def _blocks(text: str, start: int, stop: int) -> Iterator[tuple[int, list[str]]]
             index += n
             if index >= stop:
                 return
-
-
-def split_pieces(text: str) -> Iterator[list[str]]:
-    """``text.split("\\n")`` as consecutive lists, about ``SPLIT_CHARS``
-    characters each (one split of a 1M-line file holds the GIL ~60 ms)."""
-    pos = 0
-    while True:
-        end = text.find("\n", min(pos + SPLIT_CHARS, len(text)))
-        if end < 0:
-            yield text[pos:].split("\n")
-            return
-        yield text[pos:end].split("\n")
-        pos = end + 1
 
 
 def _unquoted(block: list[str], delimiter: str) -> list[str] | None:

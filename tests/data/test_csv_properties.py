@@ -6,6 +6,7 @@ the two must agree: the block path defines what a valid file is.
 """
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,7 +106,7 @@ def test_quirky_files_load_exactly(scratch, case, split_chars, chunk_lines):
 
     data, expected, columns, delimiter = case
     scratch.write_bytes(data)
-    small = {"SPLIT_CHARS": split_chars, "CHUNK_LINES": chunk_lines}
+    small = {"PIECE_BYTES": split_chars, "CHUNK_LINES": chunk_lines}
     for kwargs, sizes in (({}, {}), ({"progress": lambda f: None}, {}), ({"cancel": bool}, small)):
         # The block path, also cutting the text into tiny pieces and blocks.
         saved = {key: getattr(csv_loader, key) for key in sizes}
@@ -203,23 +204,36 @@ def test_block_parser_never_accepts_more_than_the_reference(lines, k, delimiter)
 
 @SETTINGS
 @given(
-    text=st.text(alphabet="ab,\n", max_size=60),
-    piece=st.integers(min_value=1, max_value=8),
+    text=st.text(alphabet="ab,\r\né", max_size=60),
+    bom=st.booleans(),
+    size=st.integers(min_value=1, max_value=8),
 )
-def test_split_pieces_is_str_split(text, piece, monkeypatch):
-    # The loader cuts big files into lines a piece at a time (so the GUI
-    # thread gets the GIL in between); the result must be exactly str.split.
-    from mlpviz.data import csv_loader
+def test_decoding_in_pieces_is_decoding_whole(text, bom, size):
+    # The loader decodes big files a piece at a time (so the GUI thread gets
+    # the GIL in between); the pieces must join to exactly the whole text,
+    # and every piece but the last must end a line.
+    from mlpviz.data.csv_dialect import decode_pieces, decode_text
 
-    monkeypatch.setattr(csv_loader, "SPLIT_CHARS", piece)
-    pieces = list(csv_loader.split_pieces(text))
-    assert [line for piece in pieces for line in piece] == text.split("\n")
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    pieces = decode_pieces(data, Path("t.csv"), size)
+    assert "".join(pieces) == decode_text(data, Path("t.csv"))
+    assert all(piece.endswith("\n") for piece in pieces[:-1])
+
+
+@pytest.mark.parametrize("size", [1, 3, 1 << 20])
+def test_a_bad_byte_is_found_on_its_line_whatever_the_pieces(size):
+    from mlpviz.data.csv_dialect import decode_pieces
+
+    data = b"a,b\r\n1,2\r\n3,4\r\n5,\xff\r\n"
+    with pytest.raises(DatasetError, match=r"byte 0xff on line 4") as info:
+        decode_pieces(data, Path("t.csv"), size)
+    assert info.value.line == 4
 
 
 def test_block_path_in_small_pieces_matches_fast_path(tmp_path, monkeypatch):
     from mlpviz.data import csv_loader
 
-    monkeypatch.setattr(csv_loader, "SPLIT_CHARS", 7)
+    monkeypatch.setattr(csv_loader, "PIECE_BYTES", 7)
     monkeypatch.setattr(csv_loader, "CHUNK_LINES", 3)
     rng = np.random.default_rng(3)
     values = rng.normal(size=(50, 3)).round(6)
@@ -236,7 +250,7 @@ def test_block_path_in_small_pieces_matches_fast_path(tmp_path, monkeypatch):
 def test_errors_name_the_same_line_whatever_the_pieces(tmp_path, monkeypatch, split_chars):
     from mlpviz.data import csv_loader
 
-    monkeypatch.setattr(csv_loader, "SPLIT_CHARS", split_chars)
+    monkeypatch.setattr(csv_loader, "PIECE_BYTES", split_chars)
     monkeypatch.setattr(csv_loader, "CHUNK_LINES", 7)
     rows = [f"{i},{i * 0.5}" for i in range(60)]
     rows[41] = "41,x"
