@@ -7,6 +7,8 @@ arrive precomputed from the worker.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
@@ -43,8 +45,11 @@ def cell_rect(xs: np.ndarray, ys: np.ndarray) -> QRectF:
         step = step if step != 0 else 1.0
         return float(v[0] - step / 2), float(v[-1] - v[0] + step)
 
-    x0, w = span(xs)
-    y0, h = span(ys)
+    # Samples near ±1e308 (weights typed in at the float limit) overflow to
+    # an infinite rectangle, which the caller declines to frame.
+    with np.errstate(over="ignore", invalid="ignore"):
+        x0, w = span(xs)
+        y0, h = span(ys)
     return QRectF(x0, y0, w, h)
 
 
@@ -156,9 +161,12 @@ class HeatmapPlot(QWidget):
         rect = cell_rect(self._xs, self._ys)
         self.image.setRect(rect)
         self.colorbar.setLevels(levels)
-        if rect != self._rect:
+        corners = (rect.left(), rect.right(), rect.top(), rect.bottom())
+        if rect != self._rect and all(math.isfinite(c) for c in corners):
             # A new region (the worker re-centres its grid): frame it. An
-            # unchanged one keeps whatever zoom the user chose.
+            # unchanged one keeps whatever zoom the user chose. (A region
+            # wider than the float range — weights typed in near ±1e308 —
+            # cannot be framed; pyqtgraph would raise.)
             self._rect = rect
             self.plot_item.getViewBox().setRange(rect, padding=0)
 

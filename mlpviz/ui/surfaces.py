@@ -16,6 +16,7 @@ from .snapshot import OutputSurface, PairSurface, PcaSurface
 
 MAX_ROWS = 2000
 GRID = 41
+_BIG = float(np.finfo(float).max)
 
 
 def _rows(X: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -37,6 +38,14 @@ def _span(values: np.ndarray, current: float) -> np.ndarray:
     """
     lo = min(float(values.min()), current)
     hi = max(float(values.max()), current)
+    if not max(-lo, hi) < 1e300:
+        # Weights typed in near the float limit (±1e308): hi − lo and the
+        # rounding below could overflow; a plain even cover, clipped.
+        pad = max(1.0, hi / 4 - lo / 4)
+        lo, hi = max(lo - pad, -_BIG), min(hi + pad, _BIG)
+        t = np.linspace(0.0, 1.0, GRID)
+        with np.errstate(over="ignore"):
+            return np.clip(lo * (1.0 - t) + hi * t, -_BIG, _BIG)
     half = _nice_ceiling(max((hi - lo) * 0.75, 1.0))
     quarter = half / 4
     # Rounding the middle moves it ≤ half/8, and half ≥ 0.75·(hi − lo): the

@@ -659,3 +659,17 @@ def test_pair_surface_keeps_colour_levels_and_axes_while_values_drift(pair_plot)
     pair_plot.update_surface(shrunk)
     assert pair_plot.colorbar.levels() == pytest.approx((shrunk.grid.min(), shrunk.grid.max()))
     del bottom.setLabel
+
+
+def test_pair_surface_near_the_float_limit_does_not_raise(pair_plot):
+    # Found by the monkey test: weights typed in as -1e308 and 1e300 make a
+    # grid wider than the float range; the plot keeps its view instead of
+    # raising from inside a frame.
+    t = np.linspace(0.0, 1.0, 41)
+    a = -1e308 * (1.0 - t) + 1e308 * t  # np.linspace itself would overflow
+    b = np.linspace(-1.0, 1.0, 31)
+    grid = np.ones((41, 31))
+    path = np.array([[-1e308, 0.0], [1e308, 0.5]])
+    pair_plot.update_surface(PairSurface(("w", 0, 1, 0), ("b", 1, 0), a, b, grid, path))
+    assert not pair_plot.showing_hint
+    np.testing.assert_array_equal(pair_plot.image.image, grid)

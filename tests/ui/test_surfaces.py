@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from mlpviz.ui.surfaces import GRID, _span
 
 finite = st.floats(-1e4, 1e4, allow_nan=False)
+huge = st.floats(allow_nan=False, allow_infinity=False)
 
 
 @settings(max_examples=300, deadline=None)
@@ -31,3 +32,13 @@ def test_span_holds_still_while_the_path_moves_inside_it():
         values = np.concatenate(path)
         spans.add(tuple(_span(values, float(values[-1]))[[0, -1]]))
     assert len(spans) <= 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(huge, min_size=1, max_size=5), current=huge)
+def test_span_stays_finite_for_weights_near_the_float_limit(values, current):
+    # The monkey test typed -1e308 into one weight and 1e300 into another:
+    # the grid went NaN and the plot refused its range.
+    grid = _span(np.array(values), current)
+    assert np.isfinite(grid).all()
+    assert grid[0] <= min(*values, current) and grid[-1] >= max(*values, current)
