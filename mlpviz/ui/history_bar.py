@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from .snapshot import Snapshot
+from .steady import set_steady_text
 
 
 def _bytes(n: int) -> str:
@@ -60,6 +61,10 @@ class HistoryBar(QWidget):
         self.position = QLabel("epoch 0")
         self.position.setMinimumWidth(120)
         self.memory = QLabel()
+        self.memory.setToolTip(
+            "The record is decimated when full (every other entry dropped, the stride doubled), "
+            "so its memory never grows past its capacity."
+        )
         self.memory.setStyleSheet("color: #777;")
         self.rewind_button = QToolButton()
         self.rewind_button.setText("Rewind")
@@ -87,10 +92,8 @@ class HistoryBar(QWidget):
         self.slider.blockSignals(False)
         self._moved(self.slider.value())
         every = f"every {snap.history_stride} epochs" if snap.history_stride > 1 else "every epoch"
-        self.memory.setText(f"{len(self._epochs)} records, {every} · {_bytes(snap.history_nbytes)}")
-        self.memory.setToolTip(
-            "The record is decimated when full (every other entry dropped, the stride doubled), "
-            "so its memory never grows past its capacity."
+        set_steady_text(
+            self.memory, f"{len(self._epochs)} records, {every} · {_bytes(snap.history_nbytes)}"
         )
 
     def selected_epoch(self) -> int:
@@ -99,7 +102,7 @@ class HistoryBar(QWidget):
 
     def _moved(self, _value: int) -> None:
         e = self.selected_epoch()
-        self.position.setText(f"epoch {e} of {self._current}")
+        set_steady_text(self.position, f"epoch {e} of {self._current}")
         self.rewind_button.setEnabled(e < self._current)
 
     def _request(self) -> None:

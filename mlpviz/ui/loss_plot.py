@@ -32,6 +32,7 @@ from .plot_style import (
     style_plot_item,
 )
 from .series import PeakSeries
+from .steady import set_steady_text
 
 DEFAULT_LOSS_NAME = "loss ½Σ(y−z)²"
 # Bins per visible pixel handed to pyqtgraph: two keeps the envelope exact
@@ -387,7 +388,7 @@ class LossPlot(QWidget):
         self._update_readout()
 
     def _update_readout(self) -> None:
-        self.readout.setText(self.readout_text(self._hover_epoch))
+        set_steady_text(self.readout, self.readout_text(self._hover_epoch))
 
     def leaveEvent(self, event) -> None:
         # The scene reports no "mouse left"; without this the cursor would stay.

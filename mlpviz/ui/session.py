@@ -21,6 +21,7 @@ from .snapshot import Snapshot
 from .worker import TrainingWorker
 
 REFRESH_HZ = 30
+MIN_FRAME_GAP = 1.0 / (REFRESH_HZ + 10)  # seconds; frames come no closer than this
 # Posted at low priority after a frame's updates: Qt posts the window's repaint
 # (UpdateRequest) at low priority too and handles equal priorities in order,
 # so this event arrives once the frame has been painted, not before.
@@ -77,10 +78,13 @@ class Session(QObject):
         self.worker.predictionsReady.connect(self.predictionsReady)
         self.worker.stateReady.connect(self.stateReady)
 
+        # Flushes a snapshot that arrived too soon after the last frame. Single
+        # shot, started only then: a periodic timer would wake the GUI thread
+        # 30 times a second for nothing, and every wake-up takes the GIL from
+        # a training worker (about a millisecond each on these machines).
         self._timer = QTimer(self)
-        self._timer.setInterval(1000 // REFRESH_HZ)
+        self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._flush)
-        self._timer.start()
         self._thread.start()
 
     # -- commands ---------------------------------------------------------------
@@ -198,11 +202,14 @@ class Session(QObject):
         if layout != self._layout:
             self._layout = layout
             self._flush()
-        elif time.perf_counter() - self._last_flush >= 1.0 / (REFRESH_HZ + 10):
+        elif time.perf_counter() - self._last_flush >= MIN_FRAME_GAP:
             # Draw now, while the worker pauses for us (see TrainingWorker._yield_to_gui).
             self._flush()
         if self._pending is snap:
             self.worker.gui_idle.set()  # not drawn now: the worker need not wait
+            if not self._timer.isActive():
+                due = self._last_flush + MIN_FRAME_GAP - time.perf_counter()
+                self._timer.start(max(0, round(due * 1000)))
 
     def _flush(self) -> None:
         snap = self._pending

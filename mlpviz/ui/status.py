@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from .snapshot import Snapshot
+from .steady import set_steady_text
 
 
 def _fmt(value: float | None) -> str:
@@ -35,18 +36,16 @@ class TrainingStatus:
         bar.addPermanentWidget(self.progress)
 
     def update(self, snap: Snapshot) -> None:
-        self.epoch.setText(
-            f"Epoch {snap.epoch}"
-            + (f" · row {snap.position}/{snap.n_rows}" if snap.position else "")
-        )
-        self.loss.setText(f"Train loss {_fmt(snap.train_loss)}")
-        self.test.setText(f"Test loss {_fmt(snap.test_loss)}")
+        row = f" · row {snap.position}/{snap.n_rows}" if snap.position else ""
+        set_steady_text(self.epoch, f"Epoch {snap.epoch}{row}")
+        set_steady_text(self.loss, f"Train loss {_fmt(snap.train_loss)}")
+        set_steady_text(self.test, f"Test loss {_fmt(snap.test_loss)}")
         if snap.metric is None:
-            self.metric.setText(f"{snap.metric_name} —")
+            set_steady_text(self.metric, f"{snap.metric_name} —")
         elif snap.metric_name == "accuracy":
-            self.metric.setText(f"Accuracy {snap.metric:.1%}")
+            set_steady_text(self.metric, f"Accuracy {snap.metric:.1%}")
         else:
-            self.metric.setText(f"R² {snap.metric:.4f}")
+            set_steady_text(self.metric, f"R² {snap.metric:.4f}")
 
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

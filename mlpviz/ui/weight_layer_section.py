@@ -30,7 +30,11 @@ class _ScaleLegend(QWidget):
     def set_scale(self, scale: float) -> None:
         if scale != self._scale:
             self._scale = scale
-            self.updateGeometry()
+            # The scale changes with every frame while training: ask for a new
+            # layout only when the labels outgrow the width already given
+            # (a layout request climbs to the main window, see steady.py).
+            if self.sizeHint().width() > self.width():
+                self.updateGeometry()
             self.update()
 
     def scale(self) -> float:
