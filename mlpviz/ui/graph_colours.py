@@ -186,10 +186,12 @@ class GraphColoursMixin:
             what = {"gradient": "no gradient yet", "update": "no step yet"}[self.edge_mode]
             text = f"<b style='color:#999'>▬</b> {what}, showing weights w"
         else:
+            # One decimal: the legend is rich text, re-laid out whenever it
+            # changes, and a finer maximum would change with every frame.
             text = (
                 f"<b style='color:{pos}'>▬</b> {symbol} &gt; 0 &nbsp; "
                 f"<b style='color:{neg}'>▬</b> {symbol} &lt; 0 &nbsp;·&nbsp; "
-                f"width ∝ |{symbol}|, max {fmt(self._vmax, 3)}"
+                f"width ∝ |{symbol}|, max {fmt(self._vmax, 1)}"
             )
         if self._dense:
             text += (

@@ -80,8 +80,14 @@ class TrainingWorker(QObject):
     # -- called from the GUI thread -------------------------------------------
 
     def post(self, command: object) -> None:
-        """Queue a command (thread-safe); it is applied before the next step."""
+        """Queue a command (thread-safe); it is applied before the next step.
+
+        It also ends a wait for a frame (see _yield_to_gui): Pause, Quit or an
+        edit must not wait behind a frame the GUI may not finish — e.g. while
+        it is itself waiting for this thread to end.
+        """
         self._queue.put(command)
+        self.gui_idle.set()
 
     # -- the worker thread ----------------------------------------------------
 
