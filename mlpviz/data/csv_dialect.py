@@ -217,20 +217,6 @@ def no_rows_error(layout: Layout) -> DatasetError:
     )
 
 
-def data_stop(lines: list[str], start: int, layout: Layout) -> int:
-    """Index one past the last data line.
-
-    Spreadsheets pad files with blank or ",,,"-only rows at the end; those are
-    not data. The same rows in the middle are reported, not skipped.
-    """
-    stop = len(lines)
-    while stop > start and is_padding(lines[stop - 1], layout.delimiter):
-        stop -= 1
-    if stop == start:
-        raise no_rows_error(layout)
-    return stop
-
-
 def _default_names(fields: list[str]) -> tuple[str, ...]:
     return tuple(f"x{j}" for j in range(len(fields)))
 

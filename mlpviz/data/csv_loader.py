@@ -244,8 +244,12 @@ def _lines(pieces: list[str], i: int) -> list[str]:
 
 
 def _data_stop(pieces: list[str], start: int, layout: Layout) -> int:
-    """:func:`~mlpviz.data.csv_dialect.data_stop` of the text's lines, reading
-    only the trailing lines it skips."""
+    """Index one past the last data line of the text the pieces make.
+
+    Spreadsheets pad files with blank or ",,,"-only rows at the end; those are
+    not data (the same rows in the middle are reported, not skipped). Only
+    the trailing lines are read.
+    """
     stop = sum(piece.count("\n") for piece in pieces) + 1
     k = len(pieces) - 1
     end = len(pieces[k])
