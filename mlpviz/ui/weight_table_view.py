@@ -82,15 +82,14 @@ _MAX_VISIBLE_ROWS = 12
 _CELL_PADDING = 14  # px left + right around the digits
 _HEADER_MAX = 120  # px; longer input names are elided rather than widening every column
 _TEXT_MARGIN = 3  # px, as Qt's item delegate leaves beside the text
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class _CellDelegate(QStyledItemDelegate):
     """Paints the tint unobscured: selection is a teal frame, not a fill.
 
     The default selection fill would hide exactly the colour the user is
-    looking at, so the state is dropped before painting and drawn as a frame.
-    A rule left of the ``bias`` column separates biases from weights.
+    looking at, so selection is drawn as a frame over the tint instead. A
+    rule left of the ``bias`` column separates biases from weights.
     """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
@@ -110,7 +109,7 @@ class _CellDelegate(QStyledItemDelegate):
         painter.setPen(cell["pen"])
         painter.drawText(
             rect.adjusted(_TEXT_MARGIN, 0, -_TEXT_MARGIN, 0),
-            _RIGHT,
+            cell[Qt.ItemDataRole.TextAlignmentRole],
             cell[Qt.ItemDataRole.DisplayRole],
         )
         if col == model.bias_column:
