@@ -17,16 +17,9 @@ from collections.abc import Callable
 import numpy as np
 
 from . import losses
+from .activations import IN_PLACE
 
 Array = np.ndarray
-
-
-def sigmoid_(s: Array) -> None:
-    # activations.sigmoid's 0.5·tanh(0.5·s) + 0.5, in place: the same bits.
-    s *= 0.5
-    np.tanh(s, out=s)
-    s *= 0.5
-    s += 0.5
 
 
 def softmax_(s: Array, row: Array) -> None:
@@ -40,14 +33,10 @@ def softmax_(s: Array, row: Array) -> None:
 
 def activate_(name: str, s: Array, row: Array) -> None:
     """s ← f(s) in place; ``row`` is scratch space of one value per row (softmax)."""
-    if name == "sigmoid":
-        sigmoid_(s)
-    elif name == "tanh":
-        np.tanh(s, out=s)
-    elif name == "relu":
-        np.maximum(s, 0.0, out=s)
-    elif name == "softmax":
-        softmax_(s, row)
+    if name == "softmax":
+        softmax_(s, row)  # activations.softmax allocates; this reuses ``row``
+    else:
+        IN_PLACE[name](s)
 
 
 class Buffers:
