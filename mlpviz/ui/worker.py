@@ -23,6 +23,7 @@ from ..engine.settings import NetworkSpec, TrainingSettings
 from . import surfaces
 from . import worker_commands as cmd
 from .measure import build_snapshot, is_classification
+from .shared_core import SharedCore
 from .training_state import TrainingState, checkpoint, restore
 
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
@@ -74,6 +75,9 @@ class TrainingWorker(QObject):
         # chunks — see _yield_to_gui.
         self.gui_idle = threading.Event()
         self.gui_idle.set()
+        # Built in the GUI thread: its id, to share a CPU with it (see shared_core).
+        self._gui_thread_id = threading.get_native_id()
+        self._core = SharedCore()
         self.mlp: MLP
         self.trainer: Trainer
 
@@ -93,6 +97,7 @@ class TrainingWorker(QObject):
 
     @Slot()
     def work(self) -> None:
+        self._thread_id = threading.get_native_id()
         try:
             self._build(self.problem, self.spec, self.settings, new_network=True)
             self._send(force=True, surfaces=True)
@@ -113,6 +118,7 @@ class TrainingWorker(QObject):
         except Exception:  # pragma: no cover - last resort, reported to the user
             self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
         finally:
+            self._core.release()
             self.finished.emit()
 
     def _survive(self, fn, *args) -> bool:
@@ -294,6 +300,7 @@ class TrainingWorker(QObject):
             self.runProgress.emit(0, int(epochs))
 
     def _stop_running(self) -> None:
+        self._core.release()
         if self._running:
             self._running = False
             self._run_target = None
@@ -301,11 +308,19 @@ class TrainingWorker(QObject):
 
     def _train_chunk(self) -> None:
         t = self.trainer
+        # Epochs of a small per-sample net take microseconds in the pure-Python
+        # kernel, which holds the GIL throughout: it shares the GUI's CPU.
+        # NumPy training releases the GIL and keeps a CPU of its own.
+        gil_bound = self._speed is None and t._fast() and t.n_rows <= FAST_EPOCH_ROWS
+        if gil_bound:
+            self._core.pin([self._gui_thread_id, self._thread_id])
+        else:
+            self._core.release()
         if self._speed is not None:
             # Paced: one epoch when it is due (slow enough to watch).
             ok = self._guarded(t.step_epoch)
-        elif t._fast() and t.n_rows <= FAST_EPOCH_ROWS:
-            # Epochs of a small per-sample net take microseconds: many per chunk.
+        elif gil_bound:
+            # Many epochs per chunk.
             n = self._chunk
             if self._run_target is not None:
                 n = max(1, min(n, self._run_target - t.epoch))
