@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import threading
@@ -85,3 +86,18 @@ def test_a_run_of_the_tutorial_net_shares_the_gui_cpu_until_paused(window, qtbot
     qtbot.waitUntil(lambda: not window.session.worker._core.pinned, timeout=5_000)
     if LINUX:
         assert os.sched_getaffinity(0) == gui_mask
+
+
+def test_numpy_training_keeps_a_cpu_of_its_own(window, qtbot):
+    # Mini-batches train in NumPy, which releases the GIL: nothing is pinned.
+    settings = dataclasses.replace(window.session.settings, batch_size=2)
+    window.session.configure(settings=settings)
+    window.session.run()
+    start = window.session.frames
+    qtbot.waitUntil(lambda: window.session.frames > start + 3, timeout=10_000)
+    assert window.session.latest.running
+    assert not window.session.worker._core.pinned
+    if LINUX:
+        assert os.sched_getaffinity(0) == ALLOWED
+    window.session.pause()
+    qtbot.waitUntil(lambda: not window.session.running, timeout=10_000)
