@@ -24,7 +24,7 @@ from ..engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..engine.settings import NetworkSpec, TrainingSettings
 from .atomic import write_text_atomic
 from .session_checks import SCHEDULE_TYPES, SETTINGS_TYPES, SPEC_TYPES, typed_fields
-from .validate import FileFormatError, check_format, field, number_array, string_list
+from .validate import FileFormatError, check_format, field, number_array, read_text, string_list
 
 FORMAT = "mlpviz-model"
 FORMAT_VERSION = 1
@@ -92,14 +92,9 @@ def save_model(path: str | Path, model: Model) -> None:
 def load_model(path: str | Path) -> Model:
     """Read a model file; raises :class:`ModelFileError` naming what is wrong."""
     path = Path(path)
+    text = read_text(path, ModelFileError)
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ModelFileError(f"{path}: cannot read the file ({e.strerror or e})") from None
-    try:
-        d = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ModelFileError(f"{path}: not a text file (not UTF-8)") from None
+        d = json.loads(text)
     except json.JSONDecodeError as e:
         raise ModelFileError(
             f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg} "

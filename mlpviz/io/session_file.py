@@ -52,7 +52,7 @@ from .session_checks import (
     _vector,
     typed_fields,
 )
-from .validate import FileFormatError, check_format, field, string_list
+from .validate import FileFormatError, check_format, field, read_text, string_list
 
 FORMAT = "mlpviz-session"
 FORMAT_VERSION = 2
@@ -252,14 +252,7 @@ def _sha256(path: Path) -> str:
 def load_session(path: str | Path) -> LoadedSession:
     """Read and validate a session file; raises :class:`SessionFileError` naming what is wrong."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise SessionFileError(f"{path}: cannot read the file ({e.strerror or e})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SessionFileError(f"{path}: not a text file (not UTF-8)") from None
+    text = read_text(path, SessionFileError)
     if not text.strip():
         raise SessionFileError(f"{path}: the file is empty")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,18 @@ import numpy as np
 
 class FileFormatError(ValueError):
     """A file's content is not what its format requires."""
+
+
+def read_text(path: Path, error: type[Exception]) -> str:
+    """A file's text, UTF-8 with or without BOM; ``error`` names the file and what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise error(f"{path}: cannot read the file ({e.strerror or e})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error(f"{path}: not a text file (not UTF-8)") from None
 
 
 def field(d: Any, key: str, where: str) -> Any:

@@ -27,6 +27,7 @@ from mlpviz.io.session_file import (
     load_session,
     save_session,
 )
+from mlpviz.ui.training_state import checkpoint
 
 SPEC = NetworkSpec(hidden=(4,), hidden_activations=("tanh",), init="xavier", seed=3)
 SETTINGS = TrainingSettings(learning_rate=0.05, batch_size=3, optimizer="adam", shuffle=True)
@@ -57,19 +58,8 @@ def trained(problem: Problem, spec=SPEC, settings_=SETTINGS, epochs: int = 6) ->
     t.history.record(0, mlp.params)
     t.run(epochs)
     t.step_batch()  # stop mid-epoch, so position and order matter
-    state = {
-        "params": mlp.params.copy(),
-        "epoch": t.epoch,
-        "position": t.position,
-        "steps": t.steps,
-        "losses": list(t.loss_history),
-        "penalties": list(t.penalty_history),
-        "tests": list(t.test_loss_history),
-        "history": t.history.state(),
-        "optimizer": t.optimizer.state_dict(),
-        "order": t.order.copy(),
-    }
-    return State(problem, spec, settings_, state)
+    # The state the app saves: the worker's own checkpoint (a Qt-free module).
+    return State(problem, spec, settings_, checkpoint(t))
 
 
 @pytest.fixture(scope="module")
