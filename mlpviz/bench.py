@@ -7,26 +7,12 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from .bench_minibatch import bench_minibatch, print_minibatch
+from .bench_minibatch import bench_minibatch, print_minibatch, sigmoid
 from .engine import MLP, Trainer
-
-
-def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def _sigmoid(s: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-s))
 
 
 def _tutorial_data() -> tuple[np.ndarray, np.ndarray]:
@@ -46,8 +32,8 @@ def baseline_per_sample(epochs: int) -> float:
     t0 = time.perf_counter()
     for _ in range(epochs):
         for x, z in zip(X, Z):
-            h = _sigmoid(W1 @ x + b1)
-            y = _sigmoid(W2 @ h + b2)
+            h = sigmoid(W1 @ x + b1)
+            y = sigmoid(W2 @ h + b2)
             d_o = y * (1 - y) * (y - z)
             d_h = h * (1 - h) * (W2.T @ d_o)
             W2 -= lr * np.outer(d_o, h)
