@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from . import theme
@@ -101,7 +101,13 @@ class HeatmapPlot(QWidget):
             axis = self.colorbar.getAxis(side)
             axis.setPen(pg.mkPen(AXIS_LINE))
             axis.setTextPen(pg.mkPen(theme.TEXT))
-        self.colorbar.axis.setStyle(tickFont=self.readout.font())
+        # ColorBarItem fixes its axis at 45 px, too narrow for tick labels such
+        # as 0.002 and the title beside them: the title was drawn over the
+        # labels. Sized by its content instead, with room for such labels from
+        # the start, so the plot doesn't shift when they first appear.
+        width = QFontMetrics(self.readout.font()).horizontalAdvance("0.0005") + 4
+        self.colorbar.axis.setStyle(tickFont=self.readout.font(), tickTextWidth=width)
+        self.colorbar.axis.setWidth(None)
 
         self.plot_page = QWidget()
         page = QVBoxLayout(self.plot_page)

@@ -449,6 +449,22 @@ def test_pair_surface_colours_decades_logarithmically(pair_plot):
     assert pair_plot.readout_text(a, b).endswith(f"loss {surface.grid[10, 5]:.4g}")
 
 
+def test_colour_bar_has_room_for_its_labels_and_title(pair_plot, qtbot):
+    # pyqtgraph fixes a colour bar's axis at 45 px: its title was drawn over
+    # labels such as 0.002. The axis must hold the widest label and the title.
+    pair_plot.resize(700, 400)
+    pair_plot.show()
+    qtbot.waitExposed(pair_plot)
+    pair_plot.update_surface(pair_surface(offset=1e-4))
+    axis = pair_plot.colorbar.axis
+    qtbot.waitUntil(lambda: axis.textWidth > 0)
+    pair_plot.grab()  # paint, so the axis measures the labels it draws
+    assert axis.fixedWidth is None
+    title = axis.label.boundingRect().height() * 0.8
+    # The layout applies the measured width on its next pass.
+    qtbot.waitUntil(lambda: axis.width() >= axis.textWidth + title, timeout=2000)
+
+
 def test_pair_surface_none_shows_hint_and_updates_in_place(pair_plot):
     assert pair_plot.showing_hint
     assert "Select two weights" in pair_plot.hint.text()
