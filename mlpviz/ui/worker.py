@@ -9,6 +9,7 @@ is never flooded. Nothing here touches a widget.
 from __future__ import annotations
 
 import math
+import os
 import queue
 import threading
 import time
@@ -19,6 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..data.problem import Problem
 from ..engine import MLP, Trainer, TrainingDiverged, WeightHistory
+from ..engine.offload import OffloadedTraining
 from ..engine.settings import NetworkSpec, TrainingSettings
 from . import surfaces
 from . import worker_commands as cmd
@@ -50,7 +52,13 @@ class TrainingWorker(QObject):
     stateReady = Signal(int, object)  # token, TrainingState (copies)
     finished = Signal()
 
-    def __init__(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        spec: NetworkSpec,
+        settings: TrainingSettings,
+        offload: bool | None = None,
+    ) -> None:
         super().__init__()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self.problem, self.spec, self.settings = problem, spec, settings
@@ -78,6 +86,12 @@ class TrainingWorker(QObject):
         # Built in the GUI thread: its id, to share a CPU with it (see shared_core).
         self._gui_thread_id = threading.get_native_id()
         self._core = SharedCore()
+        # Continuous runs of the pure-Python kernel train in a process of their
+        # own (see engine.offload_child); this thread then only relays.
+        # MLPVIZ_OFFLOAD=0 keeps them in this thread.
+        if offload is None:
+            offload = os.environ.get("MLPVIZ_OFFLOAD", "1") != "0"
+        self.offload = OffloadedTraining(enabled=offload)
         self.mlp: MLP
         self.trainer: Trainer
 
@@ -92,6 +106,7 @@ class TrainingWorker(QObject):
         """
         self._queue.put(command)
         self.gui_idle.set()
+        self.offload.wake()
 
     # -- the worker thread ----------------------------------------------------
 
@@ -109,6 +124,8 @@ class TrainingWorker(QObject):
                 if isinstance(command, cmd.Quit):
                     break
                 if command is not None:
+                    # Commands apply to the state training has reached.
+                    self._recall()
                     self._apply_safely(command)
                     # Apply everything queued before training on.
                     continue
@@ -119,6 +136,7 @@ class TrainingWorker(QObject):
             self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
         finally:
             self._core.release()
+            self.offload.close()
             self.finished.emit()
 
     def _survive(self, fn, *args) -> bool:
@@ -300,6 +318,7 @@ class TrainingWorker(QObject):
             self.runProgress.emit(0, int(epochs))
 
     def _stop_running(self) -> None:
+        self._recall()
         self._core.release()
         if self._running:
             self._running = False
@@ -312,15 +331,17 @@ class TrainingWorker(QObject):
         # kernel, which holds the GIL throughout: it shares the GUI's CPU.
         # NumPy training releases the GIL and keeps a CPU of its own.
         gil_bound = self._speed is None and t._fast() and t.n_rows <= FAST_EPOCH_ROWS
-        if gil_bound:
-            self._core.pin([self._gui_thread_id, self._thread_id])
-        else:
+        if gil_bound and self.offload.available(t):
+            # In the training process, on a CPU of its own.
             self._core.release()
-        if self._speed is not None:
+            ok = self._guarded(self._train_offloaded)
+        elif self._speed is not None:
             # Paced: one epoch when it is due (slow enough to watch).
+            self._core.release()
             ok = self._guarded(t.step_epoch)
         elif gil_bound:
-            # Many epochs per chunk.
+            # Many epochs per chunk, here until the training process is ready.
+            self._core.pin([self._gui_thread_id, self._thread_id])
             n = self._chunk
             if self._run_target is not None:
                 n = max(1, min(n, self._run_target - t.epoch))
@@ -333,6 +354,7 @@ class TrainingWorker(QObject):
             elif took > CHUNK_SECONDS * 2 and self._chunk > 1:
                 self._chunk //= 2
         else:
+            self._core.release()
             # Batch by batch, so a long epoch (a million rows) never keeps a
             # command — Pause, Quit — waiting longer than one chunk.
             deadline = time.perf_counter() + CHUNK_SECONDS
@@ -355,6 +377,19 @@ class TrainingWorker(QObject):
             self._send(force=True, surfaces=True)
         else:
             self._send()
+
+    def _train_offloaded(self) -> None:
+        """Apply what the training process did since the last look (≤ one snapshot interval)."""
+        t, o = self.trainer, self.offload
+        if not o.active:
+            limits = [e for e in (self._run_target, self.settings.max_epochs) if e is not None]
+            o.start(t, min(limits, default=None), self.settings.target_loss, SNAPSHOT_INTERVAL)
+        o.collect(t, SNAPSHOT_INTERVAL)
+
+    def _recall(self) -> None:
+        """Bring the trainer here up to the training process's and stop that."""
+        if self.offload.active:
+            self._guarded(self.offload.recall, self.trainer)
 
     def _stop_reason(self) -> str | None:
         t, s = self.trainer, self.settings

@@ -12,6 +12,8 @@ import gc
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
 
+from mlpviz.engine.offload import OffloadedTraining
+
 
 def _live(kind):
     return [o for o in gc.get_objects() if isinstance(o, kind)]
@@ -33,6 +35,7 @@ def no_leaked_threads_or_timers(qapp):
     gc.collect()
     gc.disable()
     before_threads = {id(t) for t in _live(QThread)}
+    before_processes = {id(o) for o in _live(OffloadedTraining)}
     before_timers = {id(t) for t in _live(QTimer)}
     try:
         yield
@@ -43,6 +46,15 @@ def no_leaked_threads_or_timers(qapp):
         t for t in _live(QThread) if id(t) not in before_threads and _alive(t) and t.isRunning()
     ]
     timers = [t for t in _live(QTimer) if id(t) not in before_timers and _alive(t) and t.isActive()]
+    # A training process outliving its worker would train on, unseen.
+    processes = [
+        o._process
+        for o in _live(OffloadedTraining)
+        if id(o) not in before_processes and o._process is not None and o._process.poll() is None
+    ]
+    for p in processes:
+        p.kill()
+        p.wait()
     for t in threads:  # stop them so one leak does not cascade into later tests
         t.quit()
         t.wait(2000)
@@ -52,6 +64,7 @@ def no_leaked_threads_or_timers(qapp):
         f"test left {len(threads)} QThread(s) running: {[t.objectName() for t in threads]}"
     )
     assert not timers, f"test left {len(timers)} QTimer(s) active"
+    assert not processes, f"test left {len(processes)} training process(es) running"
 
 
 def _alive(obj) -> bool:

@@ -72,7 +72,9 @@ def test_release_after_a_pinned_thread_ended_is_harmless():
     assert not core.pinned
 
 
-def test_a_run_of_the_tutorial_net_shares_the_gui_cpu_until_paused(window, qtbot):
+def test_a_run_of_the_tutorial_net_in_the_worker_shares_the_gui_cpu_until_paused(window, qtbot):
+    # As where the training process cannot start (see test_offload_run).
+    window.session.worker.offload.enabled = False
     gui_mask = os.sched_getaffinity(0) if LINUX else None
     window.session.run()
     qtbot.waitUntil(lambda: window.session.running and window.session.frames > 2, timeout=10_000)

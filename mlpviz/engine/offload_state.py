@@ -1,0 +1,173 @@
+"""A trainer's state as offload messages: the whole of it out, what changed back.
+
+The app hands a :class:`Trainer` to its training process with
+:func:`start_message`; the process rebuilds it (:func:`build_trainer`) and
+reports, every few hundredths of a second, what its epochs changed
+(:func:`progress_message`): the counters, the weights, the losses logged since
+the last report and the weight-history rows recorded since then. The app
+applies each report to its own trainer (:func:`apply_progress`), which then
+equals the process's trainer at that moment, bit for bit — so the views, a
+pause or an edit see exactly what training in the app would have produced.
+
+Only what the pure-Python kernel can train crosses (plain SGD, one row a
+step, no penalties): :func:`offloadable` says which trainers those are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import numpy as np
+
+from .history import WeightHistory
+from .mlp import MLP
+from .schedules import Schedule
+from .trainer import Trainer
+
+
+def offloadable(t: Trainer) -> bool:
+    return t._fast() and t.history is not None
+
+
+def start_message(
+    t: Trainer, limit: int | None, target_loss: float | None, interval: float
+) -> tuple[dict, dict]:
+    """Everything the training process needs to go on from where ``t`` is."""
+    m = t.mlp
+    hp, he, stride = t.history.state()
+    header = {
+        "kind": "start",
+        "layer_sizes": list(m.layer_sizes),
+        "activations": list(m.activation_names[:-1]),
+        "output": m.output_activation,
+        "loss": m.loss,
+        "learning_rate": t.base_learning_rate,
+        "schedule": asdict(t.schedule),
+        "shuffle": bool(t.shuffle),
+        "capacity": t.history.capacity,
+        "stride": stride,
+        "limit": limit,
+        "target_loss": target_loss,
+        "interval": interval,
+        **_counters(t),
+    }
+    arrays = {"params": m.params, "X": t.X, "Z": t.Z, "order": t.order}
+    arrays.update(history_params=hp, history_epochs=he, before_last=t._before_last)
+    if t.X_test is not None:
+        arrays.update(X_test=t.X_test, Z_test=t.Z_test)
+    return header, arrays
+
+
+def build_trainer(header: dict, arrays: dict) -> Trainer:
+    """The trainer a :func:`start_message` describes (in the training process)."""
+    mlp = MLP(
+        header["layer_sizes"],
+        hidden_activation=header["activations"],
+        output_activation=header["output"],
+        loss=header["loss"],
+    )
+    mlp.set_params(arrays["params"])
+    t = Trainer(
+        mlp,
+        arrays["X"],
+        arrays["Z"],
+        learning_rate=header["learning_rate"],
+        schedule=Schedule(**header["schedule"]),
+        shuffle=header["shuffle"],
+        X_test=arrays.get("X_test"),
+        Z_test=arrays.get("Z_test"),
+    )
+    history = LoggedHistory(mlp.n_params, header["capacity"])
+    history.load_state(arrays["history_params"], arrays["history_epochs"], header["stride"])
+    t.history = history
+    _set_counters(t, header)
+    t.order = arrays["order"]
+    t._before_last = arrays["before_last"].copy()
+    return t
+
+
+class LoggedHistory(WeightHistory):
+    """A weight history that also keeps the rows it stored since the last report.
+
+    Replaying those rows through :meth:`WeightHistory.record`, in order, makes
+    another history identical to this one: which rows a record keeps and when
+    it thins them depend only on the rows it stored before.
+    """
+
+    def __init__(self, n_params: int, capacity: int) -> None:
+        super().__init__(n_params, capacity)
+        self.new_rows: list[tuple[int, np.ndarray]] = []
+
+    def record(self, epoch: int, params) -> None:
+        super().record(epoch, params)
+        if len(self) and self.epochs[-1] == epoch:
+            self.new_rows.append((epoch, np.array(params, dtype=float)))
+
+
+def progress_message(t: Trainer, kind: str = "progress", **extra) -> tuple[dict, dict]:
+    """What ``t`` changed since the last report; forgets it (it has been sent)."""
+    h: LoggedHistory = t.history
+    rows = h.new_rows
+    arrays = {
+        "params": t.mlp.params,
+        "before_last": t._before_last,
+        "order": t.order,
+        "losses": np.asarray(t.loss_history, dtype=float),
+        "penalties": np.asarray(t.penalty_history, dtype=float),
+        "tests": np.asarray(t.test_loss_history, dtype=float),
+        "row_epochs": np.array([e for e, _ in rows], dtype=np.int64),
+        "row_params": np.array([p for _, p in rows]).reshape(len(rows), t.mlp.n_params),
+    }
+    rows_used = t._last_rows
+    if isinstance(rows_used, slice):  # rows in file order: a slice, not indices
+        rows_used = np.arange(rows_used.start, rows_used.stop)
+    if rows_used is not None:
+        arrays["last_rows"] = np.asarray(rows_used, dtype=np.int64)
+    header = {
+        "kind": kind,
+        "stride": h.stride,
+        "rows": len(h),
+        "last_batch_loss": t.last_batch_loss,
+        **_counters(t),
+        **extra,
+    }
+    # Sent: the process keeps only what the app has not seen yet.
+    t.loss_history.clear()
+    t.penalty_history.clear()
+    t.test_loss_history.clear()
+    h.new_rows = []
+    return header, arrays
+
+
+def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
+    """Bring the app's ``t`` to where the training process's trainer was."""
+    t.mlp.set_params(arrays["params"])
+    _set_counters(t, header)
+    t.order = arrays["order"]
+    t.last_batch_loss = header["last_batch_loss"]
+    t._before_last = arrays["before_last"].copy()
+    t._last_rows = arrays.get("last_rows")
+    t._last_gradient = None  # worked out again from the above when asked for
+    t.loss_history.extend(arrays["losses"].tolist())
+    t.penalty_history.extend(arrays["penalties"].tolist())
+    t.test_loss_history.extend(arrays["tests"].tolist())
+    for epoch, params in zip(arrays["row_epochs"].tolist(), arrays["row_params"]):
+        t.history.record(epoch, params)
+    if t.history.stride != header["stride"] or len(t.history) != header["rows"]:
+        raise ValueError("the weight history diverged from the training process's")
+
+
+def _counters(t: Trainer) -> dict:
+    return {
+        "epoch": t.epoch,
+        "position": t.position,
+        "steps": t.steps,
+        "evaluations": dict(t.evaluations),
+        "rng": t._rng.bit_generator.state,
+    }
+
+
+def _set_counters(t: Trainer, header: dict) -> None:
+    t.epoch, t.position, t.steps = header["epoch"], header["position"], header["steps"]
+    t.evaluations.update(header["evaluations"])
+    t._rng.bit_generator.state = header["rng"]

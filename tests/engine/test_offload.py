@@ -1,0 +1,193 @@
+"""Training in a child process: the trainer here must end exactly where local training would."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pytest
+
+from mlpviz.engine import MLP, Schedule, Trainer, TrainingDiverged, WeightHistory
+from mlpviz.engine.offload import OffloadedTraining
+from mlpviz.engine.offload_wire import WireError, read_message, write_message
+
+RNG = np.random.default_rng(7)
+X = RNG.uniform(0.0, 1.0, (5, 2))
+Z = RNG.uniform(0.1, 0.9, (5, 1))
+XT = RNG.uniform(0.0, 1.0, (3, 2))
+ZT = RNG.uniform(0.1, 0.9, (3, 1))
+
+
+def trainer(lr: float = 0.5, capacity: int = 64, linear: bool = False, **kwargs) -> Trainer:
+    mlp = MLP((2, 3, 1), "linear", "linear", seed=1) if linear else MLP.tutorial()
+    kw = {"shuffle": True, "seed": 3, "X_test": XT, "Z_test": ZT, **kwargs}
+    t = Trainer(mlp, X, Z, learning_rate=lr, schedule=Schedule("step", gamma=0.9, every=40), **kw)
+    # A small history: long runs thin it several times on the way.
+    t.history = WeightHistory(mlp.n_params, capacity)
+    t.history.record(0, mlp.params)
+    return t
+
+
+def assert_same(a: Trainer, b: Trainer) -> None:
+    assert (a.epoch, a.position, a.steps) == (b.epoch, b.position, b.steps)
+    assert a.evaluations == b.evaluations
+    assert a.mlp.params.tobytes() == b.mlp.params.tobytes()
+    assert a.loss_history == b.loss_history
+    assert a.penalty_history == b.penalty_history
+    assert a.test_loss_history == b.test_loss_history
+    assert a.history.stride == b.history.stride
+    assert a.history.params.tobytes() == b.history.params.tobytes()
+    assert np.array_equal(a.history.epochs, b.history.epochs)
+    assert np.array_equal(a.order, b.order)
+    assert a._rng.bit_generator.state == b._rng.bit_generator.state
+    assert a.last_update.tobytes() == b.last_update.tobytes()
+    assert a.last_gradient.tobytes() == b.last_gradient.tobytes()
+    assert a.last_batch_loss == b.last_batch_loss
+
+
+@pytest.fixture
+def offload():
+    o = OffloadedTraining()
+    yield o
+    o.close()
+
+
+def ready(o: OffloadedTraining, t: Trainer) -> None:
+    deadline = time.monotonic() + 30
+    while not o.available(t):
+        assert time.monotonic() < deadline, "the training process never reported ready"
+        time.sleep(0.01)
+
+
+def run_to_end(o: OffloadedTraining, t: Trainer) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        reason = o.collect(t, 0.5)
+        if reason is not None:
+            return reason
+        assert time.monotonic() < deadline
+
+
+# -- the wire -------------------------------------------------------------------------
+
+
+def test_a_message_reads_back_bit_for_bit():
+    buf = io.BytesIO()
+    arrays = {
+        "f": np.array([[0.1, -2.5e-300], [np.pi, 1e308]]),
+        "i": np.arange(5, dtype=np.int64) - 2,
+        "empty": np.empty((0, 13)),
+    }
+    write_message(buf, {"kind": "x", "big": 2**100, "none": None}, arrays)
+    buf.seek(0)
+    header, back = read_message(buf)
+    assert header == {"kind": "x", "big": 2**100, "none": None}
+    for name, a in arrays.items():
+        assert back[name].dtype == a.dtype and back[name].shape == a.shape
+        assert back[name].tobytes() == a.tobytes()
+
+
+def test_a_message_cut_short_is_an_error_and_a_closed_pipe_is_eof():
+    buf = io.BytesIO()
+    write_message(buf, {"kind": "x"}, {"a": np.arange(4.0)})
+    data = buf.getvalue()
+    with pytest.raises(WireError, match="cut short"):
+        read_message(io.BytesIO(data[:-3]))
+    with pytest.raises(EOFError):
+        read_message(io.BytesIO(b""))
+    with pytest.raises(WireError, match="header"):
+        read_message(io.BytesIO(b"\x00\x00\x00\x03abc"))
+
+
+# -- runs ---------------------------------------------------------------------------------
+
+
+def test_a_run_to_its_limit_ends_where_local_training_does(offload):
+    local, remote = trainer(), trainer()
+    local.run(3000)
+    ready(offload, remote)
+    offload.start(remote, limit=3000, target_loss=None, interval=0.01)
+    assert run_to_end(offload, remote) == "limit"
+    assert offload.reports >= 1
+    assert_same(local, remote)
+    assert remote.history.stride > 1  # the history was thinned in the process and here alike
+
+
+def test_a_recalled_run_ends_where_local_training_to_that_epoch_does(offload):
+    remote = trainer(lr=0.3)
+    ready(offload, remote)
+    offload.start(remote, limit=None, target_loss=None, interval=0.01)
+    while remote.epoch < 500:
+        assert offload.collect(remote, 5.0) is None
+    assert offload.recall(remote) == "recalled"
+    assert not offload.active
+    local = trainer(lr=0.3)
+    local.run(remote.epoch)
+    assert_same(local, remote)
+    # And a second run goes on from there, as local training would.
+    offload.start(remote, limit=remote.epoch + 700, target_loss=None, interval=0.01)
+    assert run_to_end(offload, remote) == "limit"
+    local.run(700)
+    assert_same(local, remote)
+
+
+def test_a_run_stops_at_its_target_loss(offload):
+    t = trainer(lr=2.0)
+    start = t.mlp.loss_value(X, Z)
+    ready(offload, t)
+    offload.start(t, limit=200_000, target_loss=start * 0.5, interval=0.01)
+    assert run_to_end(offload, t) == "target"
+    assert t.loss_history[-1] <= start * 0.5
+    assert t.epoch < 200_000
+
+
+def test_divergence_in_the_process_raises_here_with_the_last_finite_weights(offload):
+    # A linear net with a large rate grows without bound.
+    local, remote = trainer(lr=5.0, linear=True), trainer(lr=5.0, linear=True)
+    with pytest.raises(TrainingDiverged) as expected:
+        local.run(1000)
+    ready(offload, remote)
+    offload.start(remote, limit=1000, target_loss=None, interval=0.01)
+    with pytest.raises(TrainingDiverged) as got:
+        run_to_end(offload, remote)
+    assert str(got.value) == str(expected.value)
+    assert (got.value.epoch, got.value.step) == (expected.value.epoch, expected.value.step)
+    assert np.all(np.isfinite(remote.mlp.params))
+    assert remote.mlp.params.tobytes() == local.mlp.params.tobytes()
+    assert remote.loss_history == local.loss_history
+
+
+def test_a_process_that_dies_leaves_the_trainer_as_last_reported(offload):
+    t = trainer()
+    ready(offload, t)
+    offload.start(t, limit=None, target_loss=None, interval=0.01)
+    while offload.reports < 2:
+        offload.collect(t, 5.0)
+    offload._process.kill()
+    assert offload.recall(t) == "gone"
+    assert not offload.active and not offload.available(t)
+    # Complete as of the last report: local training from here is consistent.
+    local = trainer()
+    local.run(t.epoch)
+    assert_same(local, t)
+    t.run(5)  # and training goes on here
+
+
+def test_only_the_pure_python_kernels_trainers_are_offloaded(offload):
+    for t in (trainer(batch_size=2), trainer(optimizer="adam"), trainer(l2=0.01)):
+        assert not offload.available(t)
+    assert offload._process is None  # nothing started for them
+    off = OffloadedTraining(enabled=False)
+    assert not off.available(trainer())
+    assert off._process is None
+
+
+def test_close_ends_the_process(offload):
+    t = trainer()
+    ready(offload, t)
+    process = offload._process
+    offload.start(t, limit=None, target_loss=None, interval=0.01)
+    offload.close()
+    assert process.poll() is not None
+    assert not offload.active

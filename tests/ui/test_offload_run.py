@@ -1,0 +1,76 @@
+"""A run of the tutorial net trains in the training process; the app sees exactly its epochs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlpviz.engine import Trainer
+
+
+def local_trainer(session) -> Trainer:
+    """The trainer the worker starts from, trained here instead."""
+    p = session.problem
+    mlp = session.spec.build(len(p.input_names), len(p.target_names))
+    return session.settings.make_trainer(mlp, p.X_train, p.Z_train, p.X_test, p.Z_test)
+
+
+def offloaded_reports(qtbot, session, n: int) -> None:
+    worker = session.worker
+    qtbot.waitUntil(lambda: worker.offload.reports >= n, timeout=30_000)
+
+
+def pause(qtbot, session) -> None:
+    session.pause()
+    qtbot.waitUntil(lambda: not session.running and not session.latest.running, timeout=10_000)
+
+
+def test_a_tutorial_run_trains_in_the_process_and_pauses_where_local_training_would(window, qtbot):
+    session = window.session
+    session.run()
+    offloaded_reports(qtbot, session, 3)
+    assert session.worker.offload.active
+    assert not session.worker._core.pinned  # the process has a CPU of its own
+    pause(qtbot, session)
+    assert not session.worker.offload.active
+    snap = session.latest
+    assert snap.epoch > 0
+    local = local_trainer(session)
+    local.run(snap.epoch)
+    assert snap.params.tobytes() == local.mlp.params.tobytes()
+    assert snap.train_loss == local.loss_history[-1]
+    # Every epoch's loss reached the app, in order.
+    assert session.worker.trainer.loss_history == local.loss_history
+
+
+def test_an_edit_during_an_offloaded_run_is_trained_on_from_there(window, qtbot):
+    session = window.session
+    seen = []
+    session.worker.snapshotReady.connect(lambda s: seen.append(s))
+    session.run()
+    offloaded_reports(qtbot, session, 2)
+    param = ("w", 0, 1, 0)
+    index = session.worker.mlp.param_index(param)
+    session.set_param(param, 0.123)
+    qtbot.waitUntil(lambda: any(s.params[index] == 0.123 for s in seen), timeout=10_000)
+    start = len(seen)
+    offloaded_reports(qtbot, session, session.worker.offload.reports + 2)
+    pause(qtbot, session)
+    edited = next(s for s in seen if s.params[index] == 0.123)
+    assert seen[-1].epoch > edited.epoch and len(seen) > start  # trained on after the edit
+    # From the edited weights at that epoch, local training reaches the same end.
+    local = local_trainer(session)
+    local.mlp.set_params(edited.params)
+    local.epoch = edited.epoch
+    local.run(session.latest.epoch - edited.epoch)
+    assert session.latest.params.tobytes() == local.mlp.params.tobytes()
+
+
+def test_closing_the_window_mid_run_ends_the_training_process(window, qtbot):
+    session = window.session
+    session.run()
+    offloaded_reports(qtbot, session, 1)
+    process = session.worker.offload._process
+    assert process is not None and process.poll() is None
+    window.close()
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=5_000)
+    assert np.isfinite(session.latest.train_loss)
