@@ -43,7 +43,10 @@ class OffloadedTraining:
 
     def available(self, t: Trainer) -> bool:
         """True when ``t`` can train in the process now; starts it on first call."""
-        if not self.enabled or self._broken or not offloadable(t):
+        # A frozen app's executable is the app itself, not a Python to run -m with.
+        if not self.enabled or self._broken or getattr(sys, "frozen", False):
+            return False
+        if not offloadable(t):
             return False
         if self._process is None:
             self._launch()
@@ -75,6 +78,8 @@ class OffloadedTraining:
                 else:
                     self._inbox.put((header, arrays))
         except (EOFError, OSError, ValueError):
+            if not self._ready.is_set():
+                self._broken = True  # it never started: train here
             self._inbox.put(({"kind": "gone"}, {}))
 
     def close(self) -> None:

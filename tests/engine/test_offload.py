@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import sys
 import time
 
 import numpy as np
@@ -191,3 +193,24 @@ def test_close_ends_the_process(offload):
     offload.close()
     assert process.poll() is not None
     assert not offload.active
+
+
+def test_a_process_that_cannot_start_leaves_training_here(monkeypatch):
+    t = trainer()
+    missing = OffloadedTraining()
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python3")
+    assert not missing.available(t)
+    assert missing._broken and missing._process is None
+    # One that starts and exits at once, never ready: also given up on.
+    quits = OffloadedTraining()
+    monkeypatch.setattr(sys, "executable", shutil.which("true"))
+    quits.available(t)
+    deadline = time.monotonic() + 10
+    while not quits._broken:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert not quits.available(t)
+    quits.close()
+    frozen = OffloadedTraining()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert not frozen.available(t) and frozen._process is None

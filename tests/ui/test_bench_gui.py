@@ -24,4 +24,7 @@ def test_gui_bench_reports_lateness_refreshes_and_speed(qtbot, capsys):
     assert result["speed_ratio"] == pytest.approx(result["epochs_s"] / result["headless_epochs_s"])
     for figure in ("lateness", "view refreshes", "training speed", "headless"):
         assert figure in out
+    # The window's run trained in the training process, and the report says so.
+    assert result["offloaded"]
+    assert "a training process of its own" in out
     assert QApplication.instance() is not None
