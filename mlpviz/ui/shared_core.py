@@ -1,5 +1,9 @@
 """Keep the GUI thread and a GIL-bound training thread on one CPU during a run.
 
+Runs of the pure-Python kernel normally train in a process of their own
+(``engine.offload``); this is for when they train in the worker thread:
+until that process is ready, with ``MLPVIZ_OFFLOAD=0``, or where it cannot start.
+
 While the pure-Python kernel trains, the two threads never compute at the
 same time: training holds the GIL, and it waits while the GUI draws a frame
 (see ``TrainingWorker._yield_to_gui``). Every frame is then two hand-overs —

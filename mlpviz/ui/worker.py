@@ -4,6 +4,11 @@ It owns the network while the app runs. Commands arrive on a thread-safe
 queue and are applied between steps; results leave as immutable snapshots,
 at most ~30 per second however fast training goes, so the GUI's event loop
 is never flooded. Nothing here touches a widget.
+
+Continuous runs of the pure-Python kernel (small nets, one row a step)
+train in a child process (``engine.offload``): this thread then applies
+its reports to the trainer here, which always equals the process's as of
+the last report, and recalls it before applying any command.
 """
 
 from __future__ import annotations
