@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from .offload_state import apply_progress, offloadable, start_message
 from .offload_wire import read_message, write_message
@@ -54,6 +55,9 @@ class OffloadedTraining:
 
     def _launch(self) -> None:
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+        # The child imports this very mlpviz, installed or not.
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "mlpviz.engine.offload_child"],
