@@ -63,7 +63,7 @@ def bench_per_sample(epochs: int = 1500, rounds: int = 11) -> dict:
 
 def main(quick: bool = False, gui: bool = False, scale: bool = False) -> int:
     from .data.bench import bench_load_csv
-    from .engine.landscape import bench_loss_grid
+    from .engine.landscape_bench import bench_loss_grid
 
     print("mlpviz bench — every figure is against a baseline run in this process\n")
     r = bench_per_sample(rounds=5 if quick else 11)

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlpviz.engine import landscape
+from mlpviz.engine import grid_eval
 from mlpviz.engine.landscape import (
     TrajectoryPCA,
-    bench_loss_grid,
     grid_extent,
     loss_grid,
     pca_loss_grid,
     trajectory_pca,
 )
+from mlpviz.engine.landscape_bench import bench_loss_grid
 from mlpviz.engine.mlp import MLP
 
 RTOL, ATOL = 1e-10, 1e-12
@@ -169,8 +169,8 @@ def test_blocks_row_chunks_and_threads_give_the_same_grid(case, monkeypatch):
     bv = around(mlp, b, rng.normal(0, 2, 7))
     whole = loss_grid(mlp, X, Z, a, b, av, bv, threads=1)
     # Tiny budgets: many blocks of a few grid points and several row chunks.
-    monkeypatch.setattr(landscape, "_BLOCK_BYTES", 3 * 29 * 8 * 4)
-    monkeypatch.setattr(landscape, "_PRECOMPUTE_ELEMENTS", 16 * 20 * 10)
+    monkeypatch.setattr(grid_eval, "_BLOCK_BYTES", 3 * 29 * 8 * 4)
+    monkeypatch.setattr(grid_eval, "_PRECOMPUTE_ELEMENTS", 16 * 20 * 10)
     chunked = loss_grid(mlp, X, Z, a, b, av, bv, threads=3)
     np.testing.assert_allclose(chunked, whole, rtol=RTOL, atol=ATOL)
     picks = [0, 4, 8], [1, 6]
@@ -456,8 +456,8 @@ def test_pca_loss_grid_uses_the_pca_not_the_networks_parameters(monkeypatch):
     other = mlp.copy()
     other.initialize(seed=99)
     np.testing.assert_allclose(pca_loss_grid(other, X, Z, pca, alphas, betas), first, rtol=RTOL)
-    monkeypatch.setattr(landscape, "_BLOCK_BYTES", 2 * 31 * 3 * 6 * 8)
-    monkeypatch.setattr(landscape, "_PRECOMPUTE_ELEMENTS", 18 * 6 * 8)
+    monkeypatch.setattr(grid_eval, "_BLOCK_BYTES", 2 * 31 * 3 * 6 * 8)
+    monkeypatch.setattr(grid_eval, "_PRECOMPUTE_ELEMENTS", 18 * 6 * 8)
     chunked = pca_loss_grid(mlp, X, Z, pca, alphas, betas, threads=2)
     np.testing.assert_allclose(chunked, first, rtol=RTOL, atol=ATOL)
 
