@@ -155,7 +155,7 @@ class LossPlot(QWidget):
         return self._test.values
 
     def append(self, start, new_losses=None, new_test_losses=None) -> None:
-        """Store a block of losses; index 0 of the block is epoch ``start``.
+        """Store a block of losses; the block's first is the loss after epoch ``start + 1``.
 
         Accepts a snapshot (uses its ``loss_start``, ``new_losses`` and
         ``new_test_losses``) or the three values. A ``start`` below the current
@@ -242,11 +242,13 @@ class LossPlot(QWidget):
         # The view range is the visible part, (x0, x1) adds margins: scale the budget.
         if not self.following:
             budget *= 3
-        tx, ty = self._train.view(x0, x1, budget)
-        self.train_curve.setData(tx, ty)
+        # Stored index i is the loss after epoch i + 1: drawn at x = i + 1, so
+        # the plot, its readout and the status bar name the same epoch.
+        tx, ty = self._train.view(x0 - 1, x1 - 1, budget)
+        self.train_curve.setData(tx + 1, ty)
         if self._has_test:
-            sx, sy = self._test.view(x0, x1, budget)
-            self.test_curve.setData(sx, sy)
+            sx, sy = self._test.view(x0 - 1, x1 - 1, budget)
+            self.test_curve.setData(sx + 1, sy)
         else:
             sy = np.empty(0)
             self.test_curve.setData(np.empty(0), np.empty(0))
@@ -344,14 +346,14 @@ class LossPlot(QWidget):
     # ------------------------------------------------------------- hover
 
     def readout_text(self, epoch: int | None = None) -> str:
-        """ "epoch N · train … · test …" for ``epoch`` (default: the latest)."""
+        """ "epoch N · train … · test …": the losses after ``epoch`` epochs (default: latest)."""
         n = len(self._train)
         if n == 0:
             return ""
-        epoch = n - 1 if epoch is None else min(max(int(epoch), 0), n - 1)
-        text = f"epoch {epoch:,} · train {fmt(self._train.value(epoch))}"
+        epoch = n if epoch is None else min(max(int(epoch), 1), n)
+        text = f"epoch {epoch:,} · train {fmt(self._train.value(epoch - 1))}"
         if self._has_test:
-            text += f" · test {fmt(self._test.value(epoch))}"
+            text += f" · test {fmt(self._test.value(epoch - 1))}"
         return text
 
     def _on_mouse_moved(self, event) -> None:
@@ -363,7 +365,7 @@ class LossPlot(QWidget):
             self._set_hover(None)
             return
         x = vb.mapSceneToView(QPointF(pos)).x()
-        self._set_hover(min(max(round(x), 0), n - 1))
+        self._set_hover(min(max(round(x), 1), n))
 
     def _set_hover(self, epoch: int | None) -> None:
         self._hover_epoch = epoch
@@ -373,10 +375,10 @@ class LossPlot(QWidget):
         else:
             self._cursor.setValue(epoch)
             self._cursor.show()
-            ys = [self._train.value(epoch)]
+            ys = [self._train.value(epoch - 1)]
             brushes = [pg.mkBrush(theme.TRAIN)]
             if self._has_test:
-                ys.append(self._test.value(epoch))
+                ys.append(self._test.value(epoch - 1))
                 brushes.append(pg.mkBrush(theme.TEST))
             keep = [i for i, y in enumerate(ys) if math.isfinite(y)]
             self._hover_dots.setData(

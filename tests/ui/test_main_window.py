@@ -71,8 +71,13 @@ def test_run_pause_and_run_n(window, qtbot):
     qtbot.waitUntil(
         lambda: latest(window).epoch == paused_at + 25 and not window.session.running, timeout=10000
     )
-    # The loss plot has one point per epoch.
+    # The loss plot has one point per epoch, and names epochs as the status bar does.
     qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == paused_at + 25)
+    window.loss_plot.refresh()
+    end = paused_at + 25
+    assert window.loss_plot.train_curve.getData()[0][-1] == end
+    assert window.loss_plot.readout.text().startswith(f"epoch {end:,} · ")
+    assert window.status.epoch.text().startswith(f"Epoch {end}")
 
 
 def test_reset_restores_the_tutorial_weights(window, qtbot):

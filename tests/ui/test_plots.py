@@ -222,7 +222,8 @@ def test_append_blocks_grow_the_curves(loss_plot):
     assert loss_plot.refresh() is True
     assert loss_plot.refresh() is False  # nothing new: no redraw
     x, y = loss_plot.train_curve.getData()
-    np.testing.assert_array_equal(x, np.arange(30))
+    # The loss after epoch k is drawn at epoch k: the first at 1.
+    np.testing.assert_array_equal(x, np.arange(1, 31))
     np.testing.assert_allclose(y, train)
     np.testing.assert_allclose(loss_plot.test_curve.getData()[1], test)
     assert len(loss_plot) == 30
@@ -237,7 +238,7 @@ def test_append_accepts_snapshots(loss_plot):
     np.testing.assert_allclose(loss_plot.train_losses, [0.5, 0.4, 0.3])
     np.testing.assert_allclose(loss_plot.test_losses[:2], [0.6, 0.55])
     assert np.isnan(loss_plot.test_losses[2])
-    assert loss_plot.readout.text() == "epoch 2 · train 0.3 · test —"
+    assert loss_plot.readout.text() == "epoch 3 · train 0.3 · test —"
 
 
 def test_without_test_losses_there_is_no_test_series(loss_plot):
@@ -245,7 +246,8 @@ def test_without_test_losses_there_is_no_test_series(loss_plot):
     loss_plot.refresh()
     assert [label.text for _, label in loss_plot.legend.items] == ["train"]
     assert len(curve_xy(loss_plot.test_curve)[0]) == 0
-    assert loss_plot.readout_text(0) == "epoch 0 · train 0.5"
+    assert loss_plot.readout_text(1) == "epoch 1 · train 0.5"
+    assert loss_plot.readout_text() == "epoch 2 · train 0.25"
 
 
 def test_rewind_truncates_then_appends(loss_plot):
@@ -255,7 +257,7 @@ def test_rewind_truncates_then_appends(loss_plot):
     loss_plot.refresh()
     assert len(loss_plot) == 52
     x, y = loss_plot.train_curve.getData()
-    np.testing.assert_array_equal(x, np.arange(52))
+    np.testing.assert_array_equal(x, np.arange(1, 53))
     np.testing.assert_array_equal(y[48:], [49.0, 50.0, -7.0, -8.0])
     # loss_start 0 with nothing new is a reset.
     loss_plot.append(0, [])
@@ -290,7 +292,7 @@ def test_non_finite_values_are_gaps(loss_plot):
     assert loss_plot.refresh()
     y = loss_plot.train_losses
     assert np.isnan(y[1:4]).all() and y[4] == 0.5
-    assert loss_plot.readout_text(2) == "epoch 2 · train —"
+    assert loss_plot.readout_text(3) == "epoch 3 · train —"
     loss_plot.set_log_scale(False)
     loss_plot.refresh()
     _, y = loss_plot.train_curve.getData()
@@ -320,7 +322,7 @@ def test_a_million_epochs_in_100_blocks(loss_plot, qtbot):
     assert 100 < len(x) < 20_000
     assert x[0] < 1_000 and x[-1] > n - 1_000
     assert np.nanmax(y) == pytest.approx(train.max()) and np.nanmin(y) == pytest.approx(train.min())
-    assert loss_plot.readout.text().startswith("epoch 999,999 · train 0.00")
+    assert loss_plot.readout.text().startswith("epoch 1,000,000 · train 0.00")
     print(f"1e6 epochs in 100 blocks with refresh: {elapsed:.2f} s")
     # Zooming in by hand hands over raw values for the visible range.
     loss_plot.plot_item.getViewBox().setXRange(500_000, 500_200, padding=0)
@@ -328,7 +330,7 @@ def test_a_million_epochs_in_100_blocks(loss_plot, qtbot):
     loss_plot.refresh()
     x, y = loss_plot.train_curve.getData()
     inside = (x >= 500_000) & (x <= 500_200)
-    np.testing.assert_array_equal(y[inside], train[x[inside].astype(int)])
+    np.testing.assert_array_equal(y[inside], train[x[inside].astype(int) - 1])
 
 
 def test_hover_readout_names_the_nearest_epoch(loss_plot, qtbot):
@@ -341,14 +343,15 @@ def test_hover_readout_names_the_nearest_epoch(loss_plot, qtbot):
     qtbot.waitExposed(loss_plot)
     settle(loss_plot)
     vb = loss_plot.plot_item.getViewBox()
-    scene = vb.mapViewToScene(QPointF(40.3, 0.3))
+    # Stored index 40 is the loss after epoch 41.
+    scene = vb.mapViewToScene(QPointF(41.3, 0.3))
     loss_plot._on_mouse_moved((scene,))
-    assert loss_plot.readout.text() == "epoch 40 · train 0.01234 · test 0.015"
-    assert loss_plot._cursor.isVisible() and loss_plot._cursor.value() == 40
+    assert loss_plot.readout.text() == "epoch 41 · train 0.01234 · test 0.015"
+    assert loss_plot._cursor.isVisible() and loss_plot._cursor.value() == 41
     assert len(loss_plot._hover_dots.getData()[0]) == 2
     # Leaving the plot area falls back to the latest epoch.
     loss_plot._on_mouse_moved((QPointF(-50, -50),))
-    assert loss_plot.readout.text() == "epoch 99 · train 0.5 · test 0.6"
+    assert loss_plot.readout.text() == "epoch 100 · train 0.5 · test 0.6"
     assert not loss_plot._cursor.isVisible()
 
 
