@@ -39,6 +39,7 @@ class OffloadedTraining:
         self._ready = threading.Event()
         self._broken = False
         self.reports = 0  # progress reports applied (for tests and benchmarks)
+        self.error: str | None = None  # the process's traceback, if it failed
 
     # -- the process -----------------------------------------------------------
 
@@ -142,6 +143,13 @@ class OffloadedTraining:
                 if header["reason"] == "diverged":
                     raise TrainingDiverged(header["message"], header["at_epoch"], header["at_step"])
                 return header["reason"]
+            if kind == "error":
+                self.error = header["message"]
+                # Training goes on here; the reason is worth a line on the console.
+                print(
+                    f"mlpviz: the training process failed; training here\n{self.error}",
+                    file=sys.stderr,
+                )
             if kind in ("gone", "error"):
                 self._drop()
                 return "gone"

@@ -60,11 +60,11 @@ def main() -> int:
             continue  # a stop that crossed a run's own end
         try:
             t = build_trainer(header, arrays)
-        except Exception:
-            write_message(out, {"kind": "error", "message": traceback.format_exc(limit=3)})
-            continue
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            reason, extra = _train(t, header, inbox, out)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                reason, extra = _train(t, header, inbox, out)
+        except Exception:  # a bug: said once, and the app trains on by itself
+            write_message(out, {"kind": "error", "message": traceback.format_exc(limit=4)})
+            return 1
         write_message(out, *progress_message(t, "final", reason=reason, **extra))
         if reason == "quit":
             return 0

@@ -12,6 +12,7 @@ import pytest
 
 from mlpviz.engine import MLP, Schedule, Trainer, TrainingDiverged, WeightHistory
 from mlpviz.engine.offload import OffloadedTraining
+from mlpviz.engine.offload_state import start_message
 from mlpviz.engine.offload_wire import WireError, read_message, write_message
 
 RNG = np.random.default_rng(7)
@@ -214,3 +215,19 @@ def test_a_process_that_cannot_start_leaves_training_here(monkeypatch):
     frozen = OffloadedTraining()
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert not frozen.available(t) and frozen._process is None
+
+
+def test_a_failure_in_the_process_is_reported_and_training_stays_here(offload, capsys):
+    t = trainer()
+    ready(offload, t)
+    # A start message the process cannot build a trainer from (an unknown activation).
+    header, arrays = start_message(t, None, None, 0.01)
+    header["output"] = "no-such-activation"
+    write_message(offload._process.stdin, header, arrays)
+    offload.active = True
+    before = t.mlp.params.copy()
+    assert run_to_end(offload, t) == "gone"
+    assert "no-such-activation" in offload.error
+    assert "the training process failed" in capsys.readouterr().err
+    assert not offload.available(t)
+    assert t.mlp.params.tobytes() == before.tobytes()  # nothing applied
