@@ -95,7 +95,7 @@ class OffloadedTraining:
             return
         with contextlib.suppress(OSError, ValueError):
             write_message(p.stdin, {"kind": "quit"})
-            p.stdin.close()
+        _close_pipe(p)
         try:
             p.wait(timeout=2.0)
         except subprocess.TimeoutExpired:
@@ -182,3 +182,10 @@ class OffloadedTraining:
             with contextlib.suppress(OSError):
                 p.kill()
             p.wait()
+            _close_pipe(p)
+
+
+def _close_pipe(p: subprocess.Popen) -> None:
+    # Closing flushes what is buffered; to a process that has gone, that fails.
+    with contextlib.suppress(OSError, ValueError):
+        p.stdin.close()
