@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from mlpviz.engine import Trainer
@@ -74,3 +76,51 @@ def test_closing_the_window_mid_run_ends_the_training_process(window, qtbot):
     window.close()
     qtbot.waitUntil(lambda: process.poll() is not None, timeout=5_000)
     assert np.isfinite(session.latest.train_loss)
+
+
+def warm(qtbot, session) -> int:
+    """Start the training process (a first run), pause; returns the epoch reached."""
+    session.run()
+    offloaded_reports(qtbot, session, 1)
+    pause(qtbot, session)
+    return session.latest.epoch
+
+
+def test_run_n_epochs_in_the_process_ends_exactly_there(window, qtbot):
+    session = window.session
+    start = warm(qtbot, session)
+    reports = session.worker.offload.reports
+    progress = []
+    session.runProgress.connect(lambda done, asked: progress.append((done, asked)))
+    with qtbot.waitSignal(session.runStopped, timeout=30_000) as stopped:
+        session.run(6000)
+    assert "Finished 6000 epochs" in stopped.args[0]
+    qtbot.waitUntil(lambda: not session.latest.running, timeout=10_000)
+    assert session.latest.epoch == start + 6000
+    assert session.worker.offload.reports > reports  # it ran in the process
+    assert progress[-1] == (6000, 6000)
+    local = local_trainer(session)
+    local.run(start + 6000)
+    assert session.latest.params.tobytes() == local.mlp.params.tobytes()
+
+
+def test_stop_conditions_hold_in_the_process(window, qtbot):
+    session = window.session
+    start = warm(qtbot, session)
+    limit = start + 4000
+    session.configure(settings=dataclasses.replace(session.settings, max_epochs=limit))
+    with qtbot.waitSignal(session.runStopped, timeout=30_000) as stopped:
+        session.run()
+    assert f"epoch limit ({limit})" in stopped.args[0]
+    qtbot.waitUntil(lambda: not session.latest.running, timeout=10_000)
+    assert session.latest.epoch == limit
+    # A target loss: the run stops at the first chunk's end that reaches it.
+    target = session.latest.train_loss * 0.9
+    settings = dataclasses.replace(session.settings, max_epochs=None, target_loss=target)
+    session.configure(settings=settings)
+    with qtbot.waitSignal(session.runStopped, timeout=60_000) as stopped:
+        session.run()
+    assert "the loss reached" in stopped.args[0]
+    qtbot.waitUntil(lambda: not session.latest.running, timeout=10_000)
+    assert session.latest.train_loss <= target
+    assert session.worker.trainer.loss_history[-1] <= target
