@@ -51,5 +51,8 @@ def restore(t: Trainer, c: dict) -> None:
     t.penalty_history[:] = c["penalties"]
     t.test_loss_history[:] = c["tests"]
     t.history.load_state(*c["history"])
-    t.optimizer.load_state_dict(c["optimizer"])
-    t.order = c["order"]
+    # None: keep the trainer's own (a new optimizer's fresh state, a new order).
+    if c["optimizer"] is not None:
+        t.optimizer.load_state_dict(c["optimizer"])
+    if c["order"] is not None:
+        t.order = c["order"]

@@ -259,9 +259,21 @@ class TrainingWorker(QObject):
             or spec.output_activation != self.mlp.output_activation
             or (spec.loss or self.mlp.loss) != self.mlp.loss
         )
+        # The same network on the same data: the run goes on under the new
+        # settings (a new rate does not start the loss curve over).
+        carry = None if new_network or c.problem is not None else self._checkpoint()
+        if carry is not None:
+            if settings.optimizer != self.settings.optimizer:
+                carry["optimizer"] = None  # another optimizer's state means nothing
+            if (settings.shuffle, settings.seed) != (self.settings.shuffle, self.settings.seed):
+                carry["order"] = None  # the new trainer's own order
+        checkpoints = self._checkpoints
         # Build first, swap after: a bad setting leaves everything as it was.
         self._build(problem, spec, settings, new_network=new_network)
-        self._send(force=True, surfaces=True)
+        if carry is not None:
+            self._restore(carry)
+            self._checkpoints = checkpoints
+        self._send(force=True, surfaces=True, loss_start=0)
 
     def _build(
         self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings, new_network: bool

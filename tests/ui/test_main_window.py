@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QThread
@@ -385,3 +387,32 @@ def test_unusable_settings_start_with_defaults_and_say_so(qtbot, tmp_path, conte
     assert w.recent_files() == []
     assert w.session.problem.name == "exam-scores"
     w.close()
+
+
+def test_changing_a_training_setting_keeps_the_run_going(window, qtbot):
+    s = window.session
+    s.run(40)
+    qtbot.waitUntil(lambda: latest(window).epoch == 40, timeout=10_000)
+    s.configure(settings=dataclasses.replace(s.settings, learning_rate=0.3))
+    qtbot.waitUntil(lambda: latest(window).learning_rate == 0.3, timeout=10_000)
+    # Not a new run: the epoch, the loss curve and the weight history stay.
+    assert latest(window).epoch == 40
+    window.loss_plot.refresh()
+    assert len(window.loss_plot.train_losses) == 40
+    assert len(latest(window).history_epochs) == 41
+    s.run(10)
+    qtbot.waitUntil(lambda: latest(window).epoch == 50, timeout=10_000)
+    # The same as 40 epochs at η = 0.1, then 10 at 0.3.
+    p = s.problem
+    mlp = s.spec.build(len(p.input_names), len(p.target_names))
+    local = dataclasses.replace(s.settings, learning_rate=0.1).make_trainer(
+        mlp, p.X_train, p.Z_train
+    )
+    local.run(40)
+    local.base_learning_rate = 0.3
+    local.run(10)
+    assert latest(window).params.tobytes() == local.mlp.params.tobytes()
+    # Another optimizer starts from its own fresh state, still on the same run.
+    s.configure(settings=dataclasses.replace(s.settings, optimizer="momentum"))
+    qtbot.waitUntil(lambda: s.worker.trainer.optimizer.name == "momentum", timeout=10_000)
+    assert latest(window).epoch == 50
