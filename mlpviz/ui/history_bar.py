@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from .snapshot import Snapshot
-from .steady import set_steady_text
+from .steady import ElidedText, set_steady_text
 
 
 def _bytes(n: int) -> str:
@@ -60,12 +60,13 @@ class HistoryBar(QWidget):
         self.slider.setRange(0, 0)
         self.position = QLabel("epoch 0")
         self.position.setMinimumWidth(120)
-        self.memory = QLabel()
-        self.memory.setToolTip(
+        # Takes what room is left, cut short with "…" in a narrow window.
+        self.memory = ElidedText(
             "The record is decimated when full (every other entry dropped, the stride doubled), "
             "so its memory never grows past its capacity."
         )
         self.memory.setStyleSheet("color: #777;")
+        self.slider.setMinimumWidth(90)
         self.rewind_button = QToolButton()
         self.rewind_button.setText("Rewind")
         self.rewind_button.setIcon(
@@ -92,9 +93,7 @@ class HistoryBar(QWidget):
         self.slider.blockSignals(False)
         self._moved(self.slider.value())
         every = f"every {snap.history_stride} epochs" if snap.history_stride > 1 else "every epoch"
-        set_steady_text(
-            self.memory, f"{len(self._epochs)} records, {every} · {_bytes(snap.history_nbytes)}"
-        )
+        self.memory.setText(f"{len(self._epochs)} records, {every} · {_bytes(snap.history_nbytes)}")
 
     def selected_epoch(self) -> int:
         i = min(max(self.slider.value(), 0), len(self._epochs) - 1)

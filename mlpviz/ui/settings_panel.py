@@ -119,6 +119,10 @@ class SettingsPanel(QScrollArea):
         outer.addWidget(self._stop_group())
         outer.addStretch(1)
         self.set_values(NetworkSpec(), TrainingSettings())
+        # Never narrower than the form: the dock would cut its fields off.
+        self.setMinimumWidth(
+            body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        )
 
     # -- groups ----------------------------------------------------------------
 
