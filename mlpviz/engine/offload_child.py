@@ -1,10 +1,11 @@
 """The training process: ``python -m mlpviz.engine.offload_child``.
 
 Why a process: the pure-Python kernel that trains small networks fastest
-holds the GIL for as long as it runs, so in a thread of the app it can only
-train while the GUI is not drawing — and the GUI draws twenty-odd frames a
-second. In a process of its own it trains on the other CPU, and the app's
-threads are left with nothing to wait for.
+holds the GIL for as long as it runs, and NumPy on small arrays is mostly
+Python too, so in a thread of the app training can only run while the GUI
+is not drawing — and the GUI draws twenty-odd frames a second. In a process
+of its own it trains on the other CPU, and the app's threads are left with
+nothing to wait for.
 
 Reads messages (:mod:`offload_wire`) on stdin and writes them on stdout:
 
@@ -74,6 +75,9 @@ def _train(t, header: dict, inbox: queue.SimpleQueue, out) -> tuple[str, dict]:
     """Train until stopped, the limit, the target loss or divergence; returns why."""
     limit, target, interval = header["limit"], header["target_loss"], header["interval"]
     n, last_sent = 1, time.perf_counter()
+    # The pure-Python kernel trains whole epochs (n of them a chunk); the
+    # others step by step, so that a stop never waits for a long epoch.
+    fast = t._fast()
     while True:
         try:
             message, _ = inbox.get_nowait()
@@ -83,10 +87,12 @@ def _train(t, header: dict, inbox: queue.SimpleQueue, out) -> tuple[str, dict]:
             return ("recalled" if message["kind"] == "stop" else "quit"), {}
         if limit is not None and t.epoch >= limit:
             return "limit", {}
-        epochs = n if limit is None else max(1, min(n, limit - t.epoch))
-        start = time.perf_counter()
+        start, epoch = time.perf_counter(), t.epoch
         try:
-            t.run(epochs)
+            if fast:
+                t.run(n if limit is None else max(1, min(n, limit - t.epoch)))
+            else:
+                _steps_until(t, start + CHUNK_SECONDS, limit)
         except TrainingDiverged as e:
             return "diverged", {"message": str(e), "at_epoch": e.epoch, "at_step": e.step}
         now = time.perf_counter()
@@ -95,11 +101,21 @@ def _train(t, header: dict, inbox: queue.SimpleQueue, out) -> tuple[str, dict]:
             n = min(n * 2, 1 << 16)
         elif now - start > CHUNK_SECONDS * 2 and n > 1:
             n //= 2
-        if target is not None and t.loss_history and t.loss_history[-1] <= target:
+        if t.epoch > epoch and target is not None and t.loss_history[-1] <= target:
             return "target", {}
         if now - last_sent >= interval:
             write_message(out, *progress_message(t))
             last_sent = now
+
+
+def _steps_until(t, deadline: float, limit: int | None) -> None:
+    """Steps (batches) until ``deadline`` or the epoch ``limit``, at least one."""
+    while True:
+        t.step_batch()
+        if limit is not None and t.epoch >= limit:
+            return
+        if time.perf_counter() >= deadline:
+            return
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ applies each report to its own trainer (:func:`apply_progress`), which then
 equals the process's trainer at that moment, bit for bit — so the views, a
 pause or an edit see exactly what training in the app would have produced.
 
-Only what the pure-Python kernel can train crosses (plain SGD, one row a
-step, no penalties): :func:`offloadable` says which trainers those are.
+Any optimizer, penalty, dropout or batch size crosses — the optimizer's
+state and the random generator's too — but only small jobs are worth
+sending: :func:`offloadable` says which (every start sends the data and
+the weight history).
 """
 
 from __future__ import annotations
@@ -24,9 +26,20 @@ from .mlp import MLP
 from .schedules import Schedule
 from .trainer import Trainer
 
+# Above this many rows the pure-Python kernel's epochs (the process's
+# unit of work there) take long enough to delay a pause.
+FAST_ROWS = 5000
+# Bytes of data and weight history a start may send (a few milliseconds).
+MAX_START_BYTES = 16 << 20
+
 
 def offloadable(t: Trainer) -> bool:
-    return t._fast() and t.history is not None
+    if t.history is None or (t._fast() and t.n_rows > FAST_ROWS):
+        return False
+    data = (
+        t.X.nbytes + t.Z.nbytes + (t.X_test.nbytes + t.Z_test.nbytes if t.X_test is not None else 0)
+    )
+    return data + t.history.params.nbytes <= MAX_START_BYTES
 
 
 def start_message(
@@ -44,6 +57,10 @@ def start_message(
         "learning_rate": t.base_learning_rate,
         "schedule": asdict(t.schedule),
         "shuffle": bool(t.shuffle),
+        "batch_size": t.batch_size,
+        "optimizer": t.optimizer.name,
+        "optimizer_options": dict(t.optimizer.options),
+        "penalties": [t.l1, t.l2, t.dropout],
         "capacity": t.history.capacity,
         "stride": stride,
         "limit": limit,
@@ -53,6 +70,7 @@ def start_message(
     }
     arrays = {"params": m.params, "X": t.X, "Z": t.Z, "order": t.order}
     arrays.update(history_params=hp, history_epochs=he, before_last=t._before_last)
+    arrays.update(_optimizer_arrays(t))
     if t.X_test is not None:
         arrays.update(X_test=t.X_test, Z_test=t.Z_test)
     return header, arrays
@@ -72,11 +90,18 @@ def build_trainer(header: dict, arrays: dict) -> Trainer:
         arrays["X"],
         arrays["Z"],
         learning_rate=header["learning_rate"],
+        batch_size=header["batch_size"],
+        optimizer=header["optimizer"],
+        optimizer_options=header["optimizer_options"],
         schedule=Schedule(**header["schedule"]),
         shuffle=header["shuffle"],
+        l1=header["penalties"][0],
+        l2=header["penalties"][1],
+        dropout=header["penalties"][2],
         X_test=arrays.get("X_test"),
         Z_test=arrays.get("Z_test"),
     )
+    _load_optimizer(t, header, arrays)
     history = LoggedHistory(mlp.n_params, header["capacity"])
     history.load_state(arrays["history_params"], arrays["history_epochs"], header["stride"])
     t.history = history
@@ -123,6 +148,9 @@ def progress_message(t: Trainer, kind: str = "progress", **extra) -> tuple[dict,
         rows_used = np.arange(rows_used.start, rows_used.stop)
     if rows_used is not None:
         arrays["last_rows"] = np.asarray(rows_used, dtype=np.int64)
+    if t._last_gradient is not None:  # made with dropout's masks: not to be worked out again
+        arrays["last_gradient"] = t._last_gradient
+    arrays.update(_optimizer_arrays(t))
     header = {
         "kind": kind,
         "stride": h.stride,
@@ -147,7 +175,9 @@ def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
     t.last_batch_loss = header["last_batch_loss"]
     t._before_last = arrays["before_last"].copy()
     t._last_rows = arrays.get("last_rows")
-    t._last_gradient = None  # worked out again from the above when asked for
+    # None: worked out again from the above when asked for, as training here leaves it.
+    t._last_gradient = arrays.get("last_gradient")
+    _load_optimizer(t, header, arrays)
     t.loss_history.extend(arrays["losses"].tolist())
     t.penalty_history.extend(arrays["penalties"].tolist())
     t.test_loss_history.extend(arrays["tests"].tolist())
@@ -157,6 +187,15 @@ def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
         raise ValueError("the weight history diverged from the training process's")
 
 
+def _optimizer_arrays(t: Trainer) -> dict:
+    return {f"optimizer.{k}": v for k, v in t.optimizer.state.items()}
+
+
+def _load_optimizer(t: Trainer, header: dict, arrays: dict) -> None:
+    state = {k[len("optimizer.") :]: v for k, v in arrays.items() if k.startswith("optimizer.")}
+    t.optimizer.load_state_dict({"t": header["optimizer_t"], "state": state})
+
+
 def _counters(t: Trainer) -> dict:
     return {
         "epoch": t.epoch,
@@ -164,6 +203,7 @@ def _counters(t: Trainer) -> dict:
         "steps": t.steps,
         "evaluations": dict(t.evaluations),
         "rng": t._rng.bit_generator.state,
+        "optimizer_t": t.optimizer.t,
     }
 
 

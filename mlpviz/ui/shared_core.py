@@ -1,6 +1,6 @@
 """Keep the GUI thread and a GIL-bound training thread on one CPU during a run.
 
-Runs of the pure-Python kernel normally train in a process of their own
+Runs of small jobs normally train in a process of their own
 (``engine.offload``); this is for when they train in the worker thread:
 until that process is ready, with ``MLPVIZ_OFFLOAD=0``, or where it cannot start.
 

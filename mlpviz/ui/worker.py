@@ -5,10 +5,11 @@ queue and are applied between steps; results leave as immutable snapshots,
 at most ~30 per second however fast training goes, so the GUI's event loop
 is never flooded. Nothing here touches a widget.
 
-Continuous runs of the pure-Python kernel (small nets, one row a step)
-train in a child process (``engine.offload``): this thread then applies
-its reports to the trainer here, which always equals the process's as of
-the last report, and recalls it before applying any command.
+Continuous runs of small jobs (any optimizer; see
+``engine.offload_state.offloadable``) train in a child process
+(``engine.offload``): this thread then applies its reports to the trainer
+here, which always equals the process's as of the last report, and recalls
+it before applying any command.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..data.problem import Problem
 from ..engine import MLP, Trainer, TrainingDiverged, WeightHistory
 from ..engine.offload import OffloadedTraining
+from ..engine.offload_state import FAST_ROWS
 from ..engine.settings import NetworkSpec, TrainingSettings
 from . import surfaces
 from . import worker_commands as cmd
@@ -41,7 +43,7 @@ HISTORY_CAPACITY = 4096
 HISTORY_BYTES = 64 << 20
 # Above this many rows an epoch of the pure-Python kernel takes too long to
 # keep Pause and Quit waiting; such data train batch by batch instead.
-FAST_EPOCH_ROWS = 5000
+FAST_EPOCH_ROWS = FAST_ROWS
 
 
 class TrainingWorker(QObject):
@@ -91,8 +93,8 @@ class TrainingWorker(QObject):
         # Built in the GUI thread: its id, to share a CPU with it (see shared_core).
         self._gui_thread_id = threading.get_native_id()
         self._core = SharedCore()
-        # Continuous runs of the pure-Python kernel train in a process of their
-        # own (see engine.offload_child); this thread then only relays.
+        # Continuous runs of small jobs train in a process of their own (see
+        # engine.offload_child); this thread then only relays.
         # MLPVIZ_OFFLOAD=0 keeps them in this thread.
         if offload is None:
             offload = os.environ.get("MLPVIZ_OFFLOAD", "1") != "0"
@@ -344,11 +346,12 @@ class TrainingWorker(QObject):
 
     def _train_chunk(self) -> None:
         t = self.trainer
-        # Epochs of a small per-sample net take microseconds in the pure-Python
-        # kernel, which holds the GIL throughout: it shares the GUI's CPU.
-        # NumPy training releases the GIL and keeps a CPU of its own.
+        # Small jobs train in the training process. Here, epochs of a small
+        # per-sample net take microseconds in the pure-Python kernel, which
+        # holds the GIL throughout: it shares the GUI's CPU. NumPy training
+        # releases the GIL and keeps a CPU of its own.
         gil_bound = self._speed is None and t._fast() and t.n_rows <= FAST_EPOCH_ROWS
-        if gil_bound and self.offload.available(t):
+        if self._speed is None and self.offload.available(t):
             # In the training process, on a CPU of its own.
             self._core.release()
             ok = self._guarded(self._train_offloaded)

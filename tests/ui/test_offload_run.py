@@ -125,3 +125,20 @@ def test_stop_conditions_hold_in_the_process(window, qtbot):
     assert session.worker.trainer.loss_history[-1] <= target
     qtbot.waitUntil(lambda: session.latest.train_loss <= target, timeout=10_000)
     assert session.latest.epoch == session.worker.trainer.epoch > limit
+
+
+def test_an_adam_run_with_dropout_trains_in_the_process_too(window, qtbot):
+    session = window.session
+    settings = dataclasses.replace(session.settings, optimizer="adam", dropout=0.2, batch_size=2)
+    session.configure(settings=settings)
+    qtbot.waitUntil(lambda: session.worker.trainer.optimizer.name == "adam", timeout=10_000)
+    session.run()
+    offloaded_reports(qtbot, session, 3)
+    pause(qtbot, session)
+    worker = session.worker.trainer
+    local = local_trainer(session)
+    while local.steps < worker.steps:  # a recall may stop it mid-epoch
+        local.step_batch()
+    assert (local.epoch, local.position) == (worker.epoch, worker.position)
+    assert session.latest.params.tobytes() == local.mlp.params.tobytes()
+    assert worker.optimizer.state["m"].tobytes() == local.optimizer.state["m"].tobytes()
