@@ -30,7 +30,7 @@ import traceback
 
 import numpy as np
 
-from .offload_state import build_trainer, progress_message
+from .offload_state import FAST_ROWS, build_trainer, progress_message
 from .offload_wire import read_message, write_message
 from .trainer import TrainingDiverged
 
@@ -75,9 +75,10 @@ def _train(t, header: dict, inbox: queue.SimpleQueue, out) -> tuple[str, dict]:
     """Train until stopped, the limit, the target loss or divergence; returns why."""
     limit, target, interval = header["limit"], header["target_loss"], header["interval"]
     n, last_sent = 1, time.perf_counter()
-    # The pure-Python kernel trains whole epochs (n of them a chunk); the
-    # others step by step, so that a stop never waits for a long epoch.
-    fast = t._fast()
+    # The pure-Python kernel trains whole epochs (n of them a chunk) of small
+    # data; the rest goes step by step, so a stop never waits for a long
+    # epoch — as the app's worker trains them itself.
+    fast = t._fast() and t.n_rows <= FAST_ROWS
     while True:
         try:
             message, _ = inbox.get_nowait()

@@ -26,15 +26,15 @@ from .mlp import MLP
 from .schedules import Schedule
 from .trainer import Trainer
 
-# Above this many rows the pure-Python kernel's epochs (the process's
-# unit of work there) take long enough to delay a pause.
+# Above this many rows an epoch of the pure-Python kernel takes too long to
+# keep a pause waiting: such data train step by step (here and in the app).
 FAST_ROWS = 5000
 # Bytes of data and weight history a start may send (a few milliseconds).
 MAX_START_BYTES = 16 << 20
 
 
 def offloadable(t: Trainer) -> bool:
-    if t.history is None or (t._fast() and t.n_rows > FAST_ROWS):
+    if t.history is None:
         return False
     data = (
         t.X.nbytes + t.Z.nbytes + (t.X_test.nbytes + t.Z_test.nbytes if t.X_test is not None else 0)

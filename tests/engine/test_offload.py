@@ -266,8 +266,25 @@ def test_every_optimizer_and_option_trains_there_as_here(offload, options):
     assert_same(local, remote)
 
 
+def test_more_rows_than_the_kernels_epochs_suit_train_step_by_step_there(offload):
+    rng = np.random.default_rng(3)
+    X6, Z6 = rng.uniform(0, 1, (6000, 2)), rng.uniform(0.1, 0.9, (6000, 1))
+    local, remote = trainer(), trainer()
+    for t in (local, remote):
+        t.set_data(X6, Z6)
+    ready(offload, remote)
+    offload.start(remote, limit=None, target_loss=None, interval=0.01)
+    while remote.steps < 9000:  # into the second epoch
+        offload.collect(remote, 5.0)
+    offload.recall(remote)
+    while local.steps < remote.steps:  # as the app's worker trains such data
+        local.step_batch()
+    assert remote.epoch >= 1
+    assert_same(local, remote)
+
+
 def test_big_jobs_stay_here(offload):
     big = trainer()
-    big.X = np.zeros((6000, 2))  # more rows than the kernel's epochs may take
+    big.X = np.zeros((1_100_000, 2))  # 17.6 MB to send at every start
     assert not offload.available(big)
     assert offload._process is None
