@@ -2,17 +2,17 @@
 
 The app hands a :class:`Trainer` to its training process with
 :func:`start_message`; the process rebuilds it (:func:`build_trainer`) and
-reports, every few hundredths of a second, what its epochs changed
-(:func:`progress_message`): the counters, the weights, the losses logged since
-the last report and the weight-history rows recorded since then. The app
+reports, every few hundredths of a second, what its training changed
+(:func:`progress_message`): the counters, the weights, the optimizer's state,
+the random generator, the losses logged since the last report and the
+weight-history rows recorded since then. The app
 applies each report to its own trainer (:func:`apply_progress`), which then
 equals the process's trainer at that moment, bit for bit — so the views, a
 pause or an edit see exactly what training in the app would have produced.
 
-Any optimizer, penalty, dropout or batch size crosses — the optimizer's
-state and the random generator's too — but only small jobs are worth
-sending: :func:`offloadable` says which (every start sends the data and
-the weight history).
+Any optimizer, penalty, dropout or batch size crosses, but only small jobs
+are worth sending: :func:`offloadable` says which (every start sends the
+data and the weight history).
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ MAX_START_BYTES = 16 << 20
 def offloadable(t: Trainer) -> bool:
     if t.history is None:
         return False
-    data = (
-        t.X.nbytes + t.Z.nbytes + (t.X_test.nbytes + t.Z_test.nbytes if t.X_test is not None else 0)
-    )
-    return data + t.history.params.nbytes <= MAX_START_BYTES
+    sent = [t.X, t.Z, t.history.params]
+    if t.X_test is not None:
+        sent += [t.X_test, t.Z_test]
+    return sum(a.nbytes for a in sent) <= MAX_START_BYTES
 
 
 def start_message(
@@ -69,7 +69,8 @@ def start_message(
         **_counters(t),
     }
     arrays = {"params": m.params, "X": t.X, "Z": t.Z, "order": t.order}
-    arrays.update(history_params=hp, history_epochs=he, before_last=t._before_last)
+    arrays.update(history_params=hp, history_epochs=he)
+    arrays.update(_last_step(t))
     arrays.update(_optimizer_arrays(t))
     if t.X_test is not None:
         arrays.update(X_test=t.X_test, Z_test=t.Z_test)
@@ -107,7 +108,7 @@ def build_trainer(header: dict, arrays: dict) -> Trainer:
     t.history = history
     _set_counters(t, header)
     t.order = arrays["order"]
-    t._before_last = arrays["before_last"].copy()
+    _set_last_step(t, header, arrays)
     return t
 
 
@@ -143,22 +144,9 @@ def progress_message(t: Trainer, kind: str = "progress", **extra) -> tuple[dict,
         "row_epochs": np.array([e for e, _ in rows], dtype=np.int64),
         "row_params": np.array([p for _, p in rows]).reshape(len(rows), t.mlp.n_params),
     }
-    rows_used = t._last_rows
-    if isinstance(rows_used, slice):  # rows in file order: a slice, not indices
-        rows_used = np.arange(rows_used.start, rows_used.stop)
-    if rows_used is not None:
-        arrays["last_rows"] = np.asarray(rows_used, dtype=np.int64)
-    if t._last_gradient is not None:  # made with dropout's masks: not to be worked out again
-        arrays["last_gradient"] = t._last_gradient
+    arrays.update(_last_step(t))
     arrays.update(_optimizer_arrays(t))
-    header = {
-        "kind": kind,
-        "stride": h.stride,
-        "rows": len(h),
-        "last_batch_loss": t.last_batch_loss,
-        **_counters(t),
-        **extra,
-    }
+    header = {"kind": kind, "stride": h.stride, "rows": len(h), **_counters(t), **extra}
     # Sent: the process keeps only what the app has not seen yet.
     t.loss_history.clear()
     t.penalty_history.clear()
@@ -172,11 +160,7 @@ def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
     t.mlp.set_params(arrays["params"])
     _set_counters(t, header)
     t.order = arrays["order"]
-    t.last_batch_loss = header["last_batch_loss"]
-    t._before_last = arrays["before_last"].copy()
-    t._last_rows = arrays.get("last_rows")
-    # None: worked out again from the above when asked for, as training here leaves it.
-    t._last_gradient = arrays.get("last_gradient")
+    _set_last_step(t, header, arrays)
     _load_optimizer(t, header, arrays)
     t.loss_history.extend(arrays["losses"].tolist())
     t.penalty_history.extend(arrays["penalties"].tolist())
@@ -185,6 +169,27 @@ def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
         t.history.record(epoch, params)
     if t.history.stride != header["stride"] or len(t.history) != header["rows"]:
         raise ValueError("the weight history diverged from the training process's")
+
+
+def _last_step(t: Trainer) -> dict:
+    """What the views show of the last step: the weights before it, its rows, its gradient."""
+    out = {"before_last": t._before_last}
+    rows = t._last_rows
+    if isinstance(rows, slice):  # rows in file order: a slice, not indices
+        rows = np.arange(rows.start, rows.stop)
+    if rows is not None:
+        out["last_rows"] = np.asarray(rows, dtype=np.int64)
+    if t._last_gradient is not None:  # made with dropout's masks: not to be worked out again
+        out["last_gradient"] = t._last_gradient
+    return out
+
+
+def _set_last_step(t: Trainer, header: dict, arrays: dict) -> None:
+    t.last_batch_loss = header["last_batch_loss"]
+    t._before_last = arrays["before_last"].copy()
+    t._last_rows = arrays.get("last_rows")
+    # None: worked out again from the above when asked for, as training leaves it.
+    t._last_gradient = arrays.get("last_gradient")
 
 
 def _optimizer_arrays(t: Trainer) -> dict:
@@ -204,6 +209,7 @@ def _counters(t: Trainer) -> dict:
         "evaluations": dict(t.evaluations),
         "rng": t._rng.bit_generator.state,
         "optimizer_t": t.optimizer.t,
+        "last_batch_loss": t.last_batch_loss,
     }
 
 

@@ -288,3 +288,15 @@ def test_big_jobs_stay_here(offload):
     big.X = np.zeros((1_100_000, 2))  # 17.6 MB to send at every start
     assert not offload.available(big)
     assert offload._process is None
+
+
+def test_a_run_recalled_before_its_first_step_changes_nothing(offload):
+    local, remote = trainer(optimizer="adam", dropout=0.2), trainer(optimizer="adam", dropout=0.2)
+    local.run(7)
+    remote.run(7)
+    local.step_batch()
+    remote.step_batch()  # mid-epoch, with a gradient made under dropout
+    ready(offload, remote)
+    offload.start(remote, limit=remote.epoch, target_loss=None, interval=0.01)
+    assert run_to_end(offload, remote) == "limit"  # already there: not a step taken
+    assert_same(local, remote)
