@@ -32,6 +32,7 @@ from ..engine.settings import NetworkSpec, TrainingSettings
 from . import surfaces
 from . import worker_commands as cmd
 from .measure import build_snapshot, is_classification
+from .run_limits import RunLimits
 from .shared_core import SharedCore
 from .training_state import TrainingState, checkpoint, restore
 
@@ -70,8 +71,7 @@ class TrainingWorker(QObject):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self.problem, self.spec, self.settings = problem, spec, settings
         self._running = False
-        self._run_target: int | None = None
-        self._run_start_epoch = 0
+        self._limits = RunLimits()
         self._speed: float | None = None
         self._paced_from: tuple[float, int] = (0.0, 0)
         self._sample = 0
@@ -82,7 +82,6 @@ class TrainingWorker(QObject):
         self._surfaces: dict = {}
         self._wanted = frozenset({"pair", "pca", "output", "explain"})
         self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
-        self._best_test = (math.inf, 0)
         self._chunk = 1
         # Set while the GUI is not drawing; cleared by the worker when it sends
         # a snapshot and by the Session when it starts a frame, set again by the
@@ -295,7 +294,7 @@ class TrainingWorker(QObject):
         self._loss_sent = 0
         self._checkpoints = []
         self._surfaces = {}
-        self._best_test = (math.inf, 0)
+        self._limits.forget_best()
         self._classification = is_classification(problem.Z_train, mlp.output_activation)
         if self._pair is not None:
             try:
@@ -328,8 +327,7 @@ class TrainingWorker(QObject):
 
     def _start_running(self, epochs: int | None) -> None:
         self._running = True
-        self._run_target = None if epochs is None else self.trainer.epoch + int(epochs)
-        self._run_start_epoch = self.trainer.epoch
+        self._limits.start(self.trainer.epoch, epochs)
         self._paced_from = (time.perf_counter(), self.trainer.epoch)
         self._chunk = 1
         self.runStateChanged.emit(True)
@@ -341,7 +339,7 @@ class TrainingWorker(QObject):
         self._core.release()
         if self._running:
             self._running = False
-            self._run_target = None
+            self._limits.end()
             self.runStateChanged.emit(False)
 
     def _train_chunk(self) -> None:
@@ -363,8 +361,8 @@ class TrainingWorker(QObject):
             # Many epochs per chunk, here until the training process is ready.
             self._core.pin([self._gui_thread_id, self._thread_id])
             n = self._chunk
-            if self._run_target is not None:
-                n = max(1, min(n, self._run_target - t.epoch))
+            if self._limits.target is not None:
+                n = max(1, min(n, self._limits.target - t.epoch))
             start = time.perf_counter()
             ok = self._guarded(t.run, n)
             took = time.perf_counter() - start
@@ -381,16 +379,15 @@ class TrainingWorker(QObject):
             ok = True
             while ok and time.perf_counter() < deadline:
                 ok = self._guarded(t.step_batch)
-                if self._run_target is not None and t.epoch >= self._run_target:
+                if self._limits.target is not None and t.epoch >= self._limits.target:
                     break
         if not ok:
             self._send(force=True, surfaces=True)
             return
-        reason = self._stop_reason()
-        if self._run_target is not None:
-            self.runProgress.emit(
-                t.epoch - self._run_start_epoch, self._run_target - self._run_start_epoch
-            )
+        reason = self._limits.reason(t, self.settings)
+        progress = self._limits.progress(t.epoch)
+        if progress is not None:
+            self.runProgress.emit(*progress)
         if reason:
             self._stop_running()
             self.runStopped.emit(reason)
@@ -402,37 +399,14 @@ class TrainingWorker(QObject):
         """Apply what the training process did since the last look (≤ one snapshot interval)."""
         t, o = self.trainer, self.offload
         if not o.active:
-            limits = [e for e in (self._run_target, self.settings.max_epochs) if e is not None]
-            o.start(t, min(limits, default=None), self.settings.target_loss, SNAPSHOT_INTERVAL)
+            limit = self._limits.epoch_limit(self.settings)
+            o.start(t, limit, self.settings.target_loss, SNAPSHOT_INTERVAL)
         o.collect(t, SNAPSHOT_INTERVAL)
 
     def _recall(self) -> None:
         """Bring the trainer here up to the training process's and stop that."""
         if self.offload.active:
             self._guarded(self.offload.recall, self.trainer)
-
-    def _stop_reason(self) -> str | None:
-        t, s = self.trainer, self.settings
-        if self._run_target is not None and t.epoch >= self._run_target:
-            return f"Finished {self._run_target - self._run_start_epoch} epochs."
-        if s.max_epochs is not None and t.epoch >= s.max_epochs:
-            return f"Stopped at epoch {t.epoch}: the epoch limit ({s.max_epochs}) is reached."
-        if s.target_loss is not None and t.loss_history and t.loss_history[-1] <= s.target_loss:
-            return f"Stopped at epoch {t.epoch}: the loss reached {s.target_loss:g}."
-        if s.patience is not None and t.test_loss_history:
-            best, at = self._best_test
-            for k in range(
-                max(at, len(t.test_loss_history) - 1 - 10_000), len(t.test_loss_history)
-            ):
-                if t.test_loss_history[k] < best:
-                    best, at = t.test_loss_history[k], k
-            self._best_test = (best, at)
-            if len(t.test_loss_history) - 1 - at >= s.patience:
-                return (
-                    f"Stopped at epoch {t.epoch}: the test loss has not improved for "
-                    f"{s.patience} epochs (best {best:.5g} at epoch {at + 1})."
-                )
-        return None
 
     # -- rewinding -----------------------------------------------------------------
 
