@@ -42,9 +42,6 @@ CHUNK_SECONDS = 0.012  # training time between looks at the queue
 FRAME_WAIT = 0.1  # longest pause for a GUI frame (seconds)
 HISTORY_CAPACITY = 4096
 HISTORY_BYTES = 64 << 20
-# Above this many rows an epoch of the pure-Python kernel takes too long to
-# keep Pause and Quit waiting; such data train batch by batch instead.
-FAST_EPOCH_ROWS = FAST_ROWS
 
 
 class TrainingWorker(QObject):
@@ -348,7 +345,7 @@ class TrainingWorker(QObject):
         # per-sample net take microseconds in the pure-Python kernel, which
         # holds the GIL throughout: it shares the GUI's CPU. NumPy training
         # releases the GIL and keeps a CPU of its own.
-        gil_bound = self._speed is None and t._fast() and t.n_rows <= FAST_EPOCH_ROWS
+        gil_bound = self._speed is None and t._fast() and t.n_rows <= FAST_ROWS
         if self._speed is None and self.offload.available(t):
             # In the training process, on a CPU of its own.
             self._core.release()
