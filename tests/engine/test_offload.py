@@ -58,10 +58,10 @@ def offload():
 
 
 def ready(o: OffloadedTraining, t: Trainer) -> None:
-    deadline = time.monotonic() + 30
-    while not o.available(t):
-        assert time.monotonic() < deadline, "the training process never reported ready"
-        time.sleep(0.01)
+    o.available(t)  # starts the process
+    # Set by the reader thread when the process says it is ready.
+    assert o._ready.wait(30), "the training process never reported ready"
+    assert o.available(t)
 
 
 def run_to_end(o: OffloadedTraining, t: Trainer) -> str:
@@ -204,10 +204,9 @@ def test_a_process_that_cannot_start_leaves_training_here(monkeypatch):
     quits = OffloadedTraining()
     monkeypatch.setattr(sys, "executable", shutil.which("true"))
     quits.available(t)
-    deadline = time.monotonic() + 10
-    while not quits._broken:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    # The reader thread marks it broken, then reports the pipe gone.
+    header, _ = quits._inbox.get(timeout=10)
+    assert header["kind"] == "gone" and quits._broken
     assert not quits.available(t)
     quits.close()
     frozen = OffloadedTraining()
