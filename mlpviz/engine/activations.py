@@ -15,9 +15,13 @@ Array = np.ndarray
 
 
 def sigmoid(s: Array) -> Array:
-    """σ(s) = 1 / (1 + e^−s), computed without overflow for large |s|."""
-    # e^−s overflows for s < −709; tanh form is stable everywhere and exact enough.
-    return 0.5 * np.tanh(0.5 * s) + 0.5
+    """σ(s) = 1 / (1 + e^−s), the tutorial's formula, to a few ulps relative for every s."""
+    # e^−s overflows to ∞ for s < −709.78, and 1/(1 + ∞) = 0 is then the right
+    # double (σ(s) < 1e-308): the overflow is expected, not an error. The older
+    # 0.5·tanh(s/2) + 0.5 lost all relative precision below s ≈ −37 (it gave 0)
+    # and took a tanh, which costs twice an exp here.
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-s))
 
 
 def softmax(s: Array) -> Array:
@@ -53,12 +57,22 @@ DERIVATIVES: dict[str, Callable[[Array, Array], Array]] = {
 }
 
 
+def sigmoid_of_negated_(t: Array) -> Array:
+    """σ in place from t = −s: 1/(1 + e^t), ``sigmoid``'s bits.
+
+    For callers that can form −s without a pass of its own (the batch
+    kernel, from −b − a·wᵀ); they run under errstate(over="ignore").
+    """
+    np.exp(t, out=t)
+    t += 1.0
+    np.reciprocal(t, out=t)
+    return t
+
+
 def _sigmoid_(s: Array) -> Array:
-    s *= 0.5
-    np.tanh(s, out=s)
-    s *= 0.5
-    s += 0.5
-    return s
+    with np.errstate(over="ignore"):
+        np.negative(s, out=s)
+        return sigmoid_of_negated_(s)
 
 
 # The same functions overwriting their argument: the trainer's forward pass

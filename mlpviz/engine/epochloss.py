@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import losses
-from .activations import IN_PLACE
+from .activations import IN_PLACE, sigmoid_of_negated_
 
 Array = np.ndarray
 
@@ -39,11 +39,29 @@ def activate_(name: str, s: Array, row: Array) -> None:
         IN_PLACE[name](s)
 
 
+def layer_(a: Array, w_t: Array, b: Array, neg_b: Array, name: str, s: Array, row: Array) -> None:
+    """s ← f(a·wᵀ + b) in place, with the bits of ``MLP.forward``'s layer.
+
+    σ starts from −(a·wᵀ + b): (−b) − a·wᵀ is that number to the bit (IEEE
+    rounding is symmetric), so the sum's negation costs no pass over s.
+    ``neg_b`` is scratch space shaped like b.
+    """
+    np.matmul(a, w_t, out=s)
+    if name == "sigmoid":
+        np.negative(b, out=neg_b)
+        np.subtract(neg_b, s, out=s)
+        sigmoid_of_negated_(s)
+    else:
+        s += b
+        activate_(name, s, row)
+
+
 class Buffers:
     """Per-layer work arrays for up to ``rows`` rows; row-prefix views serve shorter batches."""
 
     def __init__(self, sizes: tuple[int, ...], rows: int) -> None:
         self.acts = [np.empty((rows, n)) for n in sizes[1:]]
+        self.neg_b = [np.empty(n) for n in sizes[1:]]
         self.rowbuf = np.empty(rows)
 
 
@@ -70,11 +88,10 @@ class LossEvaluator:
         ws, bs = (mlp.weights, mlp.biases) if params is None else mlp.views_of(params)
         n = X.shape[0]
         a = X
-        for w, b, name, buf in zip(ws, bs, mlp.activation_names, bufs.acts):
+        row = bufs.rowbuf[:n]
+        for w, b, name, buf, neg_b in zip(ws, bs, mlp.activation_names, bufs.acts, bufs.neg_b):
             s = buf[:n]
-            np.matmul(a, w.T, out=s)
-            s += b
-            activate_(name, s, bufs.rowbuf[:n])
+            layer_(a, w.T, b, neg_b, name, s, row)
             a = s
         return losses.row_losses(mlp.loss, mlp.output_activation, a, Z)
 

@@ -4,7 +4,7 @@ For the tutorial's 2-3-1 network a NumPy step costs ~20 µs, almost all of it
 call overhead on 2- and 3-element arrays; the arithmetic is ~60 flops.
 Python floats in lists avoid that overhead. The kernel runs the same
 operations in the same order as the NumPy path, so the two agree to an ulp
-or two (libm vs NumPy tanh, BLAS summation order).
+or two (libm vs NumPy exp and tanh, BLAS summation order).
 
 Only plain per-sample SGD with the mse loss and no regularization or dropout
 takes this path (see :func:`eligible`). Weights go into lists once per
@@ -26,6 +26,17 @@ Array = np.ndarray
 MAX_PARAMS = 160
 
 _CODES = {"sigmoid": 0, "tanh": 1, "relu": 2, "linear": 3}
+
+# Below this sum, e^−s may overflow, which math.exp raises on (NumPy's gives ∞).
+_EXP_SAFE = -709.0
+
+
+def _sigmoid_far(v: float) -> float:
+    """σ(v) for v ≤ _EXP_SAFE (or NaN), as NumPy's 1/(1 + e^−v) gives it."""
+    try:
+        return 1.0 / (1.0 + math.exp(-v))
+    except OverflowError:
+        return 0.0  # 1/(1 + ∞)
 
 
 def eligible(mlp, optimizer_name: str, l1: float, l2: float, dropout: float) -> bool:
@@ -52,12 +63,12 @@ class Kernel:
         self.before_last: tuple[list, list] | None = None
 
     def output(self, x: list) -> list:
-        tanh = math.tanh
+        tanh, exp, safe = math.tanh, math.exp, _EXP_SAFE
         a = x
         for Wl, Bl, code in zip(self.W, self.B, self.codes):
             s = [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
             if code == 0:
-                a = [0.5 * tanh(0.5 * v) + 0.5 for v in s]
+                a = [1.0 / (1.0 + exp(-v)) if v > safe else _sigmoid_far(v) for v in s]
             elif code == 1:
                 a = [tanh(v) for v in s]
             elif code == 2:
@@ -92,7 +103,7 @@ class Kernel:
         is taken from the activation a alone (σ' = a(1 − a), tanh' = 1 − a²,
         relu' = [a > 0]), so the sums s need not be kept.
         """
-        tanh = math.tanh
+        tanh, exp, safe, far = math.tanh, math.exp, _EXP_SAFE, _sigmoid_far
         W, B, codes = self.W, self.B, self.codes
         layers = list(zip(W, B, codes))
         backs = list(zip(W[1:], codes[:-1]))[::-1]
@@ -110,8 +121,8 @@ class Kernel:
                 for Wl, Bl, code in layers:
                     if code == 0:
                         a = [
-                            0.5 * tanh(0.5 * (sum(map(mul, w, a)) + b)) + 0.5
-                            for w, b in zip(Wl, Bl)
+                            1.0 / (1.0 + exp(-v)) if v > safe else far(v)
+                            for v in [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
                         ]
                     elif code == 1:
                         a = [tanh(sum(map(mul, w, a)) + b) for w, b in zip(Wl, Bl)]

@@ -60,7 +60,9 @@ class _Form:
 
 
 _FORMS = {
-    # activations.sigmoid is exactly this expression.
+    # The same function as activations.sigmoid's 1/(1 + e^−s), to within rounding:
+    # this form puts one core function (tanh) on the big tensor, its constants
+    # folding into the neighbouring layers.
     "sigmoid": _Form(0.5, _tanh_inplace, 0.5, 0.5),
     "tanh": _Form(1.0, _tanh_inplace, 1.0, 0.0),
     "relu": _Form(1.0, _relu_inplace, 1.0, 0.0),

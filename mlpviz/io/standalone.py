@@ -151,8 +151,10 @@ import numpy as np
 _CODE = '''
 
 def _sigmoid(s):
-    # The same formula as mlpviz: stable for large |s|, identical results.
-    return 0.5 * np.tanh(0.5 * s) + 0.5
+    # The same formula as mlpviz, so the results are identical. e^-s overflows
+    # to inf for s < -709.78, and 1 / (1 + inf) = 0 is then the right answer.
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-s))
 
 
 def _softmax(s):

@@ -439,7 +439,7 @@ def test_divergence_fast_path(hidden, seed, pre):
         fast.run(100_000)
     assert (info.value.epoch, info.value.step) == (error.epoch, error.step)
     assert np.isfinite(fast.mlp.params).all()
-    # η = 1e6 blows the kernel's ulp-level differences (libm vs NumPy tanh) up to ~1e-8.
+    # η = 1e6 blows the kernel's ulp-level differences (libm vs NumPy exp) up to ~1e-8.
     np.testing.assert_allclose(fast.mlp.params, before, rtol=1e-6, atol=0)
     assert (fast.epoch, fast.position, fast.steps) == (ref.epoch, ref.position, ref.steps)
     assert fast.evaluations == ref.evaluations
