@@ -27,12 +27,14 @@ MAX_PARAMS = 160
 
 _CODES = {"sigmoid": 0, "tanh": 1, "relu": 2, "linear": 3}
 
-# Below this sum, e^−s may overflow, which math.exp raises on (NumPy's gives ∞).
-_EXP_SAFE = -709.0
-
 
 def _sigmoid_far(v: float) -> float:
-    """σ(v) for v ≤ _EXP_SAFE (or NaN), as NumPy's 1/(1 + e^−v) gives it."""
+    """σ(v) as NumPy's 1/(1 + e^−v) gives it, also where e^−v overflows.
+
+    math.exp raises OverflowError where NumPy's exp gives ∞; the kernel's
+    layers catch that (rarely: only sums below −709.78) and redo the layer
+    with this — a try costs nothing until it raises.
+    """
     try:
         return 1.0 / (1.0 + math.exp(-v))
     except OverflowError:
@@ -63,12 +65,15 @@ class Kernel:
         self.before_last: tuple[list, list] | None = None
 
     def output(self, x: list) -> list:
-        tanh, exp, safe = math.tanh, math.exp, _EXP_SAFE
+        tanh, exp = math.tanh, math.exp
         a = x
         for Wl, Bl, code in zip(self.W, self.B, self.codes):
             s = [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
             if code == 0:
-                a = [1.0 / (1.0 + exp(-v)) if v > safe else _sigmoid_far(v) for v in s]
+                try:
+                    a = [1.0 / (1.0 + exp(-v)) for v in s]
+                except OverflowError:
+                    a = [_sigmoid_far(v) for v in s]
             elif code == 1:
                 a = [tanh(v) for v in s]
             elif code == 2:
@@ -103,7 +108,7 @@ class Kernel:
         is taken from the activation a alone (σ' = a(1 − a), tanh' = 1 − a²,
         relu' = [a > 0]), so the sums s need not be kept.
         """
-        tanh, exp, safe, far = math.tanh, math.exp, _EXP_SAFE, _sigmoid_far
+        tanh, exp = math.tanh, math.exp
         W, B, codes = self.W, self.B, self.codes
         layers = list(zip(W, B, codes))
         backs = list(zip(W[1:], codes[:-1]))[::-1]
@@ -120,10 +125,13 @@ class Kernel:
                 acts = [a]
                 for Wl, Bl, code in layers:
                     if code == 0:
-                        a = [
-                            1.0 / (1.0 + exp(-v)) if v > safe else far(v)
-                            for v in [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
-                        ]
+                        try:
+                            a = [
+                                1.0 / (1.0 + exp(-(sum(map(mul, w, a)) + b)))
+                                for w, b in zip(Wl, Bl)
+                            ]
+                        except OverflowError:  # a sum below −709.78: σ = 0 there
+                            a = [_sigmoid_far(sum(map(mul, w, a)) + b) for w, b in zip(Wl, Bl)]
                     elif code == 1:
                         a = [tanh(sum(map(mul, w, a)) + b) for w, b in zip(Wl, Bl)]
                     elif code == 2:

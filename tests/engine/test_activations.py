@@ -10,10 +10,9 @@ from hypothesis.extra import numpy as hnp
 
 from mlpviz.engine import MLP, Trainer, activations, epochloss, fastpath
 
-WIDE = np.array(
-    [-np.inf, -1e300, -800.0, -745.5, -709.9, -709.7, -709.0, -300.0, -40.0, -37.0, -1.0]
-    + [-1e-300, -0.0, 0.0, 1e-300, 1.0, 20.0, 36.0, 37.0, 40.0, 710.0, 1e300, np.inf]
-)
+NEGATIVE = [-np.inf, -1e300, -800.0, -745.5, -709.9, -709.7, -709.0, -300.0, -40.0, -37.0, -1.0]
+POSITIVE = [-1e-300, -0.0, 0.0, 1e-300, 1.0, 20.0, 37.0, 40.0, 710.0, 1e300, np.inf]
+WIDE = np.array([*NEGATIVE, *POSITIVE])
 
 
 def exact_sigmoid(v: float) -> float:
@@ -94,4 +93,5 @@ def test_per_sample_kernel_survives_sums_where_exp_overflows(monkeypatch):
     np.testing.assert_allclose(fast.mlp.params, slow.mlp.params, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(fast.loss_history, slow.loss_history, rtol=1e-13)
     assert fastpath._sigmoid_far(-710.0) == 0.0
+    assert fastpath._sigmoid_far(float("nan")) != fastpath._sigmoid_far(float("nan"))
     assert fastpath._sigmoid_far(-709.5) == pytest.approx(exact_sigmoid(-709.5), rel=1e-12)
