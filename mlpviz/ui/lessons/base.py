@@ -122,7 +122,13 @@ def make_plot(
 
 
 class LessonPanel(QWidget):
-    """One lesson: rich text beside its plots, with Step / Back / Reset / Play."""
+    """One lesson: rich text beside its plots, with Step / Back / Reset / Play.
+
+    A subclass sets ``self.lesson``, its model (``step()``, ``back()``,
+    ``reset()``), and draws it in :meth:`refresh`.
+    """
+
+    lesson: object
 
     changed = Signal()
     number = 0
@@ -225,13 +231,14 @@ class LessonPanel(QWidget):
 
     def do_step(self) -> bool:
         """Advance one step; False if there is nothing more to do (stops Play)."""
-        raise NotImplementedError
+        self.lesson.step()
+        return True
 
     def do_back(self) -> bool:
-        raise NotImplementedError
+        return self.lesson.back()
 
     def do_reset(self) -> None:
-        raise NotImplementedError
+        self.lesson.reset()
 
     def refresh(self) -> None:
         """Redraw every view and number from the lesson's state."""

@@ -181,12 +181,6 @@ class BowlPanel(LessonPanel):
         self.lesson.step()
         return True
 
-    def do_back(self) -> bool:
-        return self.lesson.back()
-
-    def do_reset(self) -> None:
-        self.lesson.reset()
-
     # -- drawing -----------------------------------------------------------------------------
 
     def refresh(self) -> None:

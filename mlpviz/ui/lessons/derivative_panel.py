@@ -115,12 +115,6 @@ class DerivativePanel(LessonPanel):
         self.lesson.step()
         return True
 
-    def do_back(self) -> bool:
-        return self.lesson.back()
-
-    def do_reset(self) -> None:
-        self.lesson.reset()
-
     # -- drawing -----------------------------------------------------------------------------
 
     def refresh(self) -> None:

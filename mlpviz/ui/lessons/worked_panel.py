@@ -111,16 +111,6 @@ class WorkedPanel(LessonPanel):
             L = self.lesson
             self.on_load(L.problem, L.spec(), L.settings())
 
-    def do_step(self) -> bool:
-        self.lesson.step()
-        return True
-
-    def do_back(self) -> bool:
-        return self.lesson.back()
-
-    def do_reset(self) -> None:
-        self.lesson.reset()
-
     # -- drawing -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
