@@ -2,8 +2,7 @@
 
 It owns the network while the app runs. Commands arrive on a thread-safe
 queue and are applied between steps; results leave as immutable snapshots,
-at most ~30 per second however fast training goes, so the GUI's event loop
-is never flooded. Nothing here touches a widget.
+paced by a :class:`~.view_feed.ViewFeed`. Nothing here touches a widget.
 
 Continuous runs of small jobs (any optimizer; see
 ``engine.offload_state.offloadable``) train in a child process
@@ -29,17 +28,14 @@ from ..engine import MLP, Trainer, TrainingDiverged, WeightHistory
 from ..engine.offload import OffloadedTraining
 from ..engine.offload_state import FAST_ROWS
 from ..engine.settings import NetworkSpec, TrainingSettings
-from . import surfaces
 from . import worker_commands as cmd
-from .measure import build_snapshot, is_classification
+from .measure import is_classification
 from .run_limits import RunLimits
 from .shared_core import SharedCore
 from .training_state import TrainingState, checkpoint, restore
+from .view_feed import SNAPSHOT_INTERVAL, ViewFeed
 
-SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
-SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 CHUNK_SECONDS = 0.012  # training time between looks at the queue
-FRAME_WAIT = 0.1  # longest pause for a GUI frame (seconds)
 HISTORY_CAPACITY = 4096
 HISTORY_BYTES = 64 << 20
 
@@ -73,19 +69,11 @@ class TrainingWorker(QObject):
         self._paced_from: tuple[float, int] = (0.0, 0)
         self._sample = 0
         self._pair: tuple[tuple, tuple] | None = None
-        self._loss_sent = 0
-        self._last_snapshot = 0.0
-        self._last_surface = 0.0
-        self._surfaces: dict = {}
-        self._wanted = frozenset({"pair", "pca", "output", "explain"})
         self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
         self._chunk = 1
-        # Set while the GUI is not drawing; cleared by the worker when it sends
-        # a snapshot and by the Session when it starts a frame, set again by the
-        # Session once the frame is painted. Training waits for it between
-        # chunks — see _yield_to_gui.
-        self.gui_idle = threading.Event()
-        self.gui_idle.set()
+        self._feed = ViewFeed(self.snapshotReady.emit)
+        # Set and cleared by the Session around frames (see ViewFeed).
+        self.gui_idle = self._feed.gui_idle
         # Built in the GUI thread: its id, to share a CPU with it (see shared_core).
         self._gui_thread_id = threading.get_native_id()
         self._core = SharedCore()
@@ -103,7 +91,7 @@ class TrainingWorker(QObject):
     def post(self, command: object) -> None:
         """Queue a command (thread-safe); it is applied before the next step.
 
-        It also ends a wait for a frame (see _yield_to_gui): Pause, Quit or an
+        It also ends a wait for a frame (see ViewFeed.wait_for_frame): Pause, Quit or an
         edit must not wait behind a frame the GUI may not finish — e.g. while
         it is itself waiting for this thread to end.
         """
@@ -133,7 +121,7 @@ class TrainingWorker(QObject):
                     # Apply everything queued before training on.
                     continue
                 if self._running:
-                    self._yield_to_gui()  # a frame drawn off the Session's own timer
+                    self._feed.wait_for_frame()  # a frame drawn off the Session's own timer
                     self._survive(self._train_chunk)
         except Exception:  # pragma: no cover - last resort, reported to the user
             self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
@@ -209,13 +197,13 @@ class TrainingWorker(QObject):
                 self._pair = c.pair
             self._send(force=True, surfaces=c.pair is not None)
         elif isinstance(c, cmd.Surfaces):
-            self._wanted = frozenset(c.names)
+            self._feed.wanted = frozenset(c.names)
             self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Rewind):
             self._stop_running()
             self._checkpoints.append(self._checkpoint())
             self.trainer.rewind(c.epoch)
-            self._loss_sent = len(self.trainer.loss_history)
+            self._feed.loss_sent = len(self.trainer.loss_history)
             self._send(force=True, surfaces=True, loss_start=self.trainer.epoch)
         elif isinstance(c, cmd.Unrewind):
             if self._checkpoints:
@@ -288,9 +276,8 @@ class TrainingWorker(QObject):
         trainer.history.record(0, mlp.params)
         self.problem, self.spec, self.settings = problem, spec, settings
         self.mlp, self.trainer = mlp, trainer
-        self._loss_sent = 0
+        self._feed.forget()
         self._checkpoints = []
-        self._surfaces = {}
         self._limits.forget_best()
         self._classification = is_classification(problem.Z_train, mlp.output_activation)
         if self._pair is not None:
@@ -418,73 +405,15 @@ class TrainingWorker(QObject):
     def _send(
         self, force: bool = False, surfaces: bool = False, loss_start: int | None = None
     ) -> None:
-        now = time.perf_counter()
-        if not force and now - self._last_snapshot < SNAPSHOT_INTERVAL:
-            return
-        if force or now - self._last_surface >= SURFACE_INTERVAL:
-            surfaces = True
-        if surfaces:
-            self._refresh_surfaces()
-            self._last_surface = now
-        t = self.trainer
-        start = min(self._loss_sent, len(t.loss_history)) if loss_start is None else loss_start
-        h = t.history
-        snap = build_snapshot(
-            t,
-            self._sample,
+        self._feed.send(
+            self.trainer,
+            self.problem,
+            sample=self._sample,
+            pair=self._pair,
+            classification=self._classification,
             running=self._running,
-            loss_start=start,
-            pair=self._surfaces.get("pair"),
-            pca=self._surfaces.get("pca"),
-            output=self._surfaces.get("output"),
-            predictions=self._predictions(),
-            history_epochs=h.epochs.copy(),
-            history_nbytes=h.nbytes,
-            history_stride=h.stride,
             can_unrewind=bool(self._checkpoints),
-            # The written-out next step costs milliseconds on wide networks:
-            # only while the inspector or the step-through is on screen.
-            **({} if "explain" in self._wanted else {"explanation": None}),
+            force=force,
+            surfaces=surfaces,
+            loss_start=loss_start,
         )
-        self._loss_sent = len(t.loss_history)
-        self._last_snapshot = now
-        if self._running:
-            # The GUI will draw this snapshot: wait for it (see _yield_to_gui),
-            # from before it arrives, so not a line of the frame races training.
-            self.gui_idle.clear()
-        self.snapshotReady.emit(snap)
-        if self._running:
-            self._yield_to_gui()
-
-    def _yield_to_gui(self) -> None:
-        """Leave the GIL to the GUI while it draws a frame.
-
-        Training in pure Python holds the GIL; the GUI needs it every time Qt
-        calls back into Python (hundreds of times per frame), and each time it
-        would wait a whole switch interval — a convoy that stretches a 10 ms
-        frame to hundreds. So training stops while a frame is drawn (at most
-        FRAME_WAIT, so a stuck GUI cannot stop training). Frames come ≤ 30
-        times a second, so training keeps most of the time.
-        """
-        self.gui_idle.wait(FRAME_WAIT)
-
-    def _refresh_surfaces(self) -> None:
-        mlp, t = self.mlp, self.trainer
-        # Surfaces nobody looks at keep their last value instead of being recomputed.
-        out: dict = dict(self._surfaces)
-        if self._pair is not None and "pair" in self._wanted:
-            out["pair"] = surfaces.pair_surface(mlp, t.X, t.Z, t.history, *self._pair)
-        if "pca" in self._wanted:
-            out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
-        if "output" in self._wanted:
-            out["output"] = surfaces.output_surface(mlp, self.problem, self._classification)
-        self._surfaces = out
-
-    def _predictions(self) -> np.ndarray | None:
-        p = self.problem
-        if p.n_rows > 5000:
-            return None  # the data view asks for pages of big datasets on demand
-        try:
-            return p.decode_targets(self.mlp.forward(p.X).activations[-1])
-        except ValueError:
-            return None  # outputs too large to show in the target's units
