@@ -11,11 +11,8 @@ is importable from here as before.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ from ..data.scalers import MinMaxScaler
 from ..engine import MLP
 from ..engine.losses import check_pairing
 from ..engine.settings import NetworkSpec, TrainingSettings
-from .atomic import write_text_atomic
+from .atomic import write_bytes_atomic, write_text_atomic
 from .companion import write_minmax, write_trained_weights
 from .model_file import Model
 from .standalone import standalone_python
@@ -155,22 +152,6 @@ def predictions_csv(problem: Problem, predictions: np.ndarray) -> str:
 
 
 # -- saving ------------------------------------------------------------------------------
-
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """:func:`write_text_atomic` for bytes (images): temp file, fsync, rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def save_weights_csv(

@@ -7,7 +7,9 @@ import ast
 import csv
 import io
 import json
+import os
 import runpy
+import stat
 import subprocess
 import sys
 
@@ -18,7 +20,7 @@ from mlpviz.data import Dataset
 from mlpviz.data.problem import prepare
 from mlpviz.engine import MLP
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.io import load_model, read_minmax, read_trained_weights, save_model
+from mlpviz.io import load_model, read_minmax, read_trained_weights, save_model, write_text_atomic
 from mlpviz.io.exports import (
     build_model,
     predictions_csv,
@@ -290,6 +292,21 @@ def test_write_bytes_atomic_replaces_and_leaves_no_temp_files(tmp_path):
     assert [f.name for f in tmp_path.iterdir()] == ["x.png"]
     with pytest.raises(OSError):
         write_bytes_atomic(tmp_path / "missing" / "x.png", b"")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_saved_pictures_get_the_permissions_of_a_plain_open(tmp_path, umask):
+    # mkstemp's temp file is owner-only; a picture exported for others to
+    # open was left 0600. Text files were already given 0o666 less the umask.
+    old = os.umask(umask)
+    try:
+        write_bytes_atomic(tmp_path / "x.png", b"\x89PNG")
+        write_text_atomic(tmp_path / "x.csv", "a,b\n")
+    finally:
+        os.umask(old)
+    for name in ("x.png", "x.csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
 
 
 def test_importing_exports_loads_no_qt():
