@@ -15,7 +15,10 @@ Array = np.ndarray
 
 
 def sigmoid(s: Array) -> Array:
-    """σ(s) = 1 / (1 + e^−s), the tutorial's formula, to a few ulps relative for every s."""
+    """σ(s) = 1 / (1 + e^−s), the tutorial's formula: a few ulps, relatively, for s ≥ −709.
+
+    Below −709.78, where σ(s) < 2e-308 is no longer a normal double, it gives 0.
+    """
     # e^−s overflows to ∞ for s < −709.78, and 1/(1 + ∞) = 0 is then the right
     # double (σ(s) < 1e-308): the overflow is expected, not an error. The older
     # 0.5·tanh(s/2) + 0.5 lost all relative precision below s ≈ −37 (it gave 0)
