@@ -64,6 +64,65 @@ def loop_epoch(X: Array, Z: Array, epoch_loss: bool) -> tuple[float, list[Array]
     return time.perf_counter() - t0, [W1, b1, W2, b2], loss
 
 
+def floor_epoch(X: Array, Z: Array) -> tuple[float, Array]:
+    """The engine's NumPy calls for this net, written out in a straight line.
+
+    The same ufuncs and BLAS calls on the same operands as the batch kernel,
+    into buffers allocated once, without its checks or its generality: what
+    an epoch of updates costs in NumPy itself. Returns (seconds, parameters);
+    the tests check they are the engine's, bit for bit.
+    """
+    net = start_net()
+    P = net.params
+    (W1, W2), (b1, b2) = net.weights, net.biases
+    grad = np.empty_like(P)
+    (gW1, gW2), (gb1, gb2) = net.views_of(grad)
+    W1T, W2T = W1.T, W2.T
+    h, back, tmp = np.empty((BATCH, 128)), np.empty((BATCH, 128)), np.empty((BATCH, 128))
+    y, g, d = np.empty((BATCH, 10)), np.empty((BATCH, 10)), np.empty((BATCH, 10))
+    nb1, nb2 = np.empty(128), np.empty(10)
+    mm, neg, sub, mul = np.matmul, np.negative, np.subtract, np.multiply
+    exp, rec, add, red = np.exp, np.reciprocal, np.add, np.add.reduce
+    t0 = time.perf_counter()
+    for i in range(0, len(X), BATCH):
+        x, z = X[i : i + BATCH], Z[i : i + BATCH]
+        n = len(x)
+        hn, yn, gn, dn, bn, tn = h[:n], y[:n], g[:n], d[:n], back[:n], tmp[:n]
+        # σ(x·W1ᵀ + b1) as 1/(1 + e^((−b1) − x·W1ᵀ)), then the same for the output
+        mm(x, W1T, out=hn)
+        neg(b1, out=nb1)
+        sub(nb1, hn, out=hn)
+        exp(hn, out=hn)
+        add(hn, 1.0, out=hn)
+        rec(hn, out=hn)
+        mm(hn, W2T, out=yn)
+        neg(b2, out=nb2)
+        sub(nb2, yn, out=yn)
+        exp(yn, out=yn)
+        add(yn, 1.0, out=yn)
+        rec(yn, out=yn)
+        # δ_o = (1 − y)·y·(y − z); δ_h = (1 − h)·h·(δ_o·W2)
+        sub(yn, z, out=gn)
+        sub(1.0, yn, out=dn)
+        mul(dn, yn, out=dn)
+        mul(dn, gn, out=dn)
+        mm(dn.T, hn, out=gW2)
+        red(dn, axis=0, out=gb2)
+        mm(dn, W2, out=bn)
+        sub(1.0, hn, out=tn)
+        mul(tn, hn, out=tn)
+        mul(bn, tn, out=bn)
+        mm(bn.T, x, out=gW1)
+        red(bn, axis=0, out=gb1)
+        if n & (n - 1):
+            np.divide(grad, n, out=grad)
+        else:
+            mul(grad, 1.0 / n, out=grad)
+        mul(grad, LR, out=grad)
+        sub(P, grad, out=P)
+    return time.perf_counter() - t0, P
+
+
 def engine_epoch(X: Array, Z: Array, epoch_loss: bool, threads: int = 1) -> tuple[float, Trainer]:
     """The engine's epoch: ``Trainer.run(1)``, or with ``epoch_loss`` False its updates alone.
 
@@ -138,6 +197,7 @@ def bench_minibatch(rows: int = 60_000, rounds: int = 5) -> dict:
             best[key] = min(best.get(key, float("inf")), seconds)
 
     for _ in range(rounds):  # interleaved, so all see the same machine load
+        timed("floor/updates", floor_epoch(X, Z)[0])
         for job, with_loss in JOBS.items():
             timed(f"loop/{job}", loop_epoch(X, Z, with_loss)[0])
             timed(f"engine/{job}", engine_epoch(X, Z, with_loss)[0])
@@ -147,6 +207,7 @@ def bench_minibatch(rows: int = 60_000, rounds: int = 5) -> dict:
             timed("torch_2/with_loss", torch_epoch(X, Z, True, threads=2))
     out: dict = {"rows": rows, "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}
     out.update({f"{key}_samples_s": rows / s for key, s in best.items()})
+    out["vs_floor/updates"] = best["floor/updates"] / best["engine/updates"]
     for job in JOBS:
         out[f"vs_loop/{job}"] = best[f"loop/{job}"] / best[f"engine/{job}"]
         if f"torch/{job}" in best:
@@ -176,10 +237,15 @@ def print_minibatch(r: dict) -> None:
             print(f"  {label:<32} {text[0]:>18} {text[1]:>16}")
 
     line("NumPy loop", "loop")
+    line("the engine's NumPy calls alone", "floor")
     line("PyTorch CPU, 1 thread", "torch")
     line("PyTorch CPU, 2 threads", "torch_2")
     line("mlpviz engine, 1 thread", "engine")
     line("mlpviz engine + loss thread", "engine_2")
+    print(
+        f"  engine vs its own NumPy calls written out: {r['vs_floor/updates']:.2f}× "
+        "(updates; 1× = no overhead of its own)"
+    )
     for against, name in (("loop", "the loop"), ("torch", "PyTorch")):
         ratios = [r.get(f"vs_{against}/{job}") for job in JOBS]
         if ratios[0] is None:

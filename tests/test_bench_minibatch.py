@@ -23,6 +23,16 @@ def test_the_loop_and_the_engine_train_the_same_net(data):
     assert trainer.loss_history[-1] == pytest.approx(loop_loss, rel=1e-12)
 
 
+def test_the_floor_is_the_engines_own_numpy_calls(data):
+    # Same ufuncs, same operands, same order: the same bits, so "engine vs
+    # its NumPy calls" compares the engine with nothing but its overhead.
+    X, Z = data
+    _, params = bm.floor_epoch(X, Z)
+    _, updates_only = bm.engine_epoch(X, Z, epoch_loss=False)
+    assert not np.array_equal(params, bm.start_net().params)
+    np.testing.assert_array_equal(params, updates_only.mlp.params)
+
+
 def test_the_engines_updates_alone_are_the_updates_of_its_epoch(data):
     X, Z = data
     _, updates_only = bm.engine_epoch(X, Z, epoch_loss=False)
@@ -41,8 +51,11 @@ def test_the_report_compares_each_job_with_the_same_job(data, monkeypatch, threa
         loop, engine = r[f"loop/{job}_samples_s"], r[f"engine/{job}_samples_s"]
         assert loop > 0 and engine > 0
         assert r[f"vs_loop/{job}"] == pytest.approx(engine / loop)
+    floor = r["floor/updates_samples_s"]
+    assert r["vs_floor/updates"] == pytest.approx(r["engine/updates_samples_s"] / floor)
     assert "torch/updates_samples_s" not in r
     assert ("engine_2/with_loss_samples_s" in r) == (threads == 2)
     bm.print_minibatch(r)
     out = capsys.readouterr().out
     assert "engine vs the loop:" in out and "PyTorch: not installed here" in out
+    assert "engine vs its own NumPy calls written out:" in out
