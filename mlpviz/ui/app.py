@@ -13,18 +13,16 @@ def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from .app_icon import app_icon
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("mlpviz")
     app.setOrganizationName("mlpviz")
     app.setApplicationDisplayName("mlpviz")
-    icon = QIcon(str(_resource("mlpviz.svg")))
-    if not icon.isNull():
-        app.setWindowIcon(icon)
+    app.setWindowIcon(app_icon())
     window = MainWindow()
     window.show()
     settle_heap()
@@ -44,9 +42,3 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-def _resource(name: str):
-    from pathlib import Path
-
-    return Path(__file__).resolve().parents[2] / "resources" / name
