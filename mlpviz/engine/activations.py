@@ -24,7 +24,11 @@ def sigmoid(s: Array) -> Array:
     # 0.5·tanh(s/2) + 0.5 lost all relative precision below s ≈ −37 (it gave 0)
     # and took a tanh, which costs twice an exp here.
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-s))
+        return _sigmoid(s)
+
+
+def _sigmoid(s: Array) -> Array:
+    return 1.0 / (1.0 + np.exp(-s))
 
 
 def softmax(s: Array) -> Array:
@@ -41,8 +45,11 @@ def linear(s: Array) -> Array:
     return s.copy()
 
 
+# The tables hold σ without its errstate (~1.4 µs a call, as much as the
+# arithmetic on a small net): their callers — MLP's passes, the trainer,
+# the math inspector — set errstate(over="ignore") once around many calls.
 FUNCTIONS: dict[str, Callable[[Array], Array]] = {
-    "sigmoid": sigmoid,
+    "sigmoid": _sigmoid,
     "tanh": np.tanh,
     "relu": relu,
     "linear": linear,
@@ -73,9 +80,8 @@ def sigmoid_of_negated_(t: Array) -> Array:
 
 
 def _sigmoid_(s: Array) -> Array:
-    with np.errstate(over="ignore"):
-        np.negative(s, out=s)
-        return sigmoid_of_negated_(s)
+    np.negative(s, out=s)
+    return sigmoid_of_negated_(s)
 
 
 # The same functions overwriting their argument: the trainer's forward pass

@@ -36,6 +36,10 @@ class _Param(NamedTuple):
 # -- two single parameters ------------------------------------------------------
 
 
+# σ with its own errstate: a plan is built once per grid, so the ~1 µs is nothing.
+_FUNCTIONS = {**act.FUNCTIONS, "sigmoid": act.sigmoid}
+
+
 def _fixed_steps(mlp: MLP, forms: list[_Form], first: int) -> list[_Step]:
     """Steps from layer ``first`` to the output with the network's own parameters."""
     steps = []
@@ -78,7 +82,7 @@ def _pair_plan(mlp: MLP, X: Array, Z: Array, pa: _Param, pb: _Param, da: Array, 
     out = len(ws) - 1
     R = X.shape[0]
     output = _output(mlp, Z)
-    fn = act.FUNCTIONS
+    fn = _FUNCTIONS
     la, lb = pa.layer, pb.layer
 
     # Layers before a's are the same at every grid point.

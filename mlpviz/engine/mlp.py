@@ -255,6 +255,21 @@ class MLP:
         each activation in place of its sum (``Trace.sums`` then holds None):
         the training loop needs only the activations.
         """
+        # σ's e^−s overflows to ∞ for sums below −709.78, and σ is then the
+        # right 0: not an error (see activations). One errstate per call here;
+        # the trainer, already under one, calls _forward.
+        with np.errstate(over="ignore"):
+            return self._forward(X, dropout, rng, params, keep_sums)
+
+    def _forward(
+        self,
+        X: Array,
+        dropout: float = 0.0,
+        rng: np.random.Generator | None = None,
+        params: Array | None = None,
+        keep_sums: bool = True,
+    ) -> Trace:
+        """:meth:`forward` for callers under errstate(over="ignore")."""
         a, single = self._as_batch(X)
         ws, bs = (self.weights, self.biases) if params is None else self._views(params)
         sums, acts, masks = [], [a], []
@@ -311,7 +326,11 @@ class MLP:
                 back = delta @ ws[l]
                 name = self.activation_names[l - 1]
                 mask = trace.masks[l - 1]
-                a_raw = a_prev if mask is None else act.FUNCTIONS[name](trace.sums[l - 1])
+                if mask is None:
+                    a_raw = a_prev
+                else:
+                    with np.errstate(over="ignore"):  # σ may overflow, rightly
+                        a_raw = act.FUNCTIONS[name](trace.sums[l - 1])
                 delta = act.derivative_times(name, a_raw, back)
                 if mask is not None:
                     delta *= mask
@@ -321,17 +340,22 @@ class MLP:
         """Mean loss over the rows of ``X`` (the tutorial's ½Σ(y − z)² for mse).
 
         Large inputs are evaluated in blocks of rows small enough to stay in
-        cache; the elementwise passes (tanh, …) are memory-bound otherwise.
+        cache; the elementwise passes (exp, …) are memory-bound otherwise.
         """
+        with np.errstate(over="ignore"):  # as in forward
+            return self._loss_value(X, Z, params)
+
+    def _loss_value(self, X: Array, Z: Array, params: Array | None = None) -> float:
+        """:meth:`loss_value` for callers under errstate(over="ignore")."""
         X, _ = self._as_batch(X)
         Z = np.asarray(Z, float).reshape(X.shape[0], self.layer_sizes[-1])
         step = self.loss_block_rows
         if X.shape[0] <= step:
-            y = self.forward(X, params=params, keep_sums=False).activations[-1]
+            y = self._forward(X, params=params, keep_sums=False).activations[-1]
             return losses.mean_loss(self.loss, self.output_activation, y, Z)
         total = 0.0
         for lo in range(0, X.shape[0], step):
-            y = self.forward(X[lo : lo + step], params=params, keep_sums=False).activations[-1]
+            y = self._forward(X[lo : lo + step], params=params, keep_sums=False).activations[-1]
             total += float(
                 losses.row_losses(self.loss, self.output_activation, y, Z[lo : lo + step]).sum()
             )
@@ -358,7 +382,8 @@ class MLP:
                 w = block[:, ws].reshape(block.shape[0], -1, n_in)
                 s = a @ w.transpose(0, 2, 1)
                 s += block[:, None, bs]
-                a = act.FUNCTIONS[name](s)
+                with np.errstate(over="ignore"):  # as in forward
+                    a = act.FUNCTIONS[name](s)
             rows = losses.row_losses(
                 self.loss,
                 self.output_activation,

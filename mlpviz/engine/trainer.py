@@ -250,11 +250,13 @@ class Trainer:
             return self._step_rows_quiet(rows)
 
     def _step_rows_quiet(self, rows: Array) -> float:
+        # Always under _step_rows' or run's errstate: the MLP's private passes
+        # skip their own (see MLP.forward).
         mlp, params = self.mlp, self.mlp.params
         lr = self.learning_rate
         Xb, Zb = self.X[rows], self.Z[rows]
         if self.optimizer.uses_gradient:
-            trace = mlp.forward(Xb, dropout=self.dropout, rng=self._rng, keep_sums=False)
+            trace = mlp._forward(Xb, dropout=self.dropout, rng=self._rng, keep_sums=False)
             batch_loss = losses.mean_loss(
                 mlp.loss, mlp.output_activation, trace.activations[-1], Zb
             )
@@ -269,12 +271,12 @@ class Trainer:
         else:
 
             def loss(p: Array) -> float:
-                value = mlp.loss_value(Xb, Zb, params=p) + self.penalty(p)
+                value = mlp._loss_value(Xb, Zb, params=p) + self.penalty(p)
                 # NaN compares false with everything, so a NaN trial is never kept.
                 return value if np.isfinite(value) else np.inf
 
             np.copyto(self._before_last, params)
-            batch_loss = mlp.loss_value(Xb, Zb)
+            batch_loss = mlp._loss_value(Xb, Zb)
             self.evaluations["loss"] += self.optimizer.trial_step(params, loss, lr)
             grad = None
         if not np.isfinite(params).all():
@@ -288,7 +290,7 @@ class Trainer:
         epoch_loss = None
         n_rows = len(Xb)
         if self.position + n_rows >= self.n_rows:
-            epoch_loss = mlp.loss_value(self.X, self.Z)
+            epoch_loss = mlp._loss_value(self.X, self.Z)
             if not np.isfinite(epoch_loss):
                 np.copyto(params, self._before_last)
                 raise self._diverged("the epoch's loss is not finite")

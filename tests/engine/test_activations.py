@@ -43,8 +43,13 @@ def test_sigmoid_saturates_without_warnings():
 
 def test_in_place_sigmoid_has_the_allocating_ones_bits():
     s = WIDE.copy()
-    np.testing.assert_array_equal(activations.IN_PLACE["sigmoid"](s), activations.sigmoid(WIDE))
-    nan = activations.IN_PLACE["sigmoid"](np.array([np.nan]))
+    # The tables' functions leave errstate to their callers (see activations).
+    with np.errstate(over="ignore"):
+        in_place = activations.IN_PLACE["sigmoid"](s)
+        table = activations.FUNCTIONS["sigmoid"](WIDE)
+        nan = activations.IN_PLACE["sigmoid"](np.array([np.nan]))
+    np.testing.assert_array_equal(in_place, activations.sigmoid(WIDE))
+    np.testing.assert_array_equal(table, activations.sigmoid(WIDE))
     assert np.isnan(nan[0])
 
 
@@ -63,9 +68,9 @@ def test_fused_layer_matches_the_forward_pass_to_the_bit(a, n_out, seed, name):
     rng = np.random.default_rng(seed)
     w = rng.normal(0.0, 30.0, (n_out, a.shape[1]))
     b = rng.normal(0.0, 30.0, n_out)
-    expected = activations.FUNCTIONS[name](a @ w.T + b)
     s, neg_b, row = np.empty((a.shape[0], n_out)), np.empty(n_out), np.empty(a.shape[0])
     with np.errstate(over="ignore"):
+        expected = activations.FUNCTIONS[name](a @ w.T + b)
         epochloss.layer_(a, w.T, b, neg_b, name, s, row)
     np.testing.assert_array_equal(s, expected)
 
@@ -95,3 +100,23 @@ def test_per_sample_kernel_survives_sums_where_exp_overflows(monkeypatch):
     assert fastpath._sigmoid_far(-710.0) == 0.0
     assert fastpath._sigmoid_far(float("nan")) != fastpath._sigmoid_far(float("nan"))
     assert fastpath._sigmoid_far(-709.5) == pytest.approx(exact_sigmoid(-709.5), rel=1e-12)
+
+
+def test_the_networks_public_passes_saturate_without_warnings():
+    # Sums far below −709 overflow e^−s inside σ; every public pass must take
+    # that as the 0 it is (pytest turns a RuntimeWarning into an error here).
+    from mlpviz.engine import loss_grid
+
+    mlp = MLP((2, 3, 1), "sigmoid", "sigmoid", seed=0)
+    mlp.weights[0][:] = -500.0
+    X, Z = np.array([[1.0, 1.0], [2.0, 0.5]]), np.array([[0.2], [0.9]])
+    trace = mlp.forward(X, keep_sums=False)
+    assert np.all(trace.activations[1] == 0.0)
+    dropped = mlp.forward(X, dropout=0.5, rng=np.random.default_rng(0))
+    mlp.backward(dropped, Z)
+    assert np.isfinite(mlp.loss_value(X, Z))
+    assert np.isfinite(mlp.losses_for(mlp.params[None, :], X, Z)).all()
+    grid = loss_grid(mlp, X, Z, ("w", 0, 0, 0), ("b", 0, 0), [-600.0, 0.0], [-900.0, 1.0])
+    assert np.isfinite(grid).all()
+    with np.errstate(over="raise"):  # σ's own errstate wins over the caller's
+        assert activations.sigmoid(np.array([-800.0]))[0] == 0.0

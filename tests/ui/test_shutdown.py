@@ -17,11 +17,12 @@ from PySide6.QtCore import QThread
 from mlpviz.data import Dataset
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.ui import loader_thread
 from mlpviz.ui.loader_thread import running_tasks
 from mlpviz.ui.main_window import MainWindow
 
 CLOSE_BUDGET_S = 2.0
-CSV_ROWS = 1_000_000  # several seconds to load here: surely still loading at close
+CSV_ROWS = 1_000_000  # a big file, as users close on; the load is held mid-file
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,22 @@ def _close_timed(window: MainWindow) -> float:
     return time.perf_counter() - start
 
 
-def test_close_while_a_csv_loads(qtbot, settings_store, big_csv):
+@pytest.fixture
+def loader_held_mid_file(monkeypatch):
+    """Holds the CSV loader at its first progress report past 5 % until the
+    load is cancelled (or 10 s pass), so "closing while loading" never
+    races a load that ends first: a million rows take only ~0.5 s here."""
+    real = loader_thread._Worker._progress
+
+    def held(self, fraction: float) -> None:
+        real(self, fraction)
+        if fraction > 0.05:
+            self._cancel.wait(10.0)  # the loader still polls cancel right after
+
+    monkeypatch.setattr(loader_thread._Worker, "_progress", held)
+
+
+def test_close_while_a_csv_loads(qtbot, settings_store, big_csv, loader_held_mid_file):
     window = _shown(qtbot, settings_store)
     worker_thread: QThread = window.session.thread
     dialog = window.open_csv_dialog(str(big_csv))
