@@ -88,19 +88,14 @@ def floor_epoch(X: Array, Z: Array) -> tuple[float, Array]:
         x, z = X[i : i + BATCH], Z[i : i + BATCH]
         n = len(x)
         hn, yn, gn, dn, bn, tn = h[:n], y[:n], g[:n], d[:n], back[:n], tmp[:n]
-        # σ(x·W1ᵀ + b1) as 1/(1 + e^((−b1) − x·W1ᵀ)), then the same for the output
-        mm(x, W1T, out=hn)
-        neg(b1, out=nb1)
-        sub(nb1, hn, out=hn)
-        exp(hn, out=hn)
-        add(hn, 1.0, out=hn)
-        rec(hn, out=hn)
-        mm(hn, W2T, out=yn)
-        neg(b2, out=nb2)
-        sub(nb2, yn, out=yn)
-        exp(yn, out=yn)
-        add(yn, 1.0, out=yn)
-        rec(yn, out=yn)
+        # σ(a·Wᵀ + b) as 1/(1 + e^((−b) − a·Wᵀ)), the hidden layer then the output
+        for a, WT, b, nb, s in ((x, W1T, b1, nb1, hn), (hn, W2T, b2, nb2, yn)):
+            mm(a, WT, out=s)
+            neg(b, out=nb)
+            sub(nb, s, out=s)
+            exp(s, out=s)
+            add(s, 1.0, out=s)
+            rec(s, out=s)
         # δ_o = (1 − y)·y·(y − z); δ_h = (1 − h)·h·(δ_o·W2)
         sub(yn, z, out=gn)
         sub(1.0, yn, out=dn)

@@ -261,15 +261,8 @@ class MLP:
         with np.errstate(over="ignore"):
             return self._forward(X, dropout, rng, params, keep_sums)
 
-    def _forward(
-        self,
-        X: Array,
-        dropout: float = 0.0,
-        rng: np.random.Generator | None = None,
-        params: Array | None = None,
-        keep_sums: bool = True,
-    ) -> Trace:
-        """:meth:`forward` for callers under errstate(over="ignore")."""
+    def _forward(self, X, dropout=0.0, rng=None, params=None, keep_sums=True) -> Trace:
+        """:meth:`forward` (same arguments) for callers under errstate(over="ignore")."""
         a, single = self._as_batch(X)
         ws, bs = (self.weights, self.biases) if params is None else self._views(params)
         sums, acts, masks = [], [a], []
