@@ -157,21 +157,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(argv) > 1:
             print("mlpviz: error: give at most one CSV file to open", file=sys.stderr)
             return EXIT_USAGE
-        from .ui.app import run
+        from mlpviz.ui.shell.app import run
 
         return run(argv[0] if argv else None)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "train":
-            from .cli_commands import train
+            from mlpviz.cli_commands import train
 
             return train(args)
         if args.command == "predict":
-            from .cli_commands import predict
+            from mlpviz.cli_commands import predict
 
             return predict(args)
         if args.command == "bench":
-            from .bench import main as bench
+            from mlpviz.bench.main import main as bench
 
             return bench(quick=args.quick, gui=args.gui, scale=args.scale)
     except (ValueError, OSError) as e:
@@ -180,13 +180,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mlpviz: interrupted", file=sys.stderr)
         return 130
-    from .ui.app import run
+    from mlpviz.ui.shell.app import run
 
     return run(None)
 
 
 def gui_main() -> int:
     """Entry point of the ``mlpviz-gui`` script (no console window on Windows)."""
-    from .ui.app import run
+    from mlpviz.ui.shell.app import run
 
     return run(sys.argv[1] if len(sys.argv) > 1 else None)

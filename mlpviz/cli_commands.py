@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import EXAMPLES, load_csv, load_example
-from .data.problem import Problem, prepare
-from .engine import TrainingDiverged
-from .engine.settings import NetworkSpec, TrainingSettings
-from .io import Model, load_model, save_model
+from mlpviz.data import EXAMPLES, load_csv, load_example
+from mlpviz.data.problem import Problem, prepare
+from mlpviz.engine import TrainingDiverged
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io import Model, load_model, save_model
 
 
 def _problem(args: argparse.Namespace) -> Problem:

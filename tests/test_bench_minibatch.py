@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from mlpviz import bench_minibatch as bm
-from mlpviz.engine import batchpath
+from mlpviz.bench import minibatch as bm
+from mlpviz.engine.kernels import batchpath
 
 
 @pytest.fixture(scope="module")

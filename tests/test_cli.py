@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import mlpviz.bench
+import mlpviz.bench.main
 from mlpviz.cli import EXIT_USAGE, main
 from mlpviz.data import EXAMPLES
 from mlpviz.io import load_model
@@ -393,7 +393,7 @@ def test_bench_options_reach_bench_main(monkeypatch, argv, expected):
         calls.append(kwargs)
         return 0
 
-    monkeypatch.setattr(mlpviz.bench, "main", fake_main)
+    monkeypatch.setattr(mlpviz.bench.main, "main", fake_main)
     assert main(argv) == 0
     assert calls == [expected]
 

@@ -4,11 +4,11 @@ Pure NumPy and the standard library — no Qt — so the CLI, the tests and
 other programs can use it on its own.
 """
 
-from .csv_loader import load_csv
-from .dataset import Dataset, DatasetError, LoadCancelled
-from .datasets import EXAMPLES, FIXED, Example, load_example
-from .roles import default_roles, select
-from .scalers import (
+from mlpviz.data.csv_loader import load_csv
+from mlpviz.data.dataset import Dataset, DatasetError, LoadCancelled
+from mlpviz.data.datasets import EXAMPLES, FIXED, Example, load_example
+from mlpviz.data.roles import default_roles, select
+from mlpviz.data.scalers import (
     IdentityScaler,
     MinMaxScaler,
     Scaler,
@@ -16,7 +16,7 @@ from .scalers import (
     make_scaler,
     scaler_from_dict,
 )
-from .split import train_test_split
+from mlpviz.data.split import train_test_split
 
 __all__ = [
     "EXAMPLES",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import DatasetError
+from mlpviz.data.dataset import DatasetError
 
 # The float syntax np.loadtxt accepts, minus nan/inf (refused below with their
 # own message). re.ASCII: Python's float() also takes other scripts' digits

@@ -10,8 +10,8 @@ import codecs
 import re
 from pathlib import Path
 
-from .csv_cells import FieldError, Layout, looks_numeric, split_fields
-from .dataset import DatasetError
+from mlpviz.data.csv_cells import FieldError, Layout, looks_numeric, split_fields
+from mlpviz.data.dataset import DatasetError
 
 # Delimiters in the order they win when several fit every sampled line: a
 # semicolon or tab in a numeric file is nearly always the separator, while a

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .csv_cells import Layout, parse_rows
-from .csv_dialect import (
+from mlpviz.data.csv_cells import Layout, parse_rows
+from mlpviz.data.csv_dialect import (
     decode_pieces,
     detect_layout,
     head_lines,
@@ -40,7 +40,7 @@ from .csv_dialect import (
     no_rows_error,
     normalize_newlines,
 )
-from .dataset import Dataset, DatasetError, LoadCancelled
+from mlpviz.data.dataset import Dataset, DatasetError, LoadCancelled
 
 # Lines per np.loadtxt call on the block path. Large enough that the
 # per-call overhead vanishes (measured: within 2 % of one call), small enough

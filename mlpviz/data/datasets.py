@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dataset import Dataset
+from mlpviz.data.dataset import Dataset
 
 Array = np.ndarray
 

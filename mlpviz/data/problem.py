@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dataset import Dataset, DatasetError
-from .scalers import make_scaler
-from .split import train_test_split
+from mlpviz.data.dataset import Dataset, DatasetError
+from mlpviz.data.scalers import make_scaler
+from mlpviz.data.split import train_test_split
 
 # Derived inputs as in the TensorFlow playground, computed from the first two
 # raw inputs. Each maps (x1, x2) columns to one new column.

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .dataset import DatasetError
+from mlpviz.data.dataset import DatasetError
 
 # The tutorial's naming (I0, I1, … in; Z0, … out) and the companion code's
 # lower-case variant.

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .scaler_base import Array, Scaler, check_span, finite_float, finite_vector, to_json
+from mlpviz.data.scaler_base import Array, Scaler, check_span, finite_float, finite_vector, to_json
 
 __all__ = [
     "IdentityScaler",

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import activations as act
-from .mlp import MLP
+from mlpviz.engine import activations as act
+from mlpviz.engine.mlp import MLP
 
 Array = np.ndarray
 

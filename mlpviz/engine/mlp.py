@@ -19,9 +19,9 @@ from itertools import pairwise
 
 import numpy as np
 
-from . import activations as act
-from . import losses
-from .initializers import initialize
+from mlpviz.engine import activations as act
+from mlpviz.engine import losses
+from mlpviz.engine.initializers import initialize
 
 Array = np.ndarray
 

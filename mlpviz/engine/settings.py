@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from .mlp import MLP
-from .optimizers import OPTIMIZERS
-from .schedules import Schedule
-from .trainer import Trainer
+from mlpviz.engine.mlp import MLP
+from mlpviz.engine.optimizers import OPTIMIZERS
+from mlpviz.engine.schedules import Schedule
+from mlpviz.engine.trainer import Trainer
 
 
 @dataclass(frozen=True)

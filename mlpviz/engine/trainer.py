@@ -15,11 +15,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import batchpath, fastpath, losses
-from .history import WeightHistory
-from .mlp import MLP
-from .optimizers import Optimizer, make_optimizer
-from .schedules import Schedule
+from mlpviz.engine import losses
+from mlpviz.engine.history import WeightHistory
+from mlpviz.engine.kernels import batchpath, fastpath
+from mlpviz.engine.mlp import MLP
+from mlpviz.engine.optimizers import Optimizer, make_optimizer
+from mlpviz.engine.schedules import Schedule
 
 Array = np.ndarray
 

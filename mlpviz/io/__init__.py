@@ -1,8 +1,13 @@
 """Files users keep: model JSON and the tutorial companion's Go formats."""
 
-from .atomic import write_text_atomic
-from .companion import read_minmax, read_trained_weights, write_minmax, write_trained_weights
-from .model_file import FORMAT_VERSION, Model, ModelFileError, load_model, save_model
+from mlpviz.io.atomic import write_text_atomic
+from mlpviz.io.companion import (
+    read_minmax,
+    read_trained_weights,
+    write_minmax,
+    write_trained_weights,
+)
+from mlpviz.io.model_file import FORMAT_VERSION, Model, ModelFileError, load_model, save_model
 
 __all__ = [
     "FORMAT_VERSION",

@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from ..data.scalers import MinMaxScaler
-from ..engine import MLP
-from .atomic import write_text_atomic
-from .validate import FileFormatError, field, number_array
+from mlpviz.data.scalers import MinMaxScaler
+from mlpviz.engine import MLP
+from mlpviz.io.atomic import write_text_atomic
+from mlpviz.io.validate import FileFormatError, field, number_array
 
 
 def _read_json(path: Path) -> Any:

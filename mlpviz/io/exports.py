@@ -19,15 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from ..data.problem import Problem
-from ..data.scalers import MinMaxScaler
-from ..engine import MLP
-from ..engine.losses import check_pairing
-from ..engine.settings import NetworkSpec, TrainingSettings
-from .atomic import write_bytes_atomic, write_text_atomic
-from .companion import write_minmax, write_trained_weights
-from .model_file import Model
-from .standalone import standalone_python
+from mlpviz.data.problem import Problem
+from mlpviz.data.scalers import MinMaxScaler
+from mlpviz.engine import MLP
+from mlpviz.engine.losses import check_pairing
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io.atomic import write_bytes_atomic, write_text_atomic
+from mlpviz.io.companion import write_minmax, write_trained_weights
+from mlpviz.io.model_file import Model
+from mlpviz.io.standalone import standalone_python
 
 __all__ = [
     "build_model",

@@ -17,14 +17,21 @@ from typing import Any
 
 import numpy as np
 
-from ..data.problem import DERIVED, _with_derived
-from ..data.scalers import IdentityScaler, Scaler, scaler_from_dict
-from ..engine import MLP
-from ..engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from ..engine.settings import NetworkSpec, TrainingSettings
-from .atomic import write_text_atomic
-from .session_checks import SCHEDULE_TYPES, SETTINGS_TYPES, SPEC_TYPES, typed_fields
-from .validate import FileFormatError, check_format, field, number_array, read_text, string_list
+from mlpviz.data.problem import DERIVED, _with_derived
+from mlpviz.data.scalers import IdentityScaler, Scaler, scaler_from_dict
+from mlpviz.engine import MLP
+from mlpviz.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io.atomic import write_text_atomic
+from mlpviz.io.session_checks import SCHEDULE_TYPES, SETTINGS_TYPES, SPEC_TYPES, typed_fields
+from mlpviz.io.validate import (
+    FileFormatError,
+    check_format,
+    field,
+    number_array,
+    read_text,
+    string_list,
+)
 
 FORMAT = "mlpviz-model"
 FORMAT_VERSION = 1

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .validate import FileFormatError
+from mlpviz.io.validate import FileFormatError
 
 # What each kind of field must be, and how an error names it.
 _KINDS: dict[str, tuple[Any, str]] = {

@@ -30,14 +30,14 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..data.csv_loader import load_csv
-from ..data.dataset import Dataset
-from ..data.problem import Problem, prepare
-from ..data.scalers import Scaler, scaler_from_dict
-from ..engine.history import WeightHistory
-from ..engine.settings import NetworkSpec, TrainingSettings
-from .atomic import write_text_atomic
-from .session_checks import (
+from mlpviz.data.csv_loader import load_csv
+from mlpviz.data.dataset import Dataset
+from mlpviz.data.problem import Problem, prepare
+from mlpviz.data.scalers import Scaler, scaler_from_dict
+from mlpviz.engine.history import WeightHistory
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io.atomic import write_text_atomic
+from mlpviz.io.session_checks import (
     SCHEDULE_TYPES,
     SETTINGS_TYPES,
     SPEC_TYPES,
@@ -52,12 +52,12 @@ from .session_checks import (
     _vector,
     typed_fields,
 )
-from .validate import FileFormatError, check_format, field, read_text, string_list
+from mlpviz.io.validate import FileFormatError, check_format, field, read_text, string_list
 
 FORMAT = "mlpviz-session"
 FORMAT_VERSION = 2
 SUFFIX = ".mlpviz"
-# The training worker's history capacity (mlpviz.ui.worker.HISTORY_CAPACITY;
+# The training worker's history capacity (mlpviz.ui.training.worker.HISTORY_CAPACITY;
 # a test keeps the two equal). A longer record would fail inside the worker,
 # after it had already replaced its network, so it is refused here instead.
 HISTORY_CAPACITY = 4096
@@ -72,7 +72,7 @@ class SessionFileError(FileFormatError):
 
 
 class TrainingStateLike(Protocol):
-    """What :func:`save_session` needs: ``mlpviz.ui.training_state.TrainingState`` (no Qt here)."""
+    """What :func:`save_session` needs: ``mlpviz.ui.training.state.TrainingState`` (no Qt here)."""
 
     problem: Problem
     spec: NetworkSpec

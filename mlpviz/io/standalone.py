@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
-from ..data.scalers import IdentityScaler, MinMaxScaler, Scaler, ZScoreScaler
-from ..engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .model_file import Model
+from mlpviz import __version__
+from mlpviz.data.scalers import IdentityScaler, MinMaxScaler, Scaler, ZScoreScaler
+from mlpviz.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from mlpviz.io.model_file import Model
 
 __all__ = ["standalone_python"]
 

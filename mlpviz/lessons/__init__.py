@@ -9,9 +9,21 @@ for every number its view shows, so the numbers are testable on their own:
 * :mod:`.worked_example` — the tutorial's 2-3-1 network, every number (seeds/001)
 """
 
-from .bowl import BowlLesson, BowlRow, TableDifference, closed_form, printed_differences
-from .derivative import DerivativeLesson, advice, difference_quotient, line_loss, line_slope
-from .trial_vs_gradient import (
+from mlpviz.lessons.bowl import (
+    BowlLesson,
+    BowlRow,
+    TableDifference,
+    closed_form,
+    printed_differences,
+)
+from mlpviz.lessons.derivative import (
+    DerivativeLesson,
+    advice,
+    difference_quotient,
+    line_loss,
+    line_slope,
+)
+from mlpviz.lessons.trial_vs_gradient import (
     Race,
     cost_table,
     exhaustive_cost,
@@ -19,7 +31,13 @@ from .trial_vs_gradient import (
     make_objective,
     trial_cost,
 )
-from .worked_example import WorkedExample, WorkedStep, fmt4, normalization_table, text_differences
+from mlpviz.lessons.worked_example import (
+    WorkedExample,
+    WorkedStep,
+    fmt4,
+    normalization_table,
+    text_differences,
+)
 
 __all__ = [
     "BowlLesson",

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..data import load_example
-from ..data.problem import prepare
-from ..engine import MLP, make_optimizer
-from .derivative import line_loss, line_slope
+from mlpviz.data import load_example
+from mlpviz.data.problem import prepare
+from mlpviz.engine import MLP, make_optimizer
+from mlpviz.lessons.derivative import line_loss, line_slope
 
 Array = np.ndarray
 GRADIENT_PASSES = 2  # one forward + one backward pass

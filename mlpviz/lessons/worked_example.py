@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import load_example
-from ..data.problem import Problem, prepare
-from ..engine import MLP
-from ..engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.data import load_example
+from mlpviz.data.problem import Problem, prepare
+from mlpviz.engine import MLP
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 
 Array = np.ndarray
 NORMALIZATION_EXAMPLE = "exam-scores"  # 70,98,91 / 50,85,82 / 65,67,80 / 25,95,68

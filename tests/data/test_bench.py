@@ -1,6 +1,6 @@
 """The load_csv benchmark helper, on a smaller file."""
 
-from mlpviz.data.bench import bench_load_csv
+from mlpviz.bench.csv_load import bench_load_csv
 
 
 def test_bench_reports_times_and_load_csv_is_not_slow(tmp_path):

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from mlpviz.engine import MLP, Trainer, activations, epochloss, fastpath
+from mlpviz.engine import MLP, Trainer, activations
+from mlpviz.engine.kernels import epochloss, fastpath
 
 NEGATIVE = [-np.inf, -1e300, -800.0, -745.5, -709.9, -709.7, -709.0, -300.0, -40.0, -37.0, -1.0]
 POSITIVE = [-1e-300, -0.0, 0.0, 1e-300, 1.0, 20.0, 37.0, 40.0, 710.0, 1e300, np.inf]

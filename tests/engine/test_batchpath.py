@@ -9,7 +9,8 @@ import threading
 import numpy as np
 import pytest
 
-from mlpviz.engine import MLP, Trainer, TrainingDiverged, WeightHistory, batchpath, epochloss
+from mlpviz.engine import MLP, Trainer, TrainingDiverged, WeightHistory
+from mlpviz.engine.kernels import batchpath, epochloss
 
 RNG = np.random.default_rng(7)
 X = RNG.uniform(-1.0, 1.0, (23, 4))

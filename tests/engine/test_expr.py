@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlpviz.engine.expr import (
+from mlpviz.playground.expr import (
     MAX_DEPTH,
     MAX_LENGTH,
     BinOp,

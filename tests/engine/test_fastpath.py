@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlpviz.engine import MLP, Trainer, fastpath
+from mlpviz.engine import MLP, Trainer
+from mlpviz.engine.kernels import fastpath
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 RNG = np.random.default_rng(2024)

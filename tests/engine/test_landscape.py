@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlpviz.engine import grid_eval
-from mlpviz.engine.landscape import (
+from mlpviz.bench.landscape import bench_loss_grid
+from mlpviz.engine.landscape import grid_eval
+from mlpviz.engine.landscape.surface import (
     TrajectoryPCA,
     grid_extent,
     loss_grid,
     pca_loss_grid,
     trajectory_pca,
 )
-from mlpviz.engine.landscape_bench import bench_loss_grid
 from mlpviz.engine.mlp import MLP
 
 RTOL, ATOL = 1e-10, 1e-12

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from mlpviz.engine import MLP, Schedule, Trainer, TrainingDiverged, WeightHistory
-from mlpviz.engine.offload import OffloadedTraining
-from mlpviz.engine.offload_state import start_message
-from mlpviz.engine.offload_wire import WireError, read_message, write_message
+from mlpviz.engine.offload.process import OffloadedTraining
+from mlpviz.engine.offload.state import start_message
+from mlpviz.engine.offload.wire import WireError, read_message, write_message
 
 RNG = np.random.default_rng(7)
 X = RNG.uniform(0.0, 1.0, (5, 2))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlpviz.engine.race import ESCAPE, Race, RacerSpec, Reached
-from mlpviz.engine.testfunctions import FUNCTIONS, from_expression
+from mlpviz.playground.race import ESCAPE, Race, RacerSpec, Reached
+from mlpviz.playground.testfunctions import FUNCTIONS, from_expression
 
 BOWL = FUNCTIONS["bowl"]
 ROSENBROCK = FUNCTIONS["rosenbrock"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlpviz.engine.expr import ExpressionError
 from mlpviz.engine.optimizers import OPTIMIZERS
-from mlpviz.engine.testfunctions import CUSTOM_BOX, CUSTOM_START, FUNCTIONS, from_expression
+from mlpviz.playground.expr import ExpressionError
+from mlpviz.playground.testfunctions import CUSTOM_BOX, CUSTOM_START, FUNCTIONS, from_expression
 
 KEYS = ["bowl", "elongated", "rosenbrock", "saddle", "himmelblau", "beale"]
 

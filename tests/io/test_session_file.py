@@ -27,7 +27,7 @@ from mlpviz.io.session_file import (
     load_session,
     save_session,
 )
-from mlpviz.ui.training_state import checkpoint
+from mlpviz.ui.training.state import checkpoint
 
 SPEC = NetworkSpec(hidden=(4,), hidden_activations=("tanh",), init="xavier", seed=3)
 SETTINGS = TrainingSettings(learning_rate=0.05, batch_size=3, optimizer="adam", shuffle=True)
@@ -35,7 +35,7 @@ SETTINGS = TrainingSettings(learning_rate=0.05, batch_size=3, optimizer="adam", 
 
 @dataclass(frozen=True)
 class State:
-    """mlpviz.ui.training_state.TrainingState without Qt: what save_session takes."""
+    """mlpviz.ui.training.state.TrainingState without Qt: what save_session takes."""
 
     problem: Problem
     spec: NetworkSpec

@@ -12,7 +12,7 @@ import gc
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
 
-from mlpviz.engine.offload import OffloadedTraining
+from mlpviz.engine.offload.process import OffloadedTraining
 
 _WATCHED = (QThread, QTimer, OffloadedTraining)
 
@@ -94,7 +94,7 @@ def _no_session_dialogs(monkeypatch, tmp_path):
     """Closing a window with unsaved training asks Save/Discard/Cancel, and a
     crash leaves an autosave: in tests, discard, never restore, and keep the
     autosave in a temp folder instead of the user's data directory."""
-    from mlpviz.ui import session_actions as sa
+    from mlpviz.ui.files import session_actions as sa
 
     monkeypatch.setattr(sa, "default_autosave_path", lambda: tmp_path / "autosave.mlpviz")
     monkeypatch.setattr(sa.SessionActions, "_ask_save", lambda self: "discard")
@@ -104,7 +104,7 @@ def _no_session_dialogs(monkeypatch, tmp_path):
 @pytest.fixture
 def window(qtbot, settings_store):
     """The main window, shown, with the worker's first snapshot arrived."""
-    from mlpviz.ui.main_window import MainWindow
+    from mlpviz.ui.shell.main_window import MainWindow
 
     w = MainWindow(settings_store=settings_store)
     qtbot.addWidget(w)

@@ -2,7 +2,7 @@
 
 import gc
 
-from mlpviz.ui.app import settle_heap
+from mlpviz.ui.shell.app import settle_heap
 
 
 def test_settle_heap_freezes_what_is_alive_and_collection_goes_on():

@@ -2,8 +2,8 @@
 
 from PySide6.QtGui import QColor
 
-from mlpviz.ui import theme
-from mlpviz.ui.app_icon import SIZES, app_icon, icon_pixmap
+from mlpviz.ui.shell.app_icon import SIZES, app_icon, icon_pixmap
+from mlpviz.ui.style import theme
 
 
 def _colours(size: int) -> set[tuple[int, int, int]]:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from mlpviz.ui import bench_gui
+from mlpviz.bench import gui as bench_gui
 
 
 def test_gui_bench_reports_lateness_refreshes_and_speed(qtbot, capsys):

@@ -9,14 +9,15 @@ import math
 import numpy as np
 import pytest
 
+from mlpviz.bench import scale as bench_scale
 from mlpviz.data import Dataset
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine import MLP, WeightHistory
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.ui import bench_scale, surfaces
-from mlpviz.ui.graph_lod import EDGE_BUDGET
-from mlpviz.ui.measure import build_snapshot
-from mlpviz.ui.worker import HISTORY_CAPACITY
+from mlpviz.ui.graph.lod import EDGE_BUDGET
+from mlpviz.ui.training import surfaces
+from mlpviz.ui.training.measure import build_snapshot
+from mlpviz.ui.training.worker import HISTORY_CAPACITY
 
 BIG_EDGES = 784 * 128 + 128 * 64 + 64 * 10
 
@@ -83,7 +84,7 @@ def _rows_problem(rows: int, columns: int = 2, targets: int = 1) -> Problem:
 
 
 def test_weight_history_of_a_784_128_64_10_network_fits_in_memory(qtbot, settings_store):
-    from mlpviz.ui.main_window import MainWindow
+    from mlpviz.ui.shell.main_window import MainWindow
 
     problem = _rows_problem(20, columns=784, targets=10)
     window = MainWindow(
@@ -134,7 +135,7 @@ def test_the_output_map_of_a_big_dataset_shows_a_sample_of_its_rows():
 def test_a_view_behind_another_tab_skips_snapshots(qtbot, settings_store):
     from PySide6.QtCore import QCoreApplication
 
-    from mlpviz.ui.main_window import MainWindow
+    from mlpviz.ui.shell.main_window import MainWindow
 
     window = MainWindow(settings_store=settings_store)
     qtbot.addWidget(window)

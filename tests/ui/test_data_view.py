@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication
 from mlpviz.data import Dataset, load_csv
 from mlpviz.data.problem import prepare
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui import theme
-from mlpviz.ui.data_view import PREDICTION_LIMIT, DataView
-from mlpviz.ui.measure import build_snapshot
+from mlpviz.ui.dataset.data_view import PREDICTION_LIMIT, DataView
+from mlpviz.ui.style import theme
+from mlpviz.ui.training.measure import build_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAM = ROOT / "resources" / "exam-scores.csv"

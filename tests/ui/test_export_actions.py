@@ -14,8 +14,8 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QImage
 
 from mlpviz.io import load_model, read_minmax, read_trained_weights
-from mlpviz.ui import export_actions
-from mlpviz.ui.export_actions import FOLDER, ExportActions
+from mlpviz.ui.files import export_actions
+from mlpviz.ui.files.export_actions import FOLDER, ExportActions
 
 ALL = [
     "graph_png", "graph_svg", "loss_png", "loss_svg", "surface_png", "surface_svg",

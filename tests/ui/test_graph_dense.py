@@ -10,14 +10,14 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication
 
+from mlpviz.bench.scale import _on_screen_candidates, _zoomed_detail
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui import theme
-from mlpviz.ui.bench_scale import _on_screen_candidates, _zoomed_detail
-from mlpviz.ui.graph_bundle import curve_rise, curve_t
-from mlpviz.ui.graph_items import EdgeItem
-from mlpviz.ui.graph_lod import EDGE_BUDGET, HIT_PIXELS
-from mlpviz.ui.graph_view import NetworkGraphView
-from mlpviz.ui.measure import build_snapshot
+from mlpviz.ui.graph.bundle import curve_rise, curve_t
+from mlpviz.ui.graph.items import EdgeItem
+from mlpviz.ui.graph.lod import EDGE_BUDGET, HIT_PIXELS
+from mlpviz.ui.graph.view import NetworkGraphView
+from mlpviz.ui.style import theme
+from mlpviz.ui.training.measure import build_snapshot
 
 BIG = (784, 128, 64, 10)
 

@@ -11,11 +11,11 @@ from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QToolTip
 
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui import theme
-from mlpviz.ui.graph_items import EdgeItem, fmt, param_name
-from mlpviz.ui.graph_view import NetworkGraphView, parse_value
-from mlpviz.ui.measure import build_snapshot
-from mlpviz.ui.snapshot import param_index
+from mlpviz.ui.graph.items import EdgeItem, fmt, param_name
+from mlpviz.ui.graph.view import NetworkGraphView, parse_value
+from mlpviz.ui.style import theme
+from mlpviz.ui.training.measure import build_snapshot
+from mlpviz.ui.training.snapshot import param_index
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Z = np.array([[0.0], [1.0], [1.0], [0.0]])

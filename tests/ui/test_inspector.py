@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui.inspector import MathInspector, n, to_text
-from mlpviz.ui.measure import build_snapshot
+from mlpviz.ui.inspector.panel import MathInspector, n, to_text
+from mlpviz.ui.training.measure import build_snapshot
 
 SHOTS = Path("/tmp/mlpviz_shots")
 # The tutorial's first two normalized rows (exam scores), then two more.

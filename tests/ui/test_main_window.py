@@ -10,7 +10,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtGui import QImage
 
 from mlpviz.engine import MLP
-from mlpviz.ui.main_window import MainWindow
+from mlpviz.ui.shell.main_window import MainWindow
 
 TUTORIAL = MLP.tutorial().params
 
@@ -261,7 +261,7 @@ def test_draw_your_own_data(window, qtbot, tmp_path):
     window.controls.step_epoch.trigger()
     qtbot.waitUntil(lambda: latest(window).epoch >= 1)
     from mlpviz.data import load_csv
-    from mlpviz.ui.draw_data import write_points_csv
+    from mlpviz.ui.dataset.draw_data import write_points_csv
 
     write_points_csv(str(tmp_path / "drawn.csv"), window.draw.points)
     ds = load_csv(tmp_path / "drawn.csv")

@@ -30,11 +30,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.ui.controls import SPEEDS
-from mlpviz.ui.graph_items import fmt
-from mlpviz.ui.main_window import MainWindow
-from mlpviz.ui.snapshot import all_params
-from mlpviz.ui.weight_model import format_value
+from mlpviz.ui.graph.items import fmt
+from mlpviz.ui.shell.controls import SPEEDS
+from mlpviz.ui.shell.main_window import MainWindow
+from mlpviz.ui.training.snapshot import all_params
+from mlpviz.ui.weights.model import format_value
 
 SEED = int(os.environ.get("MLPVIZ_MONKEY_SEED", "20240611"))
 ACTIONS = int(os.environ.get("MLPVIZ_MONKEY_ACTIONS", "1000"))
@@ -466,8 +466,8 @@ def test_step_through_shown_after_an_architecture_change_follows_the_new_network
 
 
 def test_a_reset_merged_into_a_pending_snapshot_cuts_its_losses(qtbot):
-    from mlpviz.ui.main_window import tutorial_problem
-    from mlpviz.ui.session import Session
+    from mlpviz.ui.shell.main_window import tutorial_problem
+    from mlpviz.ui.training.session import Session
 
     # No views: a flush costs microseconds, so two snapshots emitted back to back
     # land inside the same refresh interval and are merged.

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
-from mlpviz.engine.testfunctions import FUNCTIONS, from_expression
-from mlpviz.ui.playground import PlaygroundWindow, arrow_segments, opengl_problem
-from mlpviz.ui.playground_worker import contour_grid
+from mlpviz.playground.testfunctions import FUNCTIONS, from_expression
+from mlpviz.ui.playground.window import PlaygroundWindow, arrow_segments, opengl_problem
+from mlpviz.ui.playground.worker import contour_grid
 
 SHOTS = Path("/tmp/mlpviz_shots")
 WAIT = 5000  # ms; a generous ceiling, the waits end as soon as the condition holds

@@ -14,19 +14,19 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from mlpviz.ui import theme
-from mlpviz.ui.contour import contour_segments, iso_levels
-from mlpviz.ui.loss_plot import LossPlot
-from mlpviz.ui.plot_style import log_ticks, value_label
-from mlpviz.ui.series import FACTOR, PeakSeries
-from mlpviz.ui.snapshot import OutputSurface, PairSurface, PcaSurface, Snapshot
-from mlpviz.ui.surface_plots import (
+from mlpviz.ui.plots.loss_plot import LossPlot
+from mlpviz.ui.plots.series import FACTOR, PeakSeries
+from mlpviz.ui.plots.surface_plots import (
     OutputSurfacePlot,
     PairSurfacePlot,
     PcaSurfacePlot,
     cell_rect,
     param_label,
 )
+from mlpviz.ui.style import theme
+from mlpviz.ui.style.plot_style import log_ticks, value_label
+from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface, Snapshot
+from mlpviz.ui.widgets.contour import contour_segments, iso_levels
 
 SHOTS = Path("/tmp/mlpviz_shots")
 

@@ -1,4 +1,4 @@
-"""The rules that end a run by itself (mlpviz/ui/run_limits.py)."""
+"""The rules that end a run by itself (mlpviz/ui/training/run_limits.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 from mlpviz.engine import MLP, Trainer
 from mlpviz.engine.settings import TrainingSettings
-from mlpviz.ui.run_limits import RunLimits
+from mlpviz.ui.training.run_limits import RunLimits
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Z = np.array([[0.1], [0.9], [0.9], [0.1]])

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from mlpviz.io import session_file
-from mlpviz.ui import worker
-from mlpviz.ui.main_window import MainWindow
-from mlpviz.ui.session_actions import SessionActions
+from mlpviz.ui.files.session_actions import SessionActions
+from mlpviz.ui.shell.main_window import MainWindow
+from mlpviz.ui.training import worker
 
 
 def no_question(*_):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from mlpviz.ui.main_window import MainWindow
-from mlpviz.ui.window_settings import SETTINGS_VERSION
+from mlpviz.ui.shell.main_window import MainWindow
+from mlpviz.ui.shell.window_settings import SETTINGS_VERSION
 
 RESET = "reset to the defaults"
 LAYOUT = "layout could not be read"

@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 
-from mlpviz.ui.shared_core import SharedCore, current_cpu
+from mlpviz.ui.training.shared_core import SharedCore, current_cpu
 
 LINUX = sys.platform.startswith("linux")
 ALLOWED = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None

@@ -17,9 +17,9 @@ from PySide6.QtCore import QThread
 from mlpviz.data import Dataset
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.ui import loader_thread
-from mlpviz.ui.loader_thread import running_tasks
-from mlpviz.ui.main_window import MainWindow
+from mlpviz.ui.shell.main_window import MainWindow
+from mlpviz.ui.training import loader_thread
+from mlpviz.ui.training.loader_thread import running_tasks
 
 CLOSE_BUDGET_S = 2.0
 CSV_ROWS = 1_000_000  # a big file, as users close on; the load is held mid-file

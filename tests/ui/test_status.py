@@ -1,4 +1,4 @@
-"""The status bar's figures, the training speed among them (mlpviz/ui/status.py)."""
+"""The status bar's figures, the training speed among them (mlpviz/ui/shell/status.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import dataclasses
 from PySide6.QtWidgets import QStatusBar
 
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui.measure import build_snapshot
-from mlpviz.ui.status import TrainingStatus
+from mlpviz.ui.shell.status import TrainingStatus
+from mlpviz.ui.training.measure import build_snapshot
 from tests.ui.test_run_limits import X, Z
 
 

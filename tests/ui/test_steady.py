@@ -1,9 +1,9 @@
-"""Live labels keep the window's layout still (see mlpviz/ui/steady.py)."""
+"""Live labels keep the window's layout still (see mlpviz/ui/widgets/steady.py)."""
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
-from mlpviz.ui.steady import ElidedText, set_steady_text
+from mlpviz.ui.widgets.steady import ElidedText, set_steady_text
 
 
 class _LayoutRequests(QObject):
@@ -75,7 +75,7 @@ def test_elided_text_never_asks_for_a_layout_and_shows_what_fits(qtbot):
 
 
 def test_a_small_window_cuts_neither_the_settings_nor_the_history_slider(qtbot, settings_store):
-    from mlpviz.ui.main_window import MainWindow
+    from mlpviz.ui.shell.main_window import MainWindow
 
     w = MainWindow(settings_store=settings_store)
     qtbot.addWidget(w)

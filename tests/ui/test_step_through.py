@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui.graph_view import NetworkGraphView
-from mlpviz.ui.inspector import MathInspector
-from mlpviz.ui.measure import build_snapshot
-from mlpviz.ui.step_through import StepThrough
+from mlpviz.ui.graph.view import NetworkGraphView
+from mlpviz.ui.inspector.panel import MathInspector
+from mlpviz.ui.inspector.step_through import StepThrough
+from mlpviz.ui.training.measure import build_snapshot
 
 SHOTS = Path("/tmp/mlpviz_shots")
 X = np.array([[1.0, 1.0], [0.4444, 0.5806], [0.8889, 0.0]])

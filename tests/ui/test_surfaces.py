@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlpviz.ui.surfaces import GRID, _span
+from mlpviz.ui.training.surfaces import GRID, _span
 
 finite = st.floats(-1e4, 1e4, allow_nan=False)
 huge = st.floats(allow_nan=False, allow_infinity=False)

@@ -12,11 +12,11 @@ from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui import theme
-from mlpviz.ui.commands import SetParameterCommand
-from mlpviz.ui.measure import build_snapshot
-from mlpviz.ui.weight_model import WeightTableModel, param_name, parse_value
-from mlpviz.ui.weight_tables import WeightTablesPanel, layer_title
+from mlpviz.ui.style import theme
+from mlpviz.ui.training.measure import build_snapshot
+from mlpviz.ui.training.undo import SetParameterCommand
+from mlpviz.ui.weights.model import WeightTableModel, param_name, parse_value
+from mlpviz.ui.weights.tables import WeightTablesPanel, layer_title
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 EDIT = Qt.ItemDataRole.EditRole

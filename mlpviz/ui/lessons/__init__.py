@@ -6,13 +6,13 @@ numbers come from :mod:`mlpviz.lessons` (pure NumPy). Use
 :class:`LessonsWindow` on its own.
 """
 
-from .base import LessonPanel
-from .bowl_panel import BowlPanel
-from .derivative_panel import DerivativePanel
-from .menu import LessonsMenu, build_lessons_menu
-from .trial_panel import TrialPanel
-from .window import LESSONS, LessonsWindow, lesson_titles, open_lessons
-from .worked_panel import WorkedPanel
+from mlpviz.ui.lessons.base import LessonPanel
+from mlpviz.ui.lessons.bowl_panel import BowlPanel
+from mlpviz.ui.lessons.derivative_panel import DerivativePanel
+from mlpviz.ui.lessons.menu import LessonsMenu, build_lessons_menu
+from mlpviz.ui.lessons.trial_panel import TrialPanel
+from mlpviz.ui.lessons.window import LESSONS, LessonsWindow, lesson_titles, open_lessons
+from mlpviz.ui.lessons.worked_panel import WorkedPanel
 
 __all__ = [
     "LESSONS",

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...lessons.worked_example import fmt4
-from .. import theme
-from ..plot_style import (
+from mlpviz.lessons.worked_example import fmt4
+from mlpviz.ui.style import theme
+from mlpviz.ui.style.plot_style import (
     BACKGROUND,
     ValueAxis,
     font,

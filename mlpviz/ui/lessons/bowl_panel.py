@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...lessons.bowl import (
+from mlpviz.lessons.bowl import (
     COLUMNS,
     LEARNING_RATE,
     PRINTED_TABLE,
@@ -27,11 +27,11 @@ from ...lessons.bowl import (
     bowl,
     closed_form,
 )
-from .. import theme
-from ..contour import contour_segments
-from ..heatmap import HeatmapPlot
-from ..plot_style import font
-from .base import CURRENT, TRIAL, LessonPanel, fmt4, make_plot, note_box, spin_box
+from mlpviz.ui.lessons.base import CURRENT, TRIAL, LessonPanel, fmt4, make_plot, note_box, spin_box
+from mlpviz.ui.style import theme
+from mlpviz.ui.style.plot_style import font
+from mlpviz.ui.widgets.contour import contour_segments
+from mlpviz.ui.widgets.heatmap import HeatmapPlot
 
 EXTENT = (-1.5, 5.0)  # the contour's square: the start (3, 4) and the minimum, with margin
 GRID = 121

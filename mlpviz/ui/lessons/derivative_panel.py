@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from ...lessons.derivative import (
+from mlpviz.lessons.derivative import (
     ASIDE_DX,
     ASIDE_X,
     XS,
@@ -17,8 +17,7 @@ from ...lessons.derivative import (
     stable_lr_limit,
     x_squared_quotients,
 )
-from .. import theme
-from .base import (
+from mlpviz.ui.lessons.base import (
     CURRENT,
     GRADIENT,
     TRIAL,
@@ -29,6 +28,7 @@ from .base import (
     signed4,
     spin_box,
 )
+from mlpviz.ui.style import theme
 
 W_RANGE = (-0.5, 4.5)  # the curve's span: both of the seed's w (1 and 3) and the minimum 2
 MAX_W = 1e6  # beyond this a diverging run is stopped, so the plot stays meaningful

@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from .window import LESSONS, LessonsWindow, open_lessons
-from .worked_panel import OnLoad
+from mlpviz.ui.lessons.window import LESSONS, LessonsWindow, open_lessons
+from mlpviz.ui.lessons.worked_panel import OnLoad
 
 
 class LessonsMenu(QMenu):

@@ -12,8 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ...lessons.worked_example import WorkedStep, fmt4
-from .. import theme
+from mlpviz.lessons.worked_example import WorkedStep, fmt4
+from mlpviz.ui.style import theme
 
 NODE_W, NODE_H = 118.0, 50.0
 DELTA = QColor(176, 58, 18)  # error signals in a dark orange

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...lessons.trial_vs_gradient import (
+from mlpviz.lessons.trial_vs_gradient import (
     Race,
     cost_table,
     exhaustive_cost,
@@ -32,9 +32,17 @@ from ...lessons.trial_vs_gradient import (
     make_objective,
     trial_cost,
 )
-from .. import theme
-from ..plot_style import font
-from .base import GRADIENT, TRIAL, LessonPanel, fmt4, make_plot, note_box, spin_box
+from mlpviz.ui.lessons.base import (
+    GRADIENT,
+    TRIAL,
+    LessonPanel,
+    fmt4,
+    make_plot,
+    note_box,
+    spin_box,
+)
+from mlpviz.ui.style import theme
+from mlpviz.ui.style.plot_style import font
 
 PROBLEMS = (("line", "Line y = w·x"), ("bowl", "Bowl x² + y²"), ("mlp", "MLP on exam scores"))
 MAX_HIDDEN = 20  # 81 parameters: a Step stays well under 50 ms on the GUI thread

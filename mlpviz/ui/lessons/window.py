@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..plot_style import font
-from .base import LessonPanel
-from .bowl_panel import BowlPanel
-from .derivative_panel import DerivativePanel
-from .trial_panel import TrialPanel
-from .worked_panel import OnLoad, WorkedPanel
+from mlpviz.ui.lessons.base import LessonPanel
+from mlpviz.ui.lessons.bowl_panel import BowlPanel
+from mlpviz.ui.lessons.derivative_panel import DerivativePanel
+from mlpviz.ui.lessons.trial_panel import TrialPanel
+from mlpviz.ui.lessons.worked_panel import OnLoad, WorkedPanel
+from mlpviz.ui.style.plot_style import font
 
 LESSONS: tuple[type[LessonPanel], ...] = (DerivativePanel, BowlPanel, TrialPanel, WorkedPanel)
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...data.problem import Problem
-from ...engine.settings import NetworkSpec, TrainingSettings
-from ...lessons.worked_example import (
+from mlpviz.data.problem import Problem
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.lessons.worked_example import (
     LEARNING_RATE,
     NORMALIZATION_EXAMPLE,
     TRAINING_EXAMPLE,
@@ -30,9 +30,17 @@ from ...lessons.worked_example import (
     normalization_table,
     text_differences,
 )
-from ..plot_style import font
-from .base import GRADIENT, TEXT_CSS, LessonPanel, fmt4, make_plot, note_box, spin_box
-from .network_diagram import NetworkDiagram
+from mlpviz.ui.lessons.base import (
+    GRADIENT,
+    TEXT_CSS,
+    LessonPanel,
+    fmt4,
+    make_plot,
+    note_box,
+    spin_box,
+)
+from mlpviz.ui.lessons.network_diagram import NetworkDiagram
+from mlpviz.ui.style.plot_style import font
 
 OnLoad = Callable[[Problem, NetworkSpec, TrainingSettings], None]
 DATASETS = (

@@ -1,0 +1,1 @@
+"""File actions of the main window: sessions (open, save, autosave) and exports."""

@@ -1,0 +1,1 @@
+"""The math inspector and the step-through: the tutorial's equations with live numbers."""

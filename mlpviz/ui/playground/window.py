@@ -1,0 +1,396 @@
+"""The optimizer playground: optimizers race on a 2-D function you can see.
+
+Pick a test function (or type one), click the contour to choose the start,
+and watch SGD, momentum, Adam and friends — and the tutorial's trial and
+error — find their way down, with the −∇f and momentum arrows at each
+racer and a table of what each one paid to get within the tolerance.
+
+The race and the contour grid are computed by a :class:`PlaygroundWorker` in
+its own thread; this module only draws what it sends.
+
+This module holds the window; what it draws is in
+:mod:`~mlpviz.ui.playground.views`, the racers' panel and results table in
+:mod:`~mlpviz.ui.playground.racers`, its controls in
+:mod:`~mlpviz.ui.playground.toolbar`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, Qt, QThread
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlpviz.playground.expr import ExpressionError
+from mlpviz.playground.race import RaceSnapshot
+from mlpviz.playground.testfunctions import FUNCTIONS, TestFunction, from_expression
+from mlpviz.ui.playground.racers import RacersPanel, ResultsTable, default_racers
+from mlpviz.ui.playground.toolbar import SPEEDS, PlaygroundToolbar
+from mlpviz.ui.playground.views import ContourView, SurfaceView, arrow_segments, opengl_problem
+from mlpviz.ui.playground.worker import (
+    Configure,
+    ContourGrid,
+    Pause,
+    Play,
+    PlaygroundWorker,
+    Reset,
+    Speed,
+    Step,
+)
+from mlpviz.ui.playground.worker import Quit as QuitWorker
+from mlpviz.ui.style import theme
+from mlpviz.ui.style.plot_style import fmt, note_label
+
+# arrow_segments and opengl_problem moved to playground_views; still importable from here.
+__all__ = ["PlaygroundWindow", "arrow_segments", "opengl_problem"]
+
+TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8"]
+HELP = (
+    "Click the contour to move the start; drag to pan, scroll to zoom, double-click to fit. "
+    "Solid arrows point down the slope (−∇f), dotted ones where momentum carries a racer. "
+    "Gradient methods pay one gradient evaluation per step; trial and error pays up to "
+    "1 + 2 × 2 function evaluations per step and never sees a gradient."
+)
+TOLERANCE_TIP = (
+    "A racer has reached the goal when f − f_min ≤ tol (or |∇f| < tol without a known minimum)."
+)
+
+
+class PlaygroundWindow(QMainWindow):
+    """Race optimizers on a 2-D function. Closing the window stops its worker thread."""
+
+    CUSTOM = PlaygroundToolbar.CUSTOM
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Optimizer playground — mlpviz")
+        self.setObjectName("mlpviz-playground")
+        self.resize(1320, 860)
+        self.function: TestFunction = FUNCTIONS["bowl"]
+        self.start: tuple[float, float] = self.function.start
+        self.latest: RaceSnapshot | None = None
+        self.grid: ContourGrid | None = None
+        self.running = False
+
+        self._build_toolbar()
+        self.contour = ContourView()
+        self.contour.startPicked.connect(self.set_start)
+        self.surface = SurfaceView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.contour, "Contour")
+        self.tabs.addTab(self.surface, "3-D")
+        tip = "The function as a surface." if self.surface.available else self.surface.hint.text()
+        self.tabs.setTabToolTip(1, tip)
+        self.tabs.currentChanged.connect(lambda _i: self._redraw())
+
+        self.racers_panel = RacersPanel(default_racers(self.function))
+        self.racers_panel.changed.connect(self._racers_changed)
+        show_gradient = QCheckBox("−∇f arrows")
+        show_gradient.setToolTip(
+            "At each racer, the steepest-descent direction −∇f (length grows with |∇f|)."
+        )
+        show_momentum = QCheckBox("Momentum arrows")
+        show_momentum.setToolTip(
+            "Where the accumulated velocity pushes: −v for momentum "
+            "and Nesterov, −m (first moment) for Adam."
+        )
+        for box, attr in ((show_gradient, "show_gradient"), (show_momentum, "show_momentum")):
+            box.setChecked(True)
+            box.toggled.connect(lambda on, a=attr: self._toggle_overlay(a, on))
+        suggest = QPushButton("Suggested learning rates")
+        suggest.setToolTip("Set every racer's η to a value that works on this function.")
+        suggest.clicked.connect(self._suggest_rates)
+        show = QGroupBox("Show")
+        show_layout = QVBoxLayout(show)
+        row = QHBoxLayout()
+        row.addWidget(show_gradient)
+        row.addWidget(show_momentum)
+        row.addStretch(1)
+        show_layout.addLayout(row)
+        show_layout.addWidget(suggest)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 0, 0, 0)
+        side_layout.addWidget(self.racers_panel)
+        side_layout.addWidget(show)
+        side_layout.addWidget(note_label(HELP))
+        side_layout.addStretch(1)
+        side.setMinimumWidth(300)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.tabs)
+        top.addWidget(side)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 0)
+        top.setSizes([1000, 330])
+
+        self.table = ResultsTable()
+        self.tolerance = QComboBox()
+        self.tolerance.setEditable(True)
+        self.tolerance.addItems(TOLERANCES)
+        self.tolerance.setCurrentText("1e-3")
+        self.tolerance.setToolTip(TOLERANCE_TIP)
+        self.tolerance.currentTextChanged.connect(self._tolerance_changed)
+        self.step_label = QLabel("")
+        self.step_label.setStyleSheet(f"color: {theme.MUTED.name()};")
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 4, 0, 0)
+        header = QHBoxLayout()
+        title = QLabel("<b>Results</b>")
+        header.addWidget(title)
+        header.addSpacing(12)
+        header.addWidget(QLabel("Tolerance"))
+        header.addWidget(self.tolerance)
+        header.addSpacing(12)
+        header.addWidget(self.step_label, 1)
+        results_layout.addLayout(header)
+        results_layout.addWidget(self.table, 1)
+
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(top)
+        body.addWidget(results)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+        body.setSizes([600, 230])
+
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c0392b; padding: 2px 4px;")
+        self.error.hide()
+        self.description = note_label(self.function.description)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 4, 8, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.error)
+        layout.addWidget(self.description)
+        layout.addWidget(body, 1)
+        self.setCentralWidget(central)
+
+        self._start_worker()
+        # A safety net for a window that is never closed (its parent deleted it,
+        # the app quit): a QThread destroyed while running aborts the process.
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
+        self._configure(function=self.function, start=self.start)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = PlaygroundToolbar(self)
+        self.addToolBar(bar)
+        self.chooser, self.custom, self.custom_action = bar.chooser, bar.custom, bar.custom_action
+        self.play_action, self.speed, self.speed_label = bar.play_action, bar.speed, bar.speed_label
+        self.chooser.currentIndexChanged.connect(self._chosen)
+        self.custom.returnPressed.connect(self.apply_custom)
+        self.play_action.triggered.connect(self.toggle_play)
+        bar.step_action.triggered.connect(lambda: self.step())
+        bar.reset_action.triggered.connect(self.reset)
+        self.speed.valueChanged.connect(self._speed_changed)
+        self._speed_changed(self.speed.value(), post=False)
+
+    def _start_worker(self) -> None:
+        self._thread = QThread()
+        self._thread.setObjectName("mlpviz-playground")
+        self.worker = PlaygroundWorker()
+        self.worker.moveToThread(self._thread)
+        self._thread.started.connect(self.worker.work)
+        self.worker.finished.connect(self._thread.quit)
+        self.worker.finished.connect(self.worker.deleteLater)
+        # Queued explicitly, and to bound methods only: PySide calls a lambda in the
+        # emitting (worker) thread, where touching a widget is undefined behaviour.
+        queued = Qt.ConnectionType.QueuedConnection
+        self.worker.raceUpdated.connect(self._race_updated, queued)
+        self.worker.gridReady.connect(self._grid_ready, queued)
+        self.worker.runStateChanged.connect(self._run_state, queued)
+        self.worker.stopped.connect(self._message, queued)
+        self.worker.failed.connect(self._message, queued)
+        self.worker.post(Speed(SPEEDS[self.speed.value()]))
+        self._thread.start()
+
+    # -- commands -------------------------------------------------------------------------
+
+    def play(self) -> None:
+        self.worker.post(Play())
+
+    def pause(self) -> None:
+        self.worker.post(Pause())
+
+    def toggle_play(self) -> None:
+        self.pause() if self.running else self.play()
+
+    def step(self, n: int = 1) -> None:
+        """``n`` steps for every running racer, then pause."""
+        self.worker.post(Step(int(n)))
+
+    def reset(self) -> None:
+        self.worker.post(Reset())
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Choose the nearest speed on the slider (None: as fast as possible)."""
+        if steps_per_second is None:
+            self.speed.setValue(len(SPEEDS) - 1)
+        else:
+            finite = [s for s in SPEEDS if s is not None]
+            self.speed.setValue(
+                int(np.argmin([abs(math.log(s / steps_per_second)) for s in finite]))
+            )
+
+    def set_start(self, x: float, y: float) -> None:
+        self.start = (float(x), float(y))
+        self._configure(start=self.start)
+        self.statusBar().showMessage(f"Start moved to ({fmt(x)}, {fmt(y)}).", 4000)
+
+    def set_function(self, key: str) -> None:
+        """Select a built-in function by key, or "custom" to type one."""
+        self.chooser.setCurrentIndex(self.chooser.findData(key))
+
+    def apply_custom(self, text: str | None = None) -> bool:
+        """Use the typed function; on an error, show it and keep the current function."""
+        if text is not None:
+            self.custom.setText(text)
+        try:
+            function = from_expression(self.custom.text())
+        except ExpressionError as e:
+            self.error.setText(f"Cannot use this function: {e}")
+            self.error.show()
+            self.custom.setStyleSheet("border: 1px solid #c0392b;")
+            return False
+        self.error.hide()
+        self.custom.setStyleSheet("")
+        self._use_function(function)
+        return True
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop the worker thread; True if it ended within the timeout."""
+        if not self._thread.isRunning():
+            return True
+        self.worker.post(QuitWorker())
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+    # -- reacting -------------------------------------------------------------------------
+
+    def _configure(self, **changes) -> None:
+        self.worker.post(Configure(racers=self.racers_panel.specs(), tol=self._tol(), **changes))
+
+    def _use_function(self, function: TestFunction) -> None:
+        self.function = function
+        self.start = function.start
+        if function.learning_rates:
+            self.racers_panel.apply_learning_rates(function.learning_rates)
+        self.description.setText(function.description)
+        self._configure(function=function, start=self.start)
+
+    def _chosen(self, index: int) -> None:
+        key = self.chooser.itemData(index)
+        custom = key == self.CUSTOM
+        self.custom_action.setVisible(custom)
+        if custom:
+            self.custom.setFocus()
+            self.description.setText(
+                "Type a function of x and y and press Enter; its gradient "
+                "is worked out symbolically."
+            )
+            return
+        self.error.hide()
+        self._use_function(FUNCTIONS[key])
+
+    def _racers_changed(self) -> None:
+        self._configure()
+
+    def _suggest_rates(self) -> None:
+        if self.function.learning_rates:
+            self.racers_panel.apply_learning_rates(self.function.learning_rates)
+            self._configure()
+        else:
+            self.statusBar().showMessage("No suggestions for a custom function.", 4000)
+
+    def _tol(self) -> float:
+        try:
+            tol = float(self.tolerance.currentText().replace("−", "-"))
+        except ValueError:
+            tol = math.nan
+        return tol if math.isfinite(tol) and tol > 0 else 1e-3
+
+    def _tolerance_changed(self, text: str) -> None:
+        try:
+            valid = float(text.replace("−", "-")) > 0
+        except ValueError:
+            valid = False
+        self.tolerance.setStyleSheet("" if valid else "border: 1px solid #c0392b;")
+        self.tolerance.setToolTip(TOLERANCE_TIP if valid else "Not a positive number; using 1e-3.")
+        self.worker.post(Configure(tol=self._tol()))
+
+    def _speed_changed(self, index: int, post: bool = True) -> None:
+        speed = SPEEDS[index]
+        self.speed_label.setText(" max" if speed is None else f" {speed:g} steps/s")
+        if post:
+            self.worker.post(Speed(speed))
+
+    def _toggle_overlay(self, attr: str, on: bool) -> None:
+        setattr(self.contour, attr, on)
+        self._redraw()
+
+    def _message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+
+    def _run_state(self, running: bool) -> None:
+        self.running = running
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.play_action.setIcon(self.style().standardIcon(icon))
+        self.play_action.setText("Pause" if running else "Play")
+
+    def _grid_ready(self, grid: ContourGrid) -> None:
+        self.grid = grid
+        self.contour.set_grid(grid, self.function)
+        self.surface.set_grid(grid)
+
+    def _race_updated(self, snap: RaceSnapshot) -> None:
+        self.latest = snap
+        self._redraw()
+
+    def _redraw(self) -> None:
+        snap = self.latest
+        if snap is None:
+            return
+        colours = self.racers_panel.colours()
+        self.contour.set_race(snap, colours)
+        self.surface.set_race(snap, colours)
+        self.table.show_race(snap, colours)
+        counts = {
+            s: sum(r.status == s for r in snap.racers) for s in ("running", "converged", "diverged")
+        }
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        self.step_label.setText(f"Step {snap.step:,}" + (f" · {summary}" if summary else ""))
+
+    def showEvent(self, event) -> None:
+        # Closing stops the worker; a window shown again gets a fresh one, so the
+        # owner can keep one instance and just show() it.
+        if not self._thread.isRunning():
+            self._start_worker()
+            self.running = False
+            self._run_state(False)
+            self._configure(function=self.function, start=self.start)
+        super().showEvent(event)
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        self.contour.close()  # stops its hover-readout timer
+        super().closeEvent(event)

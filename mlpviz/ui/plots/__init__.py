@@ -1,0 +1,1 @@
+"""Live plots: the loss curve and the heatmap surfaces (loss over weights, output map)."""

@@ -1,0 +1,471 @@
+"""The main window: the views in docks around the network graph, wired to
+one :class:`Session`. It holds no numbers of its own beyond the latest
+snapshot; every change goes to the worker as a command.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlpviz.data import load_example
+from mlpviz.data.problem import Problem, prepare
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.ui.dataset.data_view import DataView
+from mlpviz.ui.dataset.dialog import DatasetDialog
+from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
+from mlpviz.ui.files.session_actions import SessionActions
+from mlpviz.ui.graph.view import NetworkGraphView
+from mlpviz.ui.inspector.panel import MathInspector
+from mlpviz.ui.inspector.step_through import StepThrough
+from mlpviz.ui.plots.loss_plot import LossPlot
+from mlpviz.ui.plots.surface_plots import (
+    OutputSurfacePlot,
+    PairSurfacePlot,
+    PcaSurfacePlot,
+    param_label,
+)
+from mlpviz.ui.shell.controls import TrainingControls
+from mlpviz.ui.shell.history_bar import HistoryBar, RewindCommand
+from mlpviz.ui.shell.menus import build_menus
+from mlpviz.ui.shell.settings_panel import SettingsPanel
+from mlpviz.ui.shell.status import TrainingStatus
+from mlpviz.ui.shell.window_settings import (
+    fill_recent_menu,
+    recent_files,
+    remember_file,
+    restore_layout,
+    save_layout,
+)
+from mlpviz.ui.training.session import Session
+from mlpviz.ui.training.snapshot import Snapshot
+from mlpviz.ui.training.undo import SetParameterCommand
+from mlpviz.ui.weights.tables import WeightTablesPanel
+from mlpviz.ui.widgets.banner import Banner
+
+ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
+
+
+def showing(dock: QDockWidget) -> bool:
+    """On screen: a dock behind another tab is still "visible" to Qt, only moved
+    off screen — and must not be redrawn for every snapshot."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def tutorial_problem() -> Problem:
+    """The tutorial's exam-score data, min-max scaled to [0, 1]."""
+    ex = load_example("exam-scores")
+    return prepare(ex.dataset, ex.inputs, ex.targets, "0,1", "0,1", name=ex.name)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        problem: Problem | None = None,
+        spec: NetworkSpec | None = None,
+        settings: TrainingSettings | None = None,
+        settings_store: QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mlpviz-main")
+        self.dataset_dialog: DatasetDialog | None = None
+        self.store = settings_store or QSettings(ORGANIZATION, APPLICATION)
+        problem = problem or tutorial_problem()
+        spec = spec or NetworkSpec()
+        settings = settings or TrainingSettings()
+        self.session = Session(problem, spec, settings, self)
+        self.undo = QUndoStack(self)
+        self.selected: list[tuple] = []
+        self._build_views()
+        self.controls = TrainingControls(self)
+        self.addToolBar(self.controls.toolbar(self))
+        build_menus(self)
+        self.status = TrainingStatus(self.statusBar())
+        self._wire()
+        self.session_actions = SessionActions(self)
+        self.session_actions.install_menu(self.file_menu, self.quit_action)
+        self.settings_panel.set_values(spec, settings)
+        self._set_title()
+        self.setAcceptDrops(True)
+        self.resize(1360, 860)
+        self._restore_layout()
+
+    # -- construction -------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_views(self) -> None:
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.banner = Banner()
+        self.graph = NetworkGraphView()
+        self.history_bar = HistoryBar()
+        lay.addWidget(self.banner)
+        lay.addWidget(self.graph, 1)
+        lay.addWidget(self.history_bar)
+        self.setCentralWidget(central)
+
+        self.tables = WeightTablesPanel()
+        self.settings_panel = SettingsPanel()
+        self.loss_plot = LossPlot()
+        self.pair_plot = PairSurfacePlot()
+        self.pca_plot = PcaSurfacePlot()
+        self.output_plot = OutputSurfacePlot()
+        self.data_view = DataView()
+        self.surfaces = QTabWidget()
+        self.surfaces.setDocumentMode(True)
+        self.surfaces.addTab(self.pair_plot, "Two weights")
+        self.surfaces.addTab(self.pca_plot, "Whole path (PCA)")
+        self.surfaces.addTab(self.output_plot, "Output over inputs")
+        self.draw_palette = DrawPalette()
+        self.draw_palette.hide()
+        self.draw = DrawController(self.draw_palette, self)
+        surface_box = QWidget()
+        box = QVBoxLayout(surface_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.draw_palette)
+        box.addWidget(self.surfaces, 1)
+
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.settings_dock = self._dock(
+            "Network && training", self.settings_panel, left, "settings-dock"
+        )
+        self.tables_dock = self._dock("Weights && biases", self.tables, right, "tables-dock")
+        self.loss_dock = self._dock("Loss", self.loss_plot, bottom, "loss-dock")
+        self.surface_dock = self._dock("Descent path", surface_box, bottom, "surface-dock")
+        self.inspector = MathInspector()
+        self.step_through = StepThrough(self.graph, self.inspector)
+        self.inspector_dock = self._dock("Math", self.inspector, right, "inspector-dock")
+        self.tabifyDockWidget(self.tables_dock, self.inspector_dock)
+        self.tables_dock.raise_()
+        self.step_dock = self._dock(
+            "Step through one sample", self.step_through.widget, bottom, "step-dock"
+        )
+        self.step_dock.hide()
+        self.data_dock = self._dock("Data", self.data_view, bottom, "data-dock")
+        self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.loss_dock, self.data_dock)
+        self.loss_dock.raise_()
+        self.docks = [
+            self.settings_dock,
+            self.tables_dock,
+            self.inspector_dock,
+            self.loss_dock,
+            self.surface_dock,
+            self.data_dock,
+            self.step_dock,
+        ]
+        # Give the network graph the room: side docks narrow, bottom docks short.
+        self.resizeDocks(
+            [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
+
+    def _wire(self) -> None:
+        s, c = self.session, self.controls
+        c.step_sample.triggered.connect(lambda: self._before_training() or s.step("sample"))
+        c.step_batch.triggered.connect(lambda: self._before_training() or s.step("batch"))
+        c.step_epoch.triggered.connect(lambda: self._before_training() or s.step("epoch"))
+        c.run.triggered.connect(self._toggle_run)
+        c.run_n.triggered.connect(lambda: self._before_training() or s.run(c.epochs.value()))
+        c.reset.triggered.connect(self._reset)
+        c.speedChanged.connect(s.set_speed)
+        s.architectureChanged.connect(self._architecture_changed)
+        s.updated.connect(self._update)
+        s.diverged.connect(lambda m: self.banner.show_message(f"Training diverged. {m}", "error"))
+        s.failed.connect(lambda m: self.banner.show_message(m, "warning"))
+        s.runStateChanged.connect(c.set_running)
+        s.runProgress.connect(self.status.show_progress)
+        s.runStopped.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        for view in (self.graph, self.tables):
+            view.editRequested.connect(self.edit_param)
+            view.parameterSelected.connect(self.select_param)
+        self.tables.editRejected.connect(lambda m: self.banner.show_message(m, "warning"))
+        self.graph.message.connect(lambda m: self.banner.show_message(m, "warning"))
+        self.settings_panel.settingsChanged.connect(lambda st: s.configure(settings=st))
+        self.settings_panel.networkChanged.connect(self._rebuild)
+        self.settings_panel.message.connect(lambda m: self.banner.show_message(m, "warning"))
+        # The loss curve redraws inside every other frame (≈ 12 Hz), not on a
+        # timer of its own: frames are when the worker pauses for the GUI (see
+        # TrainingWorker._yield_to_gui), and pyqtgraph's axes are costly.
+        self._frames = 0
+        self.surfaces.currentChanged.connect(self._surface_tab_changed)
+        self.surface_dock.visibilityChanged.connect(self._surface_tab_changed)
+        self.tables_dock.visibilityChanged.connect(self._refresh_from_latest)
+        self.data_dock.visibilityChanged.connect(self._refresh_from_latest)
+        self._surface_tab_changed()
+        self.history_bar.rewindRequested.connect(self.rewind)
+        self.step_dock.visibilityChanged.connect(self.step_through.set_active)
+        self.step_dock.visibilityChanged.connect(self._step_dock_shown)
+        self.step_dock.visibilityChanged.connect(self._surface_tab_changed)
+        self.inspector_dock.visibilityChanged.connect(self._surface_tab_changed)
+        self.inspector_dock.visibilityChanged.connect(self._refresh_from_latest)
+        self.step_through.applyRequested.connect(
+            lambda: self._before_training() or self.session.step("sample")
+        )
+        self.output_plot.planeClicked.connect(self._plane_clicked)
+        self.draw.pointsChanged.connect(self.session.swap_data)
+        s.problemChanged.connect(self.data_view.set_problem)
+        self.data_view.set_problem(s.problem)
+        self.data_view.sampleSelected.connect(lambda i: s.select(sample=i))
+        self.data_view.predictionsRequested.connect(s.request_predictions)
+        s.predictionsReady.connect(lambda pred, epoch: self.data_view.set_predictions(pred, epoch))
+
+    # -- session events ------------------------------------------------------------
+
+    def _architecture_changed(self, snap: Snapshot) -> None:
+        p = self.session.problem
+        args = (snap.layer_sizes, p.input_names, p.target_names, snap.activation_names)
+        self.graph.set_architecture(*args)
+        self.tables.set_architecture(*args)
+        self.loss_plot.clear()
+        self.selected = []
+        self.output_plot.set_axis_names(*([*list(p.raw_input_names), "", ""])[:2])
+        QTimer.singleShot(0, self.graph.fit)
+
+    def _update(self, snap: Snapshot) -> None:
+        self.graph.update_snapshot(snap)
+        self.history_bar.update_snapshot(snap)
+        self.loss_plot.append(snap)
+        self._frames += 1
+        if self._frames % 2 == 0 or not snap.running:
+            self.loss_plot.refresh()
+        # Hidden views are skipped; they catch up from the next snapshot when shown.
+        current = self.surfaces.currentWidget() if showing(self.surface_dock) else None
+        if current is self.pair_plot:
+            self.pair_plot.update_surface(snap.pair)
+        elif current is self.pca_plot:
+            self.pca_plot.update_surface(snap.pca)
+        elif current is self.output_plot:
+            self.output_plot.update_surface(snap.output)
+        if showing(self.tables_dock):
+            self.tables.update_snapshot(snap)
+        if showing(self.data_dock):
+            self.data_view.update_snapshot(snap)
+        if showing(self.inspector_dock):
+            self.inspector.update_snapshot(snap)
+        if showing(self.step_dock):
+            self.step_through.set_explanation(snap.explanation)
+        self.status.update(snap)
+
+    def _surface_tab_changed(self, *_: object) -> None:
+        names = {self.pair_plot: "pair", self.pca_plot: "pca", self.output_plot: "output"}
+        shown = names.get(self.surfaces.currentWidget()) if showing(self.surface_dock) else None
+        wanted = {shown} if shown else set()
+        if showing(self.inspector_dock) or showing(self.step_dock):
+            wanted.add("explain")
+        self.session.show_surfaces(wanted)
+
+    def _step_dock_shown(self, visible: bool) -> None:
+        if visible and self.session.latest is not None:
+            self.step_through.set_explanation(self.session.latest.explanation)
+
+    def _refresh_from_latest(self, visible: bool) -> None:
+        if visible and self.session.latest is not None:
+            snap = self.session.latest
+            self.tables.update_snapshot(snap)
+            self.data_view.update_snapshot(snap)
+            self.inspector.update_snapshot(snap)
+
+    # -- user actions --------------------------------------------------------------
+
+    def _before_training(self) -> None:
+        """Send any settings still waiting in the panel's debounce first."""
+        self.settings_panel.flush()
+
+    def _toggle_run(self) -> None:
+        self._before_training()
+        if self.session.running:
+            self.session.pause()
+        else:
+            self.banner.hide()
+            self.session.run()
+
+    def _reset(self) -> None:
+        self.banner.hide()
+        self.undo.clear()
+        self.session.reset()
+
+    def _rebuild(self, spec: NetworkSpec) -> None:
+        try:
+            spec.build(
+                len(self.session.problem.input_names), len(self.session.problem.target_names)
+            )
+        except ValueError as e:
+            self.banner.show_message(str(e), "warning")
+            return
+        self.undo.clear()
+        self.session.configure(
+            spec=spec, settings=self.settings_panel.training_settings(), reinit=True
+        )
+
+    def edit_param(self, param: tuple, value: float) -> None:
+        """An undoable weight edit; the worker applies it between steps."""
+        snap = self.session.latest
+        if snap is None:
+            return
+        old = snap.param_value(param)
+        self.undo.push(SetParameterCommand(self.session.set_param, param, old, float(value)))
+
+    def set_drawing(self, on: bool) -> None:
+        """Draw-your-own-data mode: a two-input classification plane to click on."""
+        self.draw_palette.setVisible(on)
+        if on:
+            seed = [[-3.0, -3.0, 0.0], [3.0, 3.0, 0.0], [-3.0, 3.0, 1.0], [3.0, -3.0, 1.0]]
+            self.set_problem(self.draw.start(np.array(seed)))
+            self.surface_dock.show()
+            self.surfaces.setCurrentWidget(self.output_plot)
+
+    def _plane_clicked(self, x: float, y: float, modifiers) -> None:
+        if self.draw_action.isChecked():
+            self.draw.click(x, y, modifiers)
+
+    def load_lesson(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
+        """A lesson's "Load into the main window": its data, network and settings."""
+        self.undo.clear()
+        self.banner.hide()
+        self.settings_panel.set_values(spec, settings)
+        self.session.configure(problem=problem, spec=spec, settings=settings, reinit=True)
+        self._set_title()
+
+    def open_playground(self) -> None:
+        from mlpviz.ui.playground.window import (
+            PlaygroundWindow,  # its OpenGL probe is lazy and costly
+        )
+
+        if self.playground is None:
+            self.playground = PlaygroundWindow(self)
+        self.playground.show()
+        self.playground.raise_()
+        self.playground.activateWindow()
+
+    def rewind(self, epoch: int) -> None:
+        """Undoably go back to the weights recorded at ``epoch``."""
+        self.undo.push(RewindCommand(self.session.rewind, self.session.unrewind, epoch))
+
+    def select_param(self, param: tuple) -> None:
+        if param in self.selected:
+            self.selected.remove(param)
+        self.selected = ([*self.selected, param])[-2:]
+        self.graph.select_param(param)
+        self.tables.select_param(param)
+        self.inspector.select_param(param)
+        if len(self.selected) == 2:
+            self.session.select(pair=tuple(self.selected))
+            self.surfaces.setCurrentWidget(self.pair_plot)
+        self.statusBar().showMessage(
+            "Descent path axes: " + " × ".join(param_label(p) for p in self.selected), 5000
+        )
+
+    def set_problem(self, problem: Problem) -> None:
+        """Train on new data; the hidden layers are kept."""
+        self.undo.clear()
+        self.banner.hide()
+        spec = self.settings_panel.network_spec()
+        if spec.init == "tutorial" and spec.layer_sizes(
+            len(problem.input_names), len(problem.target_names)
+        ) != (2, 3, 1):
+            spec = NetworkSpec(
+                spec.hidden,
+                spec.hidden_activations,
+                spec.output_activation,
+                spec.loss,
+                "xavier",
+                spec.seed,
+            )
+            self.settings_panel.set_values(spec, self.settings_panel.training_settings())
+        self.session.configure(problem=problem, spec=spec, reinit=True)
+        self._set_title()
+        for w in problem.warnings:
+            self.banner.show_message(w, "info")
+
+    def open_csv_dialog(self, path: str | None = None) -> DatasetDialog:
+        """The dataset dialog; the session changes only when it is accepted."""
+        dialog = DatasetDialog(self, path=path, current=self.session.problem)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.problemReady.connect(lambda problem: self._dataset_accepted(dialog, problem))
+        self.dataset_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dataset_accepted(self, dialog: DatasetDialog, problem: Problem) -> None:
+        if dialog.path:
+            self.remember_file(dialog.path)
+        self.set_problem(problem)
+
+    def open_example(self, name: str) -> None:
+        ex = load_example(name)
+        self.set_problem(prepare(ex.dataset, ex.inputs, ex.targets, name=ex.name))
+
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            self.open_csv_dialog(urls[0].toLocalFile())
+
+    # -- window state ----------------------------------------------------------------
+
+    def _set_title(self) -> None:
+        actions = getattr(self, "session_actions", None)
+        if actions is not None:
+            self.setWindowTitle(actions.window_title())
+        else:
+            self.setWindowTitle(f"{self.session.problem.name} — mlpviz")
+
+    def _fill_recent(self) -> None:
+        fill_recent_menu(self.recent_menu, self.recent_files(), self.open_csv_dialog)
+
+    def recent_files(self) -> list[str]:
+        return recent_files(self.store)
+
+    def remember_file(self, path: str) -> None:
+        remember_file(self.store, path)
+
+    def _restore_layout(self) -> None:
+        message = restore_layout(self, self.store)
+        if message:
+            self.banner.show_message(message, "info")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session_actions.confirm_close():
+            event.ignore()
+            return
+        self.session_actions.shutdown()
+        dialog = self.dataset_dialog
+        # The dialog deletes itself on close: only a live one is asked to stop.
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.reject()  # stops its loader thread (bounded wait)
+        save_layout(self, self.store)
+        self.loss_plot.stop_refresh()
+        if self.playground is not None:
+            self.playground.close()
+        self.session.shutdown()
+        super().closeEvent(event)

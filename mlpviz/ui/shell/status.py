@@ -1,0 +1,88 @@
+"""The status bar's live figures: epoch, losses, accuracy or R², speed, run progress."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from mlpviz.ui.training.snapshot import Snapshot
+from mlpviz.ui.widgets.steady import set_steady_text
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.6g}"
+
+
+# Seconds over which the shown speed is averaged: steady enough to read,
+# quick enough to follow a change of settings.
+SPEED_SECONDS = 1.0
+
+
+class TrainingStatus:
+    """Permanent widgets on a QStatusBar, updated from snapshots."""
+
+    def __init__(self, bar: QStatusBar, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last: tuple[float, int, int] | None = None  # time, epoch, steps of a running snapshot
+        self._rates = (0.0, 0.0)  # epochs/s, steps/s, averaged
+        self.speed = QLabel()
+        self.epoch = QLabel()
+        self.loss = QLabel()
+        self.test = QLabel()
+        self.metric = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        for w, tip in (
+            (self.speed, "Training speed while running, over the last second"),
+            (self.epoch, "Completed epochs · rows used in the current epoch"),
+            (self.loss, "Training loss: mean over rows of ½Σ(y − z)² after the last epoch"),
+            (self.test, "Loss on the held-out test rows"),
+            (self.metric, "Accuracy (classification) or R² (regression) on the training rows"),
+        ):
+            w.setToolTip(tip)
+            w.setMinimumWidth(110)
+            bar.addPermanentWidget(w)
+        bar.addPermanentWidget(self.progress)
+
+    def update(self, snap: Snapshot) -> None:
+        row = f" · row {snap.position}/{snap.n_rows}" if snap.position else ""
+        set_steady_text(self.epoch, f"Epoch {snap.epoch}{row}")
+        set_steady_text(self.loss, f"Train loss {_fmt(snap.train_loss)}")
+        set_steady_text(self.test, f"Test loss {_fmt(snap.test_loss)}")
+        if snap.metric is None:
+            set_steady_text(self.metric, f"{snap.metric_name} —")
+        elif snap.metric_name == "accuracy":
+            set_steady_text(self.metric, f"Accuracy {snap.metric:.1%}")
+        else:
+            set_steady_text(self.metric, f"R² {snap.metric:.4f}")
+
+        self._update_speed(snap)
+
+    def _update_speed(self, snap: Snapshot) -> None:
+        now = self._clock()
+        if not snap.running:
+            self._last, self._rates = None, (0.0, 0.0)
+            set_steady_text(self.speed, "")
+            return
+        if self._last is not None and now > self._last[0]:
+            t0, e0, s0 = self._last
+            dt = now - t0
+            new = ((snap.epoch - e0) / dt, (snap.steps - s0) / dt)
+            # An average over about SPEED_SECONDS, whatever the frame rate.
+            k = min(1.0, dt / SPEED_SECONDS) if any(self._rates) else 1.0
+            self._rates = tuple(r + k * (n - r) for r, n in zip(self._rates, new))
+            epochs, steps = self._rates
+            # Big data trains less than an epoch a second: count steps then.
+            text = f"{epochs:,.0f} epochs/s" if epochs >= 10 else f"{steps:,.0f} steps/s"
+            set_steady_text(self.speed, text)
+        self._last = (now, snap.epoch, snap.steps)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total} epochs")
+        self.progress.setVisible(done < total)

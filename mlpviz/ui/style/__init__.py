@@ -1,0 +1,1 @@
+"""How mlpviz looks and writes numbers: theme colours, plot styling, number formats."""

@@ -1,0 +1,143 @@
+"""Immutable messages that cross from the training worker to the views.
+
+The worker owns the network while it trains; views only ever see these
+copies. A snapshot carries the *latest* state plus the loss values produced
+since the previous snapshot (``new_losses``), so the UI can keep only the
+newest snapshot and still draw a complete loss curve.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlpviz.engine.explain import StepExplanation
+
+Param = tuple  # ("w", layer, node, input) or ("b", layer, node)
+
+
+@dataclass(frozen=True)
+class PairSurface:
+    """Loss over two chosen parameters, the others fixed at their current values."""
+
+    a: Param
+    b: Param
+    a_values: np.ndarray  # (na,)
+    b_values: np.ndarray  # (nb,)
+    grid: np.ndarray  # (na, nb): grid[i, j] = loss at (a_values[i], b_values[j])
+    path: np.ndarray  # (k, 2): the values the two parameters took, oldest first
+
+
+@dataclass(frozen=True)
+class PcaSurface:
+    """Loss on the plane of the trajectory's top two principal directions."""
+
+    alphas: np.ndarray  # (na,)
+    betas: np.ndarray  # (nb,)
+    grid: np.ndarray  # (na, nb)
+    path: np.ndarray  # (k, 2) projected path, ending at (0, 0)
+    explained: tuple[float, float]  # variance ratios of the two directions
+
+
+@dataclass(frozen=True)
+class OutputSurface:
+    """The network's first output over the plane of its two inputs (raw units)."""
+
+    xs: np.ndarray  # (nx,) first input, raw units
+    ys: np.ndarray  # (ny,) second input, raw units
+    grid: np.ndarray  # (nx, ny) prediction in the target's raw units
+    points: np.ndarray  # (n, 2) training rows, raw units
+    targets: np.ndarray  # (n,) their first target, raw units
+    classification: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the views draw, as copies.
+
+    ``params`` is the flat parameter vector in :class:`mlpviz.engine.MLP`
+    order; use :meth:`weights` / :meth:`biases` for per-layer views of it.
+    ``sample_*`` describe the forward and backward pass for the selected
+    training row (``sample_index``), in normalized units.
+    """
+
+    layer_sizes: tuple[int, ...]
+    activation_names: tuple[str, ...]
+    params: np.ndarray
+    epoch: int
+    position: int  # rows already used in the current epoch
+    steps: int
+    n_rows: int
+    learning_rate: float
+    running: bool
+    train_loss: float | None
+    test_loss: float | None
+    metric_name: str  # "accuracy" or "R²"
+    metric: float | None
+    gradient: np.ndarray | None  # flat, the last step's gradient
+    update: np.ndarray  # flat, the last step's Δparams
+    sample_index: int
+    sample_sums: tuple[np.ndarray, ...]  # s of each layer after the input
+    sample_activations: tuple[np.ndarray, ...]  # input first
+    sample_deltas: tuple[np.ndarray, ...]  # δ of each layer after the input
+    sample_target: np.ndarray
+    evaluations: dict = field(default_factory=dict)
+    # Losses produced since the previous snapshot; index 0 is epoch `loss_start`.
+    loss_start: int = 0
+    new_losses: np.ndarray = field(default_factory=lambda: np.empty(0))
+    new_test_losses: np.ndarray = field(default_factory=lambda: np.empty(0))
+    pair: PairSurface | None = None
+    pca: PcaSurface | None = None
+    output: OutputSurface | None = None
+    predictions: np.ndarray | None = None  # (n, n_out) raw units, all rows of the dataset
+    # The recorded weight history (decimated): which epochs, and its memory.
+    history_epochs: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    history_nbytes: int = 0
+    history_stride: int = 1
+    can_unrewind: bool = False
+    # The next per-sample step, written out (see engine/explain.py): the row the
+    # next Step will use (an index into the training rows) and every number of
+    # its forward pass, backward pass and update, from the current weights.
+    next_sample: int = 0
+    explanation: StepExplanation | None = None
+
+    def _views(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        ws, bs, start = [], [], 0
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            ws.append(self.params[start : start + n_in * n_out].reshape(n_out, n_in))
+            start += n_in * n_out
+            bs.append(self.params[start : start + n_out])
+            start += n_out
+        return ws, bs
+
+    def weights(self) -> list[np.ndarray]:
+        return self._views()[0]
+
+    def biases(self) -> list[np.ndarray]:
+        return self._views()[1]
+
+    def param_value(self, param: Param) -> float:
+        return float(self.params[param_index(self.layer_sizes, param)])
+
+
+def param_index(layer_sizes: tuple[int, ...], param: Param) -> int:
+    """Flat index of ``param`` for a network with ``layer_sizes``."""
+    kind, layer, node, *rest = param
+    start = 0
+    for l in range(layer):
+        start += (layer_sizes[l] + 1) * layer_sizes[l + 1]
+    n_in, n_out = layer_sizes[layer], layer_sizes[layer + 1]
+    if kind == "w":
+        return start + node * n_in + rest[0]
+    return start + n_in * n_out + node
+
+
+def all_params(layer_sizes: tuple[int, ...]) -> list[Param]:
+    """Every parameter in flat order."""
+    out: list[Param] = []
+    for l, (n_in, n_out) in enumerate(itertools.pairwise(layer_sizes)):
+        out += [("w", l, j, i) for j in range(n_out) for i in range(n_in)]
+        out += [("b", l, j) for j in range(n_out)]
+    return out

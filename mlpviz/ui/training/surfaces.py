@@ -1,0 +1,117 @@
+"""Worker-side: the loss surfaces and the output map the plots draw.
+
+Pure NumPy, run in the worker thread between training steps. Grids are
+modest (41×41) and evaluated on at most ``MAX_ROWS`` training rows, so one
+refresh costs a few milliseconds even for large datasets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlpviz.data.problem import Problem
+from mlpviz.engine import MLP, WeightHistory
+from mlpviz.engine.landscape.surface import loss_grid, pca_loss_grid, trajectory_pca
+from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface
+
+MAX_ROWS = 2000
+GRID = 41
+_BIG = float(np.finfo(float).max)
+
+
+def _rows(X: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(X) <= MAX_ROWS:
+        return X, Z
+    # An even stride keeps the subsample deterministic, so the surface does
+    # not flicker between refreshes.
+    step = len(X) // MAX_ROWS + 1
+    return X[::step], Z[::step]
+
+
+def _span(values: np.ndarray, current: float) -> np.ndarray:
+    """Grid values covering the path and the current value with margin.
+
+    The half-width is a 1-2-5 step and the middle a multiple of a quarter of
+    it, so the region holds still while the path moves inside it: a region
+    that changed with every refresh would re-frame the plot and regenerate
+    its axes each time (milliseconds of the GUI's frame while training).
+    """
+    lo = min(float(values.min()), current)
+    hi = max(float(values.max()), current)
+    if not max(-lo, hi) < 1e300:
+        # Weights typed in near the float limit (±1e308): hi − lo and the
+        # rounding below could overflow; a plain even cover, clipped.
+        pad = max(1.0, hi / 4 - lo / 4)
+        lo, hi = max(lo - pad, -_BIG), min(hi + pad, _BIG)
+        t = np.linspace(0.0, 1.0, GRID)
+        with np.errstate(over="ignore"):
+            return np.clip(lo * (1.0 - t) + hi * t, -_BIG, _BIG)
+    half = _nice_ceiling(max((hi - lo) * 0.75, 1.0))
+    quarter = half / 4
+    # Rounding the middle moves it ≤ half/8, and half ≥ 0.75·(hi − lo): the
+    # grid still covers [lo, hi].
+    mid = round(0.5 * (lo + hi) / quarter) * quarter
+    return np.linspace(mid - half, mid + half, GRID)
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest 1, 2 or 5 × 10ᵏ at or above ``x`` (> 0)."""
+    k = 10.0 ** np.floor(np.log10(x))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * k >= x * (1 - 1e-12):
+            return float(m * k)
+    return float(10 * k)
+
+
+def pair_surface(
+    mlp: MLP, X: np.ndarray, Z: np.ndarray, history: WeightHistory, a: tuple, b: tuple
+) -> PairSurface:
+    """Loss over parameters ``a`` and ``b`` with the path they took."""
+    ia, ib = mlp.param_index(a), mlp.param_index(b)
+    past = history.params
+    path = np.vstack([past[:, [ia, ib]], mlp.params[[ia, ib]][None, :]])
+    a_values = _span(path[:, 0], mlp.params[ia])
+    b_values = _span(path[:, 1], mlp.params[ib])
+    Xs, Zs = _rows(X, Z)
+    grid = loss_grid(mlp, Xs, Zs, a, b, a_values, b_values)
+    return PairSurface(a, b, a_values, b_values, grid, path)
+
+
+def pca_surface(
+    mlp: MLP, X: np.ndarray, Z: np.ndarray, history: WeightHistory
+) -> PcaSurface | None:
+    """The trajectory's PCA plane, or None until the weights have moved."""
+    path = np.vstack([history.params, mlp.params[None, :]])
+    if len(path) < 3 or not np.ptp(path, axis=0).any():
+        return None
+    pca = trajectory_pca(path)
+    coords = pca.coords
+    lo, hi = coords.min(0), coords.max(0)
+    half = np.maximum((hi - lo) * 0.65, 1e-3)
+    mid = 0.5 * (lo + hi)
+    alphas = np.linspace(mid[0] - half[0], mid[0] + half[0], 31)
+    betas = np.linspace(mid[1] - half[1], mid[1] + half[1], 31)
+    Xs, Zs = _rows(X, Z)
+    grid = pca_loss_grid(mlp, Xs, Zs, pca, alphas, betas)
+    return PcaSurface(alphas, betas, grid, coords, tuple(float(e) for e in pca.explained))
+
+
+def output_surface(mlp: MLP, problem: Problem, classification: bool) -> OutputSurface | None:
+    """The first output over the plane of the two raw inputs, in raw target units."""
+    raw = problem.raw_inputs
+    if raw.shape[1] != 2:
+        return None
+    lo, hi = raw.min(0), raw.max(0)
+    pad = np.maximum((hi - lo) * 0.08, 1e-9)
+    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], 60)
+    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], 60)
+    gx, gy = np.meshgrid(xs, ys, indexing="ij")
+    plane = np.column_stack([gx.ravel(), gy.ravel()])
+    y = mlp.forward(problem.encode_inputs(plane)).activations[-1]
+    out = problem.decode_targets(y)[:, 0].reshape(len(xs), len(ys))
+    # The map shows the data's shape; a few thousand points say it all, and
+    # every point is a brush to build in the GUI thread.
+    step = len(raw) // MAX_ROWS + 1
+    return OutputSurface(
+        xs, ys, out, raw[::step].copy(), problem.raw_targets[::step, 0].copy(), classification
+    )

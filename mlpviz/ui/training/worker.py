@@ -1,0 +1,419 @@
+"""The training worker: a QObject living in its own QThread.
+
+It owns the network while the app runs. Commands arrive on a thread-safe
+queue and are applied between steps; results leave as immutable snapshots,
+paced by a :class:`~.view_feed.ViewFeed`. Nothing here touches a widget.
+
+Continuous runs of small jobs (any optimizer; see
+``engine.offload_state.offloadable``) train in a child process
+(``engine.offload``): this thread then applies its reports to the trainer
+here, which always equals the process's as of the last report, and recalls
+it before applying any command.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import threading
+import time
+import traceback
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from mlpviz.data.problem import Problem
+from mlpviz.engine import MLP, Trainer, TrainingDiverged, WeightHistory
+from mlpviz.engine.offload.process import OffloadedTraining
+from mlpviz.engine.offload.state import FAST_ROWS
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.ui.training import worker_commands as cmd
+from mlpviz.ui.training.measure import is_classification
+from mlpviz.ui.training.run_limits import RunLimits
+from mlpviz.ui.training.shared_core import SharedCore
+from mlpviz.ui.training.state import TrainingState, checkpoint, restore
+from mlpviz.ui.training.view_feed import SNAPSHOT_INTERVAL, ViewFeed
+
+CHUNK_SECONDS = 0.012  # training time between looks at the queue
+HISTORY_CAPACITY = 4096
+HISTORY_BYTES = 64 << 20
+
+
+class TrainingWorker(QObject):
+    """Runs the engine's Trainer; talk to it only through :meth:`post`."""
+
+    snapshotReady = Signal(object)  # Snapshot
+    diverged = Signal(str)
+    failed = Signal(str)  # a command could not be applied; the state is unchanged
+    runStateChanged = Signal(bool)
+    runProgress = Signal(int, int)  # epochs done, epochs asked (Run N)
+    runStopped = Signal(str)  # why a run ended by itself
+    predictionsReady = Signal(object, int)  # (n, n_out) raw units, epoch
+    stateReady = Signal(int, object)  # token, TrainingState (copies)
+    finished = Signal()
+
+    def __init__(
+        self,
+        problem: Problem,
+        spec: NetworkSpec,
+        settings: TrainingSettings,
+        offload: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.problem, self.spec, self.settings = problem, spec, settings
+        self._running = False
+        self._limits = RunLimits()
+        self._speed: float | None = None
+        self._paced_from: tuple[float, int] = (0.0, 0)
+        self._sample = 0
+        self._pair: tuple[tuple, tuple] | None = None
+        self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
+        self._chunk = 1
+        self._feed = ViewFeed(self.snapshotReady.emit)
+        # Set and cleared by the Session around frames (see ViewFeed).
+        self.gui_idle = self._feed.gui_idle
+        # Built in the GUI thread: its id, to share a CPU with it (see shared_core).
+        self._gui_thread_id = threading.get_native_id()
+        self._core = SharedCore()
+        # Continuous runs of small jobs train in a process of their own (see
+        # engine.offload_child); this thread then only relays.
+        # MLPVIZ_OFFLOAD=0 keeps them in this thread.
+        if offload is None:
+            offload = os.environ.get("MLPVIZ_OFFLOAD", "1") != "0"
+        self.offload = OffloadedTraining(enabled=offload)
+        self.mlp: MLP
+        self.trainer: Trainer
+
+    # -- called from the GUI thread -------------------------------------------
+
+    def post(self, command: object) -> None:
+        """Queue a command (thread-safe); it is applied before the next step.
+
+        It also ends a wait for a frame (see ViewFeed.wait_for_frame): Pause, Quit or an
+        edit must not wait behind a frame the GUI may not finish — e.g. while
+        it is itself waiting for this thread to end.
+        """
+        self._queue.put(command)
+        self.gui_idle.set()
+        self.offload.wake()
+
+    # -- the worker thread ----------------------------------------------------
+
+    @Slot()
+    def work(self) -> None:
+        self._thread_id = threading.get_native_id()
+        try:
+            self._build(self.problem, self.spec, self.settings, new_network=True)
+            self._send(force=True, surfaces=True)
+            while True:
+                try:
+                    command = self._queue.get(timeout=self._idle_wait())
+                except queue.Empty:
+                    command = None
+                if isinstance(command, cmd.Quit):
+                    break
+                if command is not None:
+                    # Commands apply to the state training has reached.
+                    self._recall()
+                    self._apply_safely(command)
+                    # Apply everything queued before training on.
+                    continue
+                if self._running:
+                    self._feed.wait_for_frame()  # a frame drawn off the Session's own timer
+                    self._survive(self._train_chunk)
+        except Exception:  # pragma: no cover - last resort, reported to the user
+            self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
+        finally:
+            self._core.release()
+            self.offload.close()
+            self.finished.emit()
+
+    def _survive(self, fn, *args) -> bool:
+        """Run ``fn``; an unexpected error pauses training and is reported, and
+        the worker lives on (a dead worker would freeze every view)."""
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                fn(*args)
+            return True
+        except Exception as e:
+            self._stop_running()
+            self.failed.emit(f"{type(e).__name__}: {e}")
+            return False
+
+    def _idle_wait(self) -> float | None:
+        if not self._running:
+            return None  # sleep until a command arrives
+        if self._speed is None:
+            return 0.0
+        t0, e0 = self._paced_from
+        due = t0 + (self.trainer.epoch - e0) / self._speed
+        return max(0.0, due - time.perf_counter())
+
+    def _apply_safely(self, command: object) -> None:
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self._apply(command)
+        except (ValueError, IndexError) as e:
+            self.failed.emit(str(e))
+            self._survive(self._send, True)
+        except Exception as e:
+            self._stop_running()
+            self.failed.emit(f"{type(e).__name__}: {e}")
+            self._survive(self._send, True)
+
+    def _apply(self, c: object) -> None:
+        if isinstance(c, cmd.Step):
+            self._stop_running()
+            self._guarded(self._step, c.kind)
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Run):
+            self._start_running(c.epochs)
+        elif isinstance(c, cmd.Pause):
+            self._stop_running()
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.SetParam):
+            value = float(c.value)
+            if not math.isfinite(value):
+                raise ValueError(f"{c.value!r} is not a finite number")
+            self.mlp.params[self.mlp.param_index(c.param)] = value
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.SetParams):
+            self.mlp.set_params(c.params)
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Configure):
+            self._configure(c)
+        elif isinstance(c, cmd.Reset):
+            self._stop_running()
+            self._build(self.problem, self.spec, self.settings, new_network=True)
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Select):
+            if c.sample is not None:
+                self._sample = int(c.sample)
+            if c.pair is not None:
+                for param in c.pair:  # a selection made on a network since replaced
+                    self.mlp.param_index(param)
+                self._pair = c.pair
+            self._send(force=True, surfaces=c.pair is not None)
+        elif isinstance(c, cmd.Surfaces):
+            self._feed.wanted = frozenset(c.names)
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.Rewind):
+            self._stop_running()
+            self._checkpoints.append(self._checkpoint())
+            self.trainer.rewind(c.epoch)
+            self._feed.loss_sent = len(self.trainer.loss_history)
+            self._send(force=True, surfaces=True, loss_start=self.trainer.epoch)
+        elif isinstance(c, cmd.Unrewind):
+            if self._checkpoints:
+                self._stop_running()
+                self._restore(self._checkpoints.pop())
+                self._send(force=True, surfaces=True, loss_start=0)
+        elif isinstance(c, cmd.SwapData):
+            p = c.problem
+            self.trainer.set_data(p.X_train, p.Z_train, p.X_test, p.Z_test)
+            self.problem = p
+            self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.GetState):
+            self.stateReady.emit(
+                c.token,
+                TrainingState(self.problem, self.spec, self.settings, self._checkpoint()),
+            )
+        elif isinstance(c, cmd.SetState):
+            self._stop_running()
+            self._build(c.problem, c.spec, c.settings, new_network=True)
+            self._restore(c.state)
+            self._send(force=True, surfaces=True, loss_start=0)
+        elif isinstance(c, cmd.Predict):
+            p = self.problem
+            pred = p.decode_targets(self.mlp.forward(p.X).activations[-1])
+            self.predictionsReady.emit(pred, self.trainer.epoch)
+        elif isinstance(c, cmd.Speed):
+            self._speed = c.epochs_per_second
+            self._paced_from = (time.perf_counter(), self.trainer.epoch)
+
+    def _configure(self, c: cmd.Configure) -> None:
+        problem = c.problem or self.problem
+        spec = c.spec or self.spec
+        settings = c.settings or self.settings
+        sizes = spec.layer_sizes(len(problem.input_names), len(problem.target_names))
+        new_network = (
+            c.reinit
+            or sizes != self.mlp.layer_sizes
+            or spec.activations() != self.mlp.activation_names[:-1]
+            or spec.output_activation != self.mlp.output_activation
+            or (spec.loss or self.mlp.loss) != self.mlp.loss
+        )
+        # The same network on the same data: the run goes on under the new
+        # settings (a new rate does not start the loss curve over).
+        carry = None if new_network or c.problem is not None else self._checkpoint()
+        if carry is not None:
+            if settings.optimizer != self.settings.optimizer:
+                carry["optimizer"] = None  # another optimizer's state means nothing
+            if (settings.shuffle, settings.seed) != (self.settings.shuffle, self.settings.seed):
+                carry["order"] = None  # the new trainer's own order
+        checkpoints = self._checkpoints
+        # Build first, swap after: a bad setting leaves everything as it was.
+        self._build(problem, spec, settings, new_network=new_network)
+        if carry is not None:
+            self._restore(carry)
+            self._checkpoints = checkpoints
+        self._send(force=True, surfaces=True, loss_start=0)
+
+    def _build(
+        self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings, new_network: bool
+    ) -> None:
+        n_in, n_out = len(problem.input_names), len(problem.target_names)
+        mlp = spec.build(n_in, n_out) if new_network else self.mlp
+        trainer = settings.make_trainer(
+            mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
+        )
+        # At most HISTORY_BYTES of weights: 4096 rows for small nets, fewer
+        # (decimated sooner) for wide ones — 784-128-64-10 would need 3.6 GB.
+        rows = max(16, min(HISTORY_CAPACITY, HISTORY_BYTES // (8 * mlp.n_params)))
+        trainer.history = WeightHistory(mlp.n_params, rows)
+        trainer.history.record(0, mlp.params)
+        self.problem, self.spec, self.settings = problem, spec, settings
+        self.mlp, self.trainer = mlp, trainer
+        self._feed.forget()
+        self._checkpoints = []
+        self._limits.forget_best()
+        self._classification = is_classification(problem.Z_train, mlp.output_activation)
+        if self._pair is not None:
+            try:
+                mlp.param_index(self._pair[0])
+                mlp.param_index(self._pair[1])
+            except (IndexError, ValueError):
+                self._pair = None
+        if self._pair is None and mlp.n_params >= 2:
+            self._pair = (("w", 0, 0, 0), ("w", 0, 0, 1) if n_in > 1 else ("b", 0, 0))
+
+    # -- training ---------------------------------------------------------------
+
+    def _guarded(self, fn, *args) -> bool:
+        try:
+            fn(*args)
+            return True
+        except TrainingDiverged as e:
+            self._stop_running()
+            self.diverged.emit(str(e))
+            return False
+
+    def _step(self, kind: str) -> None:
+        t = self.trainer
+        if kind == "sample":
+            t.step_sample()
+        elif kind == "batch":
+            t.step_batch()
+        else:
+            t.step_epoch()
+
+    def _start_running(self, epochs: int | None) -> None:
+        self._running = True
+        self._limits.start(self.trainer.epoch, epochs)
+        self._paced_from = (time.perf_counter(), self.trainer.epoch)
+        self._chunk = 1
+        self.runStateChanged.emit(True)
+        if epochs is not None:
+            self.runProgress.emit(0, int(epochs))
+
+    def _stop_running(self) -> None:
+        self._recall()
+        self._core.release()
+        if self._running:
+            self._running = False
+            self._limits.end()
+            self.runStateChanged.emit(False)
+
+    def _train_chunk(self) -> None:
+        t = self.trainer
+        # Small jobs train in the training process. Here, epochs of a small
+        # per-sample net take microseconds in the pure-Python kernel, which
+        # holds the GIL throughout: it shares the GUI's CPU. NumPy training
+        # releases the GIL and keeps a CPU of its own.
+        gil_bound = self._speed is None and t._fast() and t.n_rows <= FAST_ROWS
+        if self._speed is None and self.offload.available(t):
+            # In the training process, on a CPU of its own.
+            self._core.release()
+            ok = self._guarded(self._train_offloaded)
+        elif self._speed is not None:
+            # Paced: one epoch when it is due (slow enough to watch).
+            self._core.release()
+            ok = self._guarded(t.step_epoch)
+        elif gil_bound:
+            # Many epochs per chunk, here until the training process is ready.
+            self._core.pin([self._gui_thread_id, self._thread_id])
+            n = self._chunk
+            if self._limits.target is not None:
+                n = max(1, min(n, self._limits.target - t.epoch))
+            start = time.perf_counter()
+            ok = self._guarded(t.run, n)
+            took = time.perf_counter() - start
+            # Grow or shrink the chunk so one takes about CHUNK_SECONDS.
+            if took < CHUNK_SECONDS / 2:
+                self._chunk = min(self._chunk * 2, 1 << 16)
+            elif took > CHUNK_SECONDS * 2 and self._chunk > 1:
+                self._chunk //= 2
+        else:
+            self._core.release()
+            # Batch by batch, so a long epoch (a million rows) never keeps a
+            # command — Pause, Quit — waiting longer than one chunk.
+            deadline = time.perf_counter() + CHUNK_SECONDS
+            ok = True
+            while ok and time.perf_counter() < deadline:
+                ok = self._guarded(t.step_batch)
+                if self._limits.target is not None and t.epoch >= self._limits.target:
+                    break
+        if not ok:
+            self._send(force=True, surfaces=True)
+            return
+        reason = self._limits.reason(t, self.settings)
+        progress = self._limits.progress(t.epoch)
+        if progress is not None:
+            self.runProgress.emit(*progress)
+        if reason:
+            self._stop_running()
+            self.runStopped.emit(reason)
+            self._send(force=True, surfaces=True)
+        else:
+            self._send()
+
+    def _train_offloaded(self) -> None:
+        """Apply what the training process did since the last look (≤ one snapshot interval)."""
+        t, o = self.trainer, self.offload
+        if not o.active:
+            limit = self._limits.epoch_limit(self.settings)
+            o.start(t, limit, self.settings.target_loss, SNAPSHOT_INTERVAL)
+        o.collect(t, SNAPSHOT_INTERVAL)
+
+    def _recall(self) -> None:
+        """Bring the trainer here up to the training process's and stop that."""
+        if self.offload.active:
+            self._guarded(self.offload.recall, self.trainer)
+
+    # -- rewinding -----------------------------------------------------------------
+
+    def _checkpoint(self) -> dict:
+        return checkpoint(self.trainer)
+
+    def _restore(self, state: dict) -> None:
+        restore(self.trainer, state)
+
+    # -- snapshots ----------------------------------------------------------------
+
+    def _send(
+        self, force: bool = False, surfaces: bool = False, loss_start: int | None = None
+    ) -> None:
+        self._feed.send(
+            self.trainer,
+            self.problem,
+            sample=self._sample,
+            pair=self._pair,
+            classification=self._classification,
+            running=self._running,
+            can_unrewind=bool(self._checkpoints),
+            force=force,
+            surfaces=surfaces,
+            loss_start=loss_start,
+        )

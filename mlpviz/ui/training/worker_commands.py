@@ -1,0 +1,127 @@
+"""Commands the GUI posts to the training worker.
+
+They are small frozen dataclasses put on a thread-safe queue; the worker
+applies them between training steps, never in the middle of one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlpviz.data.problem import Problem
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "sample", "batch" or "epoch"
+
+
+@dataclass(frozen=True)
+class Run:
+    epochs: int | None = None  # None: until paused or a stop condition holds
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class SetParam:
+    param: tuple
+    value: float
+
+
+@dataclass(frozen=True)
+class SetParams:
+    params: np.ndarray  # flat, a copy owned by the command
+
+
+@dataclass(frozen=True)
+class Configure:
+    """New data, architecture or settings; ``None`` keeps the current one.
+
+    The network is rebuilt (and re-initialized) only when its layer sizes,
+    activations or loss change, or when ``reinit`` is set.
+    """
+
+    problem: Problem | None = None
+    spec: NetworkSpec | None = None
+    settings: TrainingSettings | None = None
+    reinit: bool = False
+
+
+@dataclass(frozen=True)
+class Reset:
+    pass
+
+
+@dataclass(frozen=True)
+class Select:
+    """The sample the views explain, and the two parameters of the surface plot."""
+
+    sample: int | None = None
+    pair: tuple[tuple, tuple] | None = None
+
+
+@dataclass(frozen=True)
+class Speed:
+    epochs_per_second: float | None  # None: as fast as possible
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
+
+
+@dataclass(frozen=True)
+class Predict:
+    """Compute predictions for every dataset row (the data view asks for big data)."""
+
+
+@dataclass(frozen=True)
+class Surfaces:
+    """Which surfaces the views show; the others are not computed."""
+
+    names: frozenset  # of "pair", "pca", "output"
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """Go back to the weights recorded at (or just before) ``epoch``; undoable."""
+
+    epoch: int
+
+
+@dataclass(frozen=True)
+class Unrewind:
+    """Undo the last Rewind: restore the state it dropped."""
+
+
+@dataclass(frozen=True)
+class SwapData:
+    """Train on another Problem with the same columns, keeping weights and history
+    (used while the user draws points)."""
+
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class GetState:
+    """Ask for the whole training state (for saving a session); answered by
+    ``TrainingWorker.stateReady`` with a :class:`TrainingState`."""
+
+    token: int = 0
+
+
+@dataclass(frozen=True)
+class SetState:
+    """Replace everything — data, network, settings and training state."""
+
+    problem: Problem
+    spec: NetworkSpec
+    settings: TrainingSettings
+    state: dict

@@ -1,0 +1,1 @@
+"""Small widgets several features share: the banner, steady text, heatmap, contour."""
