@@ -8,10 +8,10 @@ from mlpviz.data.csv_loader import load_csv
 from mlpviz.data.dataset import Dataset, DatasetError, LoadCancelled
 from mlpviz.data.datasets import EXAMPLES, FIXED, Example, load_example
 from mlpviz.data.roles import default_roles, select
+from mlpviz.data.scaler_base import Scaler
 from mlpviz.data.scalers import (
     IdentityScaler,
     MinMaxScaler,
-    Scaler,
     ZScoreScaler,
     make_scaler,
     scaler_from_dict,

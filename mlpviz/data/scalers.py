@@ -24,14 +24,7 @@ import numpy as np
 
 from mlpviz.data.scaler_base import Array, Scaler, check_span, finite_float, finite_vector, to_json
 
-__all__ = [
-    "IdentityScaler",
-    "MinMaxScaler",
-    "Scaler",
-    "ZScoreScaler",
-    "make_scaler",
-    "scaler_from_dict",
-]
+__all__ = ["IdentityScaler", "MinMaxScaler", "ZScoreScaler", "make_scaler", "scaler_from_dict"]
 
 
 class IdentityScaler(Scaler):

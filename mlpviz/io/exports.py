@@ -3,10 +3,6 @@ trained network as a standalone Python module that needs only NumPy.
 
 Pure NumPy and the standard library. Numbers are written with ``repr``, the
 shortest text that reads back as the same float, so nothing is rounded.
-
-The standalone Python generator (:func:`standalone_python`) lives in
-:mod:`mlpviz.io.standalone`, with how it keeps user text out of the code; it
-is importable from here as before.
 """
 
 from __future__ import annotations
@@ -24,7 +20,7 @@ from mlpviz.data.scalers import MinMaxScaler
 from mlpviz.engine import MLP
 from mlpviz.engine.losses import check_pairing
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.io.atomic import write_bytes_atomic, write_text_atomic
+from mlpviz.io.atomic import write_text_atomic
 from mlpviz.io.companion import write_minmax, write_trained_weights
 from mlpviz.io.model_file import Model
 from mlpviz.io.standalone import standalone_python
@@ -36,9 +32,7 @@ __all__ = [
     "save_predictions_csv",
     "save_standalone_python",
     "save_weights_csv",
-    "standalone_python",
     "weights_csv",
-    "write_bytes_atomic",
 ]
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from mlpviz.data.problem import DERIVED, _with_derived
-from mlpviz.data.scalers import IdentityScaler, Scaler, scaler_from_dict
+from mlpviz.data.scaler_base import Scaler
+from mlpviz.data.scalers import IdentityScaler, scaler_from_dict
 from mlpviz.engine import MLP
 from mlpviz.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings

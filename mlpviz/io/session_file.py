@@ -33,7 +33,8 @@ import numpy as np
 from mlpviz.data.csv_loader import load_csv
 from mlpviz.data.dataset import Dataset
 from mlpviz.data.problem import Problem, prepare
-from mlpviz.data.scalers import Scaler, scaler_from_dict
+from mlpviz.data.scaler_base import Scaler
+from mlpviz.data.scalers import scaler_from_dict
 from mlpviz.engine.history import WeightHistory
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.atomic import write_text_atomic

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from mlpviz import __version__
-from mlpviz.data.scalers import IdentityScaler, MinMaxScaler, Scaler, ZScoreScaler
+from mlpviz.data.scaler_base import Scaler
+from mlpviz.data.scalers import IdentityScaler, MinMaxScaler, ZScoreScaler
 from mlpviz.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from mlpviz.io.model_file import Model
 

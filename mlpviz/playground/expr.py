@@ -21,8 +21,7 @@ stack later; the parser itself is bounded by the length and nesting limits.
 
 This module holds the tokenizer, the parser and :func:`parse`; the tree is in
 :mod:`mlpviz.playground.expr_tree`, and differentiation, printing and evaluation
-(:class:`Expression`) in :mod:`mlpviz.playground.expr_calculus`. Everything is
-importable from here as before.
+(:class:`Expression`) in :mod:`mlpviz.playground.expr_calculus`.
 """
 
 from __future__ import annotations
@@ -32,14 +31,6 @@ from dataclasses import dataclass
 
 from mlpviz.playground.expr_calculus import (
     Expression,
-    add,
-    derivative,
-    div,
-    mul,
-    neg,
-    power,
-    sub,
-    to_text,
 )
 from mlpviz.playground.expr_tree import (
     CONSTANTS,
@@ -52,38 +43,9 @@ from mlpviz.playground.expr_tree import (
     Node,
     Num,
     Var,
-    children,
-    postorder,
 )
 
-__all__ = [
-    "ALLOWED",
-    "CONSTANTS",
-    "FUNCTIONS",
-    "MAX_DEPTH",
-    "MAX_LENGTH",
-    "VARIABLES",
-    "BinOp",
-    "Call",
-    "Const",
-    "Expression",
-    "ExpressionError",
-    "Neg",
-    "Node",
-    "Num",
-    "Var",
-    "add",
-    "children",
-    "derivative",
-    "div",
-    "mul",
-    "neg",
-    "parse",
-    "postorder",
-    "power",
-    "sub",
-    "to_text",
-]
+__all__ = ["ALLOWED", "MAX_DEPTH", "MAX_LENGTH", "ExpressionError", "parse"]
 
 MAX_LENGTH = 500
 MAX_DEPTH = 100

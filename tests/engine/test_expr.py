@@ -9,19 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlpviz.playground.expr import (
-    MAX_DEPTH,
-    MAX_LENGTH,
-    BinOp,
-    Call,
-    Const,
-    ExpressionError,
-    Neg,
-    Num,
-    Var,
-    parse,
-    to_text,
-)
+from mlpviz.playground.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
+from mlpviz.playground.expr_calculus import to_text
+from mlpviz.playground.expr_tree import BinOp, Call, Const, Neg, Num, Var
 
 RNG = np.random.default_rng(7)
 XS = RNG.uniform(-2.0, 2.0, 50)

@@ -21,6 +21,7 @@ from mlpviz.data.problem import prepare
 from mlpviz.engine import MLP
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io import load_model, read_minmax, read_trained_weights, save_model, write_text_atomic
+from mlpviz.io.atomic import write_bytes_atomic
 from mlpviz.io.exports import (
     build_model,
     predictions_csv,
@@ -28,10 +29,9 @@ from mlpviz.io.exports import (
     save_predictions_csv,
     save_standalone_python,
     save_weights_csv,
-    standalone_python,
     weights_csv,
-    write_bytes_atomic,
 )
+from mlpviz.io.standalone import standalone_python
 
 HOSTILE = "\"\nimport os; os.system('x')"
 NASTY = ["a,b", 'say "hi"', "two\nlines", "\"\"\"'''\\", "#hash", "x\r\u2028y", "zé²"]

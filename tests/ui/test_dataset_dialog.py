@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from mlpviz.data import load_csv
 from mlpviz.data.problem import prepare
-from mlpviz.ui.dataset.csv_preview import ColumnsModel, split_counts
+from mlpviz.ui.dataset.column_roles import ColumnsModel
 from mlpviz.ui.dataset.dialog import SYNC_PREPARE_ROWS, DatasetDialog
+from mlpviz.ui.dataset.options import split_counts
 from mlpviz.ui.training.loader_thread import running_tasks
 
 ROOT = Path(__file__).resolve().parents[2]

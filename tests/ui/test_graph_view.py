@@ -11,8 +11,9 @@ from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QToolTip
 
 from mlpviz.engine import MLP, Trainer
+from mlpviz.ui.graph.editor import parse_value
 from mlpviz.ui.graph.items import EdgeItem, fmt, param_name
-from mlpviz.ui.graph.view import NetworkGraphView, parse_value
+from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.style import theme
 from mlpviz.ui.training.measure import build_snapshot
 from mlpviz.ui.training.snapshot import param_index

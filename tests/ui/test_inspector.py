@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui.inspector.panel import MathInspector, n, to_text
+from mlpviz.ui.inspector.formulas import n, to_text
+from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.training.measure import build_snapshot
 
 SHOTS = Path("/tmp/mlpviz_shots")

@@ -10,7 +10,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
 from mlpviz.playground.testfunctions import FUNCTIONS, from_expression
-from mlpviz.ui.playground.window import PlaygroundWindow, arrow_segments, opengl_problem
+from mlpviz.ui.playground.views import arrow_segments, opengl_problem
+from mlpviz.ui.playground.window import PlaygroundWindow
 from mlpviz.ui.playground.worker import contour_grid
 
 SHOTS = Path("/tmp/mlpviz_shots")

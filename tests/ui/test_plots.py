@@ -20,13 +20,13 @@ from mlpviz.ui.plots.surface_plots import (
     OutputSurfacePlot,
     PairSurfacePlot,
     PcaSurfacePlot,
-    cell_rect,
     param_label,
 )
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import log_ticks, value_label
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface, Snapshot
 from mlpviz.ui.widgets.contour import contour_segments, iso_levels
+from mlpviz.ui.widgets.heatmap import cell_rect
 
 SHOTS = Path("/tmp/mlpviz_shots")
 

@@ -8,8 +8,7 @@ rows), so the models below only index small arrays.
 This module holds the previews of the file (:class:`RawPreview`, its text;
 :class:`DataPreviewModel`, its first rows); the column-roles editor is in
 :mod:`mlpviz.ui.dataset.column_roles`, the options in :mod:`mlpviz.ui.dataset.options`,
-and the shared number formatting in :mod:`mlpviz.ui.dataset.table_text`. All their
-names are importable from here as before.
+and the shared number formatting in :mod:`mlpviz.ui.dataset.table_text`.
 """
 
 from __future__ import annotations
@@ -21,24 +20,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from mlpviz.ui.dataset.column_roles import _ROLE_TEXT, _ROLE_TINT, ROLES, ColumnsModel, RoleDelegate
-from mlpviz.ui.dataset.options import OptionsPanel, ScalingEditor, split_counts
-from mlpviz.ui.dataset.table_text import fixed_font, format_number, plural
+from mlpviz.ui.dataset.column_roles import _ROLE_TEXT, _ROLE_TINT
+from mlpviz.ui.dataset.table_text import fixed_font, format_number
 from mlpviz.ui.style import theme
 
-__all__ = [
-    "ROLES",
-    "ColumnsModel",
-    "DataPreviewModel",
-    "OptionsPanel",
-    "RawPreview",
-    "RoleDelegate",
-    "ScalingEditor",
-    "fixed_font",
-    "format_number",
-    "plural",
-    "split_counts",
-]
+__all__ = ["DataPreviewModel", "RawPreview"]
 
 _Index = QModelIndex | QPersistentModelIndex
 

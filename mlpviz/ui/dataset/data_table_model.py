@@ -2,9 +2,7 @@
 residual, read cell by cell from the Problem's NumPy arrays when Qt paints.
 
 Nothing is built per row up front and a new snapshot only swaps one array,
-so a million rows cost no more than ten. :class:`DataTableModel` is shown by
-:class:`~mlpviz.ui.dataset.data_view.DataView` and importable from
-:mod:`mlpviz.ui.dataset.data_view` as before.
+so a million rows cost no more than ten.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QFont
 
 from mlpviz.data.problem import Problem
-from mlpviz.ui.dataset.csv_preview import fixed_font, format_number
+from mlpviz.ui.dataset.table_text import fixed_font, format_number
 from mlpviz.ui.style import theme
 
 __all__ = ["Column", "DataTableModel"]

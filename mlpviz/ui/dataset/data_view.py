@@ -8,9 +8,6 @@ residual, tinted by size and sign.
 The table is a :class:`QAbstractTableModel` that reads the Problem's NumPy
 arrays cell by cell when Qt paints, so a million rows cost no more than ten:
 nothing is built per row up front, and a new snapshot only swaps one array.
-
-The model is :class:`~mlpviz.ui.dataset.data_table_model.DataTableModel`, importable
-from here as before.
 """
 
 from __future__ import annotations
@@ -32,12 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.data.problem import Problem
-from mlpviz.ui.dataset.csv_preview import fixed_font
 from mlpviz.ui.dataset.data_table_model import DataTableModel
+from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
 from mlpviz.ui.training.snapshot import Snapshot
 
-__all__ = ["PREDICTION_LIMIT", "DataTableModel", "DataView"]
+__all__ = ["PREDICTION_LIMIT", "DataView"]
 
 # Above this many rows the worker leaves predictions out of snapshots
 # (mlpviz.ui.training.worker); the view then offers to compute them on demand.

@@ -23,13 +23,13 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRec
 from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMenu
 
+from mlpviz.io.atomic import write_bytes_atomic
 from mlpviz.io.exports import (
     build_model,
     save_go_companion,
     save_predictions_csv,
     save_standalone_python,
     save_weights_csv,
-    write_bytes_atomic,
 )
 from mlpviz.io.model_file import Model, save_model
 

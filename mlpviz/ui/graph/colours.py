@@ -5,11 +5,6 @@ and the legend that explains what colour and width mean.
 Looks are quantized (``LEVELS`` widths per sign, 64 fill steps), so a
 snapshot only computes palette indices with NumPy and touches the items
 whose index changed.
-
-:class:`GraphColoursMixin` is a part of
-:class:`~mlpviz.ui.graph.view.NetworkGraphView`, kept in its own module so
-the view stays readable; ``LEVELS`` is importable from
-:mod:`mlpviz.ui.graph.view` as before.
 """
 
 from __future__ import annotations

@@ -1,9 +1,5 @@
 """The inline editor of the network graph: a small popup over the graph to
 type a parameter's new value, and :func:`parse_value`, which reads it.
-
-:class:`~mlpviz.ui.graph.view.NetworkGraphView` opens it on a double-click
-on an edge or bias; both names are importable from :mod:`mlpviz.ui.graph.view`
-as before.
 """
 
 from __future__ import annotations

@@ -5,9 +5,6 @@ The items only know their geometry and their parameter; every colour, width
 and text is pushed into them by :class:`mlpviz.ui.graph.view.NetworkGraphView`
 from the latest snapshot, so the view can update thousands of them in place
 without rebuilding the scene.
-
-The step-through's labels (:class:`OverlayLabel`, :class:`StepOverlay`)
-live in :mod:`mlpviz.ui.graph.overlay` and are importable from here as before.
 """
 
 from __future__ import annotations

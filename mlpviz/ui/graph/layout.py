@@ -5,11 +5,6 @@ Each layer is a column ``COL_GAP`` apart; a small layer spaces its nodes
 ``NODE_GAP`` apart, a big one is squeezed into ``MAX_COLUMN``. The layer
 titles sit above the columns, a bias badge at the upper left of each node
 and a curve per weight between the columns.
-
-:class:`GraphLayoutMixin` is a part of
-:class:`~mlpviz.ui.graph.view.NetworkGraphView`, kept in its own module so
-the view stays readable; the constants are importable from
-:mod:`mlpviz.ui.graph.view` as before.
 """
 
 from __future__ import annotations

@@ -8,11 +8,6 @@ one cached :class:`~mlpviz.ui.graph.bundle.EdgeBundleItem`; an edge item
 exists only for an edge that is looked up (selected, hovered, edited,
 labelled), and is shown only while selected or hovered. Node labels, values
 and bias badges appear once they are big enough on screen to read.
-
-:class:`GraphLodMixin` is a part of
-:class:`~mlpviz.ui.graph.view.NetworkGraphView`, kept in its own module so
-the view stays readable; the constants are importable from
-:mod:`mlpviz.ui.graph.view` as before.
 """
 
 from __future__ import annotations

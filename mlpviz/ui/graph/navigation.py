@@ -2,11 +2,6 @@
 (or on empty space fits the network again), dragging pans, and the wheel and
 the + / − / 0 keys zoom; the whole network is fitted into the view until the
 user zooms.
-
-:class:`GraphNavigationMixin` is a part of
-:class:`~mlpviz.ui.graph.view.NetworkGraphView`, kept in its own module so
-the view stays readable; ``MAX_FIT_SCALE`` is importable from
-:mod:`mlpviz.ui.graph.view` as before.
 """
 
 from __future__ import annotations

@@ -1,9 +1,5 @@
 """The step-through's overlay on the network graph: short numbers in white
 boxes next to nodes, edges and biases, placed clear of each other.
-
-:class:`StepOverlay` is owned by :class:`~mlpviz.ui.graph.view.NetworkGraphView`
-(``show_step_overlay``); both classes are importable from
-:mod:`mlpviz.ui.graph.items` as before.
 """
 
 from __future__ import annotations

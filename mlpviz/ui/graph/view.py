@@ -18,8 +18,7 @@ nodes and edges (:mod:`~mlpviz.ui.graph.layout`), colours and legend
 (:mod:`~mlpviz.ui.graph.lod`), hover and tooltips
 (:mod:`~mlpviz.ui.graph.tooltips`), mouse, zoom and fit
 (:mod:`~mlpviz.ui.graph.navigation`) and the inline editor
-(:mod:`~mlpviz.ui.graph.editor`). Their public names are importable from
-here as before.
+(:mod:`~mlpviz.ui.graph.editor`).
 """
 
 from __future__ import annotations
@@ -30,8 +29,8 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QLabel, QWidget
 
-from mlpviz.ui.graph.colours import LEVELS, GraphColoursMixin
-from mlpviz.ui.graph.editor import InlineEditor, parse_value
+from mlpviz.ui.graph.colours import GraphColoursMixin
+from mlpviz.ui.graph.editor import InlineEditor
 from mlpviz.ui.graph.items import (
     NODE_PEN,
     BiasItem,
@@ -41,37 +40,17 @@ from mlpviz.ui.graph.items import (
     NodeItem,
     Param,
 )
-from mlpviz.ui.graph.layout import COL_GAP, MAX_COLUMN, NODE_GAP, GraphLayoutMixin
+from mlpviz.ui.graph.layout import GraphLayoutMixin
 from mlpviz.ui.graph.lod import (
-    DENSE_EDGES,
-    EDGE_BUDGET,
-    FAINT,
-    HIT_PIXELS,
-    LAZY_EDGES,
     GraphLodMixin,
 )
-from mlpviz.ui.graph.navigation import MAX_FIT_SCALE, GraphNavigationMixin
+from mlpviz.ui.graph.navigation import GraphNavigationMixin
 from mlpviz.ui.graph.overlay import StepOverlay
 from mlpviz.ui.graph.tooltips import GraphTooltipsMixin
 from mlpviz.ui.style import theme
 from mlpviz.ui.training.snapshot import Snapshot
 
-__all__ = [
-    "COL_GAP",
-    "DENSE_EDGES",
-    "EDGE_BUDGET",
-    "EDGE_MODES",
-    "FAINT",
-    "HIT_PIXELS",
-    "LAZY_EDGES",
-    "LEVELS",
-    "MAX_COLUMN",
-    "MAX_FIT_SCALE",
-    "NODE_GAP",
-    "InlineEditor",
-    "NetworkGraphView",
-    "parse_value",
-]
+__all__ = ["EDGE_MODES", "NetworkGraphView"]
 
 EDGE_MODES = ("weight", "gradient", "update")
 _BACKGROUND = QColor(250, 250, 251)

@@ -7,8 +7,6 @@ italic variable, ``_(i)`` a subscript, ``^(2)`` a superscript and ``[[…]]``
 the highlighted term of the selected parameter. :func:`n` writes a number,
 :func:`sum_of` a written-out sum, and a :class:`Block` is one captioned
 group of aligned equations.
-
-Everything here is importable from :mod:`mlpviz.ui.inspector.panel` as before.
 """
 
 from __future__ import annotations

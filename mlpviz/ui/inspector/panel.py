@@ -9,11 +9,6 @@ sheet (rich text, "=" signs aligned) and as plain text for the clipboard.
 Formulas are written once in a small markup and rendered twice:
 ``$x`` is an italic variable, ``_(i)`` a subscript, ``^(2)`` a superscript
 and ``[[…]]`` the highlighted term of the selected parameter.
-
-The markup helpers (:func:`n`, :func:`to_html`, :func:`to_text`,
-:func:`sum_of`, :class:`Block`, :func:`render_html`, :func:`render_text`)
-live in :mod:`mlpviz.ui.inspector.formulas` and are importable from here
-as before.
 """
 
 from __future__ import annotations
@@ -27,37 +22,18 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QToolButton, QV
 
 from mlpviz.engine.explain import NodeStep, StepExplanation
 from mlpviz.ui.inspector.formulas import (
-    LHS_WIDTH,
     MAX_TERMS,
-    MINUS,
     NB,
     Block,
     n,
     render_html,
     render_text,
     sum_of,
-    to_html,
     to_text,
 )
 from mlpviz.ui.training.snapshot import Param, Snapshot
 
-__all__ = [
-    "LHS_WIDTH",
-    "MAX_ROWS",
-    "MAX_TERMS",
-    "MINUS",
-    "NB",
-    "RUNNING_INTERVAL",
-    "Block",
-    "MathInspector",
-    "Sheet",
-    "n",
-    "render_html",
-    "render_text",
-    "sum_of",
-    "to_html",
-    "to_text",
-]
+__all__ = ["MAX_ROWS", "RUNNING_INTERVAL", "MathInspector", "Sheet"]
 
 MAX_ROWS = 6  # per-weight gradient/update rows when a whole node is selected
 RUNNING_INTERVAL = 1.0  # seconds between re-renders while training (numbers readable, ~15 ms each)

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from mlpviz.engine.explain import StepExplanation
 from mlpviz.ui.graph.view import NetworkGraphView
-from mlpviz.ui.inspector.panel import MathInspector, to_text
-from mlpviz.ui.inspector.panel import n as _markup_number
+from mlpviz.ui.inspector.formulas import n as _markup_number
+from mlpviz.ui.inspector.formulas import to_text
+from mlpviz.ui.inspector.panel import MathInspector
 
 MAX_NODE_LABELS = 16  # per layer; a bigger layer labels its largest values only
 MAX_EDGE_LABELS = 24  # per weight layer; the others still get tooltips

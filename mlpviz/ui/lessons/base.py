@@ -38,7 +38,7 @@ from mlpviz.ui.style.plot_style import (
     style_plot_item,
 )
 
-__all__ = ["LessonPanel", "fmt4", "make_plot", "note_box", "signed4", "spin_box"]
+__all__ = ["LessonPanel", "make_plot", "note_box", "signed4", "spin_box"]
 
 TEXT_WIDTH = 360  # the explanation column: ~55 characters a line, easy to read
 PLAY_INTERVAL_MS = 450  # slow enough to follow each step with the eye

@@ -27,7 +27,8 @@ from mlpviz.lessons.bowl import (
     bowl,
     closed_form,
 )
-from mlpviz.ui.lessons.base import CURRENT, TRIAL, LessonPanel, fmt4, make_plot, note_box, spin_box
+from mlpviz.lessons.worked_example import fmt4
+from mlpviz.ui.lessons.base import CURRENT, TRIAL, LessonPanel, make_plot, note_box, spin_box
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import font
 from mlpviz.ui.widgets.contour import contour_segments

@@ -17,12 +17,12 @@ from mlpviz.lessons.derivative import (
     stable_lr_limit,
     x_squared_quotients,
 )
+from mlpviz.lessons.worked_example import fmt4
 from mlpviz.ui.lessons.base import (
     CURRENT,
     GRADIENT,
     TRIAL,
     LessonPanel,
-    fmt4,
     make_plot,
     note_box,
     signed4,

@@ -32,15 +32,8 @@ from mlpviz.lessons.trial_vs_gradient import (
     make_objective,
     trial_cost,
 )
-from mlpviz.ui.lessons.base import (
-    GRADIENT,
-    TRIAL,
-    LessonPanel,
-    fmt4,
-    make_plot,
-    note_box,
-    spin_box,
-)
+from mlpviz.lessons.worked_example import fmt4
+from mlpviz.ui.lessons.base import GRADIENT, TRIAL, LessonPanel, make_plot, note_box, spin_box
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import font
 

@@ -27,18 +27,11 @@ from mlpviz.lessons.worked_example import (
     TRAINING_EXAMPLE,
     WorkedExample,
     WorkedStep,
+    fmt4,
     normalization_table,
     text_differences,
 )
-from mlpviz.ui.lessons.base import (
-    GRADIENT,
-    TEXT_CSS,
-    LessonPanel,
-    fmt4,
-    make_plot,
-    note_box,
-    spin_box,
-)
+from mlpviz.ui.lessons.base import GRADIENT, TEXT_CSS, LessonPanel, make_plot, note_box, spin_box
 from mlpviz.ui.lessons.network_diagram import NetworkDiagram
 from mlpviz.ui.style.plot_style import font
 

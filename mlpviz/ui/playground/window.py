@@ -40,7 +40,7 @@ from mlpviz.playground.race import RaceSnapshot
 from mlpviz.playground.testfunctions import FUNCTIONS, TestFunction, from_expression
 from mlpviz.ui.playground.racers import RacersPanel, ResultsTable, default_racers
 from mlpviz.ui.playground.toolbar import SPEEDS, PlaygroundToolbar
-from mlpviz.ui.playground.views import ContourView, SurfaceView, arrow_segments, opengl_problem
+from mlpviz.ui.playground.views import ContourView, SurfaceView
 from mlpviz.ui.playground.worker import (
     Configure,
     ContourGrid,
@@ -55,8 +55,7 @@ from mlpviz.ui.playground.worker import Quit as QuitWorker
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import fmt, note_label
 
-# arrow_segments and opengl_problem moved to playground_views; still importable from here.
-__all__ = ["PlaygroundWindow", "arrow_segments", "opengl_problem"]
+__all__ = ["PlaygroundWindow"]
 
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8"]
 HELP = (

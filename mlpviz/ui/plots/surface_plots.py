@@ -21,16 +21,9 @@ from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import AXIS_LINE, note_label
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface
 from mlpviz.ui.widgets.contour import contour_segments, iso_levels
-from mlpviz.ui.widgets.heatmap import HeatmapPlot, cell_rect, finite_range
+from mlpviz.ui.widgets.heatmap import HeatmapPlot, finite_range
 
-__all__ = [
-    "HeatmapPlot",
-    "OutputSurfacePlot",
-    "PairSurfacePlot",
-    "PcaSurfacePlot",
-    "cell_rect",
-    "param_label",
-]
+__all__ = ["OutputSurfacePlot", "PairSurfacePlot", "PcaSurfacePlot", "param_label"]
 
 PAIR_HINT = "Select two weights in the graph (click)\nto see the loss surface over them"
 PCA_HINT = "The descent path appears here once the weights have moved"

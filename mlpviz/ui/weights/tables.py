@@ -33,18 +33,11 @@ from PySide6.QtWidgets import (
 
 from mlpviz.ui.style import theme
 from mlpviz.ui.training.snapshot import Param, Snapshot
-from mlpviz.ui.training.undo import SetParameterCommand
 from mlpviz.ui.weights.layer_section import _LayerSection
 from mlpviz.ui.weights.model import WeightTableModel
 from mlpviz.ui.weights.table_view import _BORDER, WeightTableView
 
-__all__ = [
-    "SetParameterCommand",
-    "WeightTableModel",
-    "WeightTableView",
-    "WeightTablesPanel",
-    "layer_title",
-]
+__all__ = ["WeightTablesPanel", "layer_title"]
 
 
 def layer_title(layer: int, n_layers: int, activation: str | None) -> str:
