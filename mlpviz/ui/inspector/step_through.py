@@ -11,17 +11,36 @@ to the matching equations. Everything is read from the snapshot's
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mlpviz.engine.explain import StepExplanation
-from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.formulas import n as _markup_number
 from mlpviz.ui.inspector.formulas import to_text
 from mlpviz.ui.inspector.panel import MathInspector
+
+
+class StepGraph(Protocol):
+    """What the step-through needs of the network graph: a highlight and an overlay.
+
+    The graph view provides it; the inspector never imports the graph package.
+    """
+
+    layer_sizes: Sequence[int]
+
+    def highlight_layer(self, layer: int | None) -> None: ...
+
+    def show_step_overlay(
+        self, labels: dict[tuple, str], tip: Callable[[tuple], str | None] | None = None
+    ) -> None: ...
+
+    def clear_step_overlay(self) -> None: ...
+
 
 MAX_NODE_LABELS = 16  # per layer; a bigger layer labels its largest values only
 MAX_EDGE_LABELS = 24  # per weight layer; the others still get tooltips
@@ -166,7 +185,7 @@ class StepThrough(QObject):
 
     applyRequested = Signal()
 
-    def __init__(self, graph_view: NetworkGraphView, inspector: MathInspector) -> None:
+    def __init__(self, graph_view: StepGraph, inspector: MathInspector) -> None:
         super().__init__(graph_view)
         self.graph, self.inspector = graph_view, inspector
         self.exp: StepExplanation | None = None
