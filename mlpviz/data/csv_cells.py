@@ -102,6 +102,11 @@ def split_fields(line: str, delimiter: str) -> list[str]:
         pos = end + 1
 
 
+def _shown(text: str) -> str:
+    """``text`` cut to ``_QUOTE_LIMIT`` characters: a message quotes a cell, never a megabyte."""
+    return text if len(text) <= _QUOTE_LIMIT else text[:_QUOTE_LIMIT] + "…"
+
+
 def parse_cell(cell: str) -> float:
     """Convert one stripped cell to a finite float.
 
@@ -114,12 +119,13 @@ def parse_cell(cell: str) -> float:
         value = float(cell)
         if math.isinf(value):
             raise CellError(
-                f"{cell!r} is too large for a float64 (it overflows to infinity)", "overflow"
+                f"{_shown(cell)!r} is too large for a float64 (it overflows to infinity)",
+                "overflow",
             )
         return value
     if not cell:
         raise CellError("the cell is empty; fill it in or remove the row", "empty")
-    shown = cell if len(cell) <= _QUOTE_LIMIT else cell[:_QUOTE_LIMIT] + "…"
+    shown = _shown(cell)
     if _NON_FINITE.fullmatch(cell):
         if cell.lstrip("+-").lower().startswith("n"):
             raise CellError(f"{shown!r} is not a number (NaN); fill it in or remove the row", "nan")
@@ -165,7 +171,7 @@ class Layout:
         if column is not None:
             where += f", column {column}"
             if self.has_header and column <= self.n_columns:  # a ragged row has more
-                where += f" ({self.columns[column - 1]!r})"
+                where += f" ({_shown(self.columns[column - 1])!r})"
         return DatasetError(f"{where}: {message}", path=self.path, line=line, column=column)
 
 

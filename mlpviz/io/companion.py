@@ -24,16 +24,15 @@ import numpy as np
 from mlpviz.data.scalers import MinMaxScaler
 from mlpviz.engine import MLP
 from mlpviz.io.atomic import write_text_atomic
-from mlpviz.io.validate import FileFormatError, field, number_array
+from mlpviz.io.validate import FileFormatError, field, number_array, read_text
 
 
 def _read_json(path: Path) -> Any:
+    text = read_text(Path(path), FileFormatError)
     try:
-        return json.loads(Path(path).read_bytes().decode("utf-8-sig"))
-    except OSError as e:
-        raise FileFormatError(f"{path}: cannot read the file ({e.strerror or e})") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(f"{path}: not a text file (not UTF-8)") from None
+        return json.loads(text)
+    except RecursionError:
+        raise FileFormatError(f"{path}: JSON nested too deeply") from None
     except json.JSONDecodeError as e:
         raise FileFormatError(
             f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
@@ -60,14 +59,19 @@ def read_trained_weights(path: str | Path, activation: str = "sigmoid") -> MLP:
         sizes = [len(_shape(_shape(hw[0], "hiddenWeights[0]")[0], "hiddenWeights[0][0]"))]
         sizes += [len(_shape(layer, f"hiddenWeights[{l}]")) for l, layer in enumerate(hw)]
         sizes.append(len(ow))
+        # Every array is checked against the numbers actually present before the
+        # network is allocated: sizes read from list lengths alone could ask for GiBs.
+        weights = [
+            number_array(hw[l], (sizes[l + 1], sizes[l]), f"hiddenWeights[{l}]")
+            for l in range(len(hw))
+        ]
+        biases = [number_array(hb[l], (sizes[l + 1],), f"hiddenBias[{l}]") for l in range(len(hw))]
+        weights.append(number_array(ow, (sizes[-1], sizes[-2]), "outputWeights"))
+        biases.append(number_array(ob, (sizes[-1],), "outputBias"))
         mlp = MLP(sizes, activation, activation, init="zeros")
-        for l in range(len(hw)):
-            mlp.weights[l][...] = number_array(
-                hw[l], (sizes[l + 1], sizes[l]), f"hiddenWeights[{l}]"
-            )
-            mlp.biases[l][...] = number_array(hb[l], (sizes[l + 1],), f"hiddenBias[{l}]")
-        mlp.weights[-1][...] = number_array(ow, (sizes[-1], sizes[-2]), "outputWeights")
-        mlp.biases[-1][...] = number_array(ob, (sizes[-1],), "outputBias")
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            mlp.weights[l][...] = w
+            mlp.biases[l][...] = b
     except (FileFormatError, ValueError) as e:
         raise FileFormatError(f"{path}: {e}") from None
     mlp.init = "file"

@@ -89,11 +89,25 @@ def _layer_name(layer: int, n_layers: int) -> str:
     return "input" if layer == 0 else "output" if layer == n_layers else f"hidden {layer}"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's
+# "CSV injection"); a leading apostrophe makes it text there.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """``cell``, with a text cell that a spreadsheet would run as a formula made inert."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def _csv_text(rows: Sequence[Sequence[Any]]) -> str:
     # The csv module writes floats with repr() (exact) and quotes names that
-    # contain commas, quotes or line breaks.
+    # contain commas, quotes or line breaks; text cells are made formula-safe.
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    csv.writer(buf, lineterminator="\n").writerows(
+        [spreadsheet_safe(c) for c in row] for row in rows
+    )
     return buf.getvalue()
 
 

@@ -134,15 +134,24 @@ def model_from_dict(d: Any) -> Model:
     if acts[-1] not in OUTPUT_ACTIVATIONS:
         raise FileFormatError(f"unknown output activation {acts[-1]!r}")
     loss = field(d, "loss", "the model")
-    mlp = MLP(sizes, list(acts[:-1]), acts[-1], init="zeros", loss=loss)
     weights, biases = field(d, "weights", "the model"), field(d, "biases", "the model")
     if not isinstance(weights, list) or len(weights) != len(sizes) - 1:
         raise FileFormatError(f"weights must have {len(sizes) - 1} layers")
     if not isinstance(biases, list) or len(biases) != len(sizes) - 1:
         raise FileFormatError(f"biases must have {len(sizes) - 1} layers")
-    for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
-        mlp.weights[l][...] = number_array(weights[l], (n_out, n_in), f"weights[{l}]")
-        mlp.biases[l][...] = number_array(biases[l], (n_out,), f"biases[{l}]")
+    # The arrays are checked against the numbers in the file before the network
+    # is allocated: layer_sizes alone could ask for gigabytes.
+    arrays = [
+        (
+            number_array(weights[l], (n_out, n_in), f"weights[{l}]"),
+            number_array(biases[l], (n_out,), f"biases[{l}]"),
+        )
+        for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes))
+    ]
+    mlp = MLP(sizes, list(acts[:-1]), acts[-1], init="zeros", loss=loss)
+    for l, (w, b) in enumerate(arrays):
+        mlp.weights[l][...] = w
+        mlp.biases[l][...] = b
     derived = string_list(d.get("derived", []), "derived")
     for name in derived:
         if name not in DERIVED:

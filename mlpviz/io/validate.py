@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +15,48 @@ class FileFormatError(ValueError):
     """A file's content is not what its format requires."""
 
 
-def read_text(path: Path, error: type[Exception]) -> str:
-    """A file's text, UTF-8 with or without BOM; ``error`` names the file and what is wrong."""
+# A file mlpviz reads whole: sessions embed their data, so allow a large one,
+# but never an endless stream (/dev/zero) or a file that would not fit.
+MAX_FILE_BYTES = 1 << 30
+
+
+def read_bytes(path: Path, error: type[Exception], limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit``; ``error`` names the file and what is wrong.
+
+    The file is opened without blocking and checked to be a regular file before a
+    byte is read, so a FIFO, a device or /proc entry is refused at once instead of
+    blocking forever or streaming without end.
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
         raise error(f"{path}: cannot read the file ({e.strerror or e})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise error(f"{path} is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise error(f"{path} is not a regular file (a pipe, device or special file)")
+        if st.st_size > limit:
+            raise error(f"{path} is too large ({st.st_size:,} bytes; at most {limit:,} are read)")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as f:
+        try:
+            raw = f.read(limit + 1)
+        except OSError as e:
+            raise error(f"{path}: cannot read the file ({e.strerror or e})") from None
+        except MemoryError:
+            raise error(f"{path} is too large to read into memory") from None
+    if len(raw) > limit:  # it grew while being read
+        raise error(f"{path} is too large (more than {limit:,} bytes)")
+    return raw
+
+
+def read_text(path: Path, error: type[Exception], limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text, UTF-8 with or without BOM, read as :func:`read_bytes` does."""
+    raw = read_bytes(path, error, limit)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
