@@ -82,7 +82,7 @@ class OffloadedTraining:
                     self._ready.set()
                 else:
                     self._inbox.put((header, arrays))
-        except (EOFError, OSError, ValueError):
+        except Exception:  # whatever ended the pipe (a bad header too), the run learns of it
             if not self._ready.is_set():
                 self._broken = True  # it never started: train here
             self._inbox.put(({"kind": "gone"}, {}))

@@ -18,6 +18,12 @@ import numpy as np
 _LENGTH = struct.Struct(">I")
 _DTYPES = {"<f8": np.float64, "<i8": np.int64}
 MAX_HEADER = 1 << 24
+# The most array bytes one message may declare. A trainer's state is its
+# weights, the optimizer's moments, its data's order and a history block:
+# far below this for any job the process takes (offload's FAST_ROWS and
+# history caps), so a larger declaration is a corrupt header, refused
+# before a byte is allocated.
+MAX_ARRAY_BYTES = 1 << 30
 
 
 class WireError(ValueError):
@@ -51,14 +57,41 @@ def read_message(stream: BinaryIO) -> tuple[dict, dict[str, np.ndarray]]:
         specs = header.pop("arrays")
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, AttributeError) as e:
         raise WireError(f"unreadable message header: {e}") from None
+    counts = _array_counts(specs)
     arrays = {}
-    for name, dtype, shape in specs:
-        if dtype not in _DTYPES:
-            raise WireError(f"array {name!r} has unsupported dtype {dtype!r}")
-        count = int(np.prod(shape, dtype=np.int64))
+    for (name, dtype, shape), count in zip(specs, counts):
         raw = _read_exact(stream, count * 8)
         arrays[name] = np.frombuffer(raw, dtype=dtype).astype(_DTYPES[dtype]).reshape(shape)
     return header, arrays
+
+
+def _array_counts(specs: object) -> list[int]:
+    """Element counts of the arrays a header declares, checked before any is read."""
+    if not isinstance(specs, list):
+        raise WireError("the header's array list is not a list")
+    counts, total = [], 0
+    for spec in specs:
+        if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str)):
+            raise WireError(f"bad array entry {spec!r:.80}")
+        name, dtype, shape = spec
+        if dtype not in _DTYPES:
+            raise WireError(f"array {name!r} has unsupported dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_ARRAY_BYTES
+            for n in shape
+        ):
+            raise WireError(f"array {name!r} has a bad shape {shape!r:.80}")
+        count = 1
+        for n in shape:  # Python ints: no overflow, unlike np.prod
+            count *= n
+        total += count * 8
+        if total > MAX_ARRAY_BYTES:
+            raise WireError(
+                f"message declares more than {MAX_ARRAY_BYTES:,} bytes of arrays "
+                f"(at {name!r}); no training job sends that much"
+            )
+        counts.append(count)
+    return counts
 
 
 def _read_exact(stream: BinaryIO, n: int, allow_eof: bool = False) -> bytes:
