@@ -27,6 +27,9 @@ from mlpviz.engine.offload.wire import read_message, write_message
 from mlpviz.engine.trainer import Trainer, TrainingDiverged
 
 STOP_TIMEOUT = 5.0  # seconds a stopped run may take to answer before the process is dropped
+# A process that dies is started again at the next run, this many times; after
+# that training stays in the caller's thread and :attr:`given_up` says why.
+MAX_RESTARTS = 3
 _WAKE = ({"kind": "wake"}, {})
 
 
@@ -37,7 +40,8 @@ class OffloadedTraining:
         self._process: subprocess.Popen | None = None
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._ready = threading.Event()
-        self._broken = False
+        self._broken = False  # never started, or died too often: train locally
+        self.deaths = 0  # processes that died (or hung) after starting
         self.reports = 0  # progress reports applied (for tests and benchmarks)
         self.error: str | None = None  # the process's traceback, if it failed
 
@@ -54,7 +58,16 @@ class OffloadedTraining:
             self._launch()
         return self._ready.is_set() and not self._broken
 
+    @property
+    def given_up(self) -> bool:
+        """The process died more than :data:`MAX_RESTARTS` times: training stays local."""
+        return self.deaths > MAX_RESTARTS
+
     def _launch(self) -> None:
+        # Each process has its own inbox and ready flag: a reader thread of a
+        # process already dropped can only post to the queue nobody reads.
+        self._inbox = queue.SimpleQueue()
+        self._ready = threading.Event()
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
         # The child imports this very mlpviz, installed or not.
         root = str(Path(__file__).resolve().parents[3])
@@ -72,20 +85,29 @@ class OffloadedTraining:
         except OSError:
             self._broken = True
             return
-        threading.Thread(target=self._read, args=(self._process.stdout,), daemon=True).start()
+        threading.Thread(
+            target=self._read, args=(self._process.stdout, self._inbox, self._ready), daemon=True
+        ).start()
 
-    def _read(self, stream) -> None:
+    def _read(
+        self,
+        stream,
+        inbox: queue.SimpleQueue | None = None,
+        ready: threading.Event | None = None,
+    ) -> None:
+        inbox = self._inbox if inbox is None else inbox
+        ready = self._ready if ready is None else ready
         try:
             while True:
                 header, arrays = read_message(stream)
                 if header.get("kind") == "ready":
-                    self._ready.set()
+                    ready.set()
                 else:
-                    self._inbox.put((header, arrays))
+                    inbox.put((header, arrays))
         except Exception:  # whatever ended the pipe (a bad header too), the run learns of it
-            if not self._ready.is_set():
+            if not ready.is_set() and inbox is self._inbox:
                 self._broken = True  # it never started: train here
-            self._inbox.put(({"kind": "gone"}, {}))
+            inbox.put(({"kind": "gone"}, {}))
 
     def close(self) -> None:
         """End the process (it also ends by itself when this one does)."""
@@ -174,8 +196,10 @@ class OffloadedTraining:
         return "gone"
 
     def _drop(self) -> None:
-        """Give up on the process: training goes on locally from the last report."""
-        self._broken = True
+        """End this process: training goes on locally from the last report, and the
+        next run starts a new process unless they keep dying."""
+        self.deaths += 1
+        self._broken = self._broken or self.given_up
         self.active = False
         p, self._process = self._process, None
         if p is not None:
