@@ -307,10 +307,9 @@ def get_activation(name: str, where: str = "") -> Activation:
 
     ``where`` ("hidden" or "output") also refuses a function not offered there.
     """
-    allowed = {"hidden": HIDDEN_ACTIVATIONS, "output": OUTPUT_ACTIVATIONS}.get(where)
     record = ACTIVATIONS.get(name) if isinstance(name, str) else None
-    if record is None or (allowed is not None and name not in allowed):
-        choices = allowed if allowed is not None else tuple(ACTIVATIONS)
+    if record is None or (where and not getattr(record, where)):
+        choices = [n for n, r in ACTIVATIONS.items() if not where or getattr(r, where)]
         kind = f"{where} activation" if where else "activation"
         raise ValueError(f"unknown {kind} {name!r}; choose one of {', '.join(choices)}")
     return record

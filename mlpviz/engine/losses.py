@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlpviz.engine.activations import OUTPUT_ACTIVATIONS, Activation, get_activation
+from mlpviz.engine.activations import ACTIVATIONS, Activation, get_activation
 
 Array = np.ndarray
 
@@ -33,7 +33,7 @@ class Loss:
     row_losses : (output activation, y, z) ↦ the per-row loss, shape (n,).
     terms : (output activation, y, z) ↦ the per-output terms whose sum over
         the last axis is the row's loss (the inspector shows them).
-    outputs : the output activations it pairs with.
+    accepts : whether it pairs with an output activation's record.
     error_delta : True when the output δ = ∂L/∂s is y − z for every output it
         pairs with (f′(s) and ∂L/∂y cancel), False when it is f′(s)·(y − z).
     """
@@ -43,9 +43,14 @@ class Loss:
     axis_label: str
     row_losses: Callable[[str, Array, Array], Array]
     terms: Callable[[str, Array, Array], Array]
-    outputs: tuple[str, ...]
+    accepts: Callable[[Activation], bool]
     error_delta: bool
     pairing_hint: str
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The registered output activations it pairs with."""
+        return tuple(n for n, r in ACTIVATIONS.items() if r.output and self.accepts(r))
 
     def output_delta(self, output: Activation, y: Array, z: Array) -> Array:
         """δ of the output layer per row, ∂L_row/∂s_out, for outputs ``y`` = f(s)."""
@@ -87,7 +92,7 @@ LOSSES: dict[str, Loss] = {
         _mse_rows,
         _mse_terms,
         # Every output with an elementwise f′ (softmax's Jacobian is not).
-        tuple(n for n in OUTPUT_ACTIVATIONS if get_activation(n).elementwise),
+        lambda f: f.elementwise,
         False,
         "a softmax output is trained with the cross-entropy loss",
     ),
@@ -97,7 +102,8 @@ LOSSES: dict[str, Loss] = {
         "cross-entropy loss",
         _cross_entropy_rows,
         _cross_entropy_terms,
-        ("softmax", "sigmoid"),
+        # Outputs that are probabilities: one class each, or independent.
+        lambda f: f.name in ("softmax", "sigmoid"),
         True,
         "cross-entropy needs a softmax or sigmoid output (its outputs are probabilities)",
     ),
@@ -127,7 +133,6 @@ def mean_loss(loss: str, output_activation: str, y: Array, z: Array) -> float:
 def check_pairing(loss: str, output_activation: str) -> Loss:
     """The loss's record; a ValueError for a pairing whose gradient the engine does not define."""
     record = get_loss(loss)
-    get_activation(output_activation, "output")
-    if output_activation not in record.outputs:
+    if not record.accepts(get_activation(output_activation, "output")):
         raise ValueError(f"{record.pairing_hint}, not {output_activation!r}")
     return record
