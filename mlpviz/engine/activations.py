@@ -47,9 +47,11 @@ class Activation:
         may be g itself; returns the result, g itself for linear), with
         scratch ``tmp`` (float) and ``mask`` (bool) shaped like g; the bits
         of ``derivative_times``: IEEE products commute.
-    scalar : v ↦ f(v) on one Python float with the bits of ``f``, or None;
-        ``scalar_derivative`` : a ↦ f′ from the activation, likewise. The
-        per-sample kernel takes only records that have both.
+    scalar : v ↦ f(v) on one Python float, or None: ``f``'s bits, or an ulp
+        off where libm's exp or tanh differs from NumPy's. ``scalar_derivative``:
+        a ↦ f′ from the activation, whose product with g has
+        ``derivative_times``' bits. The per-sample kernel takes only records
+        that have both.
     hidden, output : whether the function is offered for hidden layers and
         for the output layer.
     bounds : the function's range (low, high), None where unbounded; the
