@@ -55,6 +55,7 @@ def assert_same(fast, slow):
     assert fast.last_batch_loss == pytest.approx(slow.last_batch_loss, rel=1e-10, abs=1e-15)
     assert (fast.epoch, fast.position, fast.steps) == (slow.epoch, slow.position, slow.steps)
     assert fast.evaluations == slow.evaluations
+    assert fast.optimizer.t == slow.optimizer.t
     np.testing.assert_array_equal(fast.order, slow.order)
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from mlpviz.engine.kernels.batchkernel import BatchKernel, can_train
 from mlpviz.engine.kernels.epochloss import Helper, LossEvaluator
+from mlpviz.engine.kernels.steps import Steps
 
 Array = np.ndarray
 
@@ -138,13 +139,8 @@ def step(tr, rows: Array | slice) -> float:
         _generic_from_here(tr)
         return tr._step_rows_quiet(rows)
     batch_loss = c.kernel.last_batch_loss()
-    tr._before_last, c.before = c.before, tr._before_last  # a swap, not a copy
-    tr._last_gradient, tr._last_rows = None, rows
-    tr.last_batch_loss = batch_loss
-    tr.steps += 1
-    tr.evaluations["gradient"] += 1
-    tr.optimizer.t += 1
-    tr.position += n
+    # The trainer takes c.before and hands back its old buffer: a swap, not a copy.
+    c.before = tr._commit(Steps(1, tr.position + n, 0, None, rows, batch_loss, c.before))
     if epoch_end:
         test_loss = None if tr.X_test is None else c.evaluate(tr.X_test, tr.Z_test)
         tr._finish_epoch(loss, test_loss)
@@ -230,10 +226,5 @@ def _train_epoch(tr, kernel: BatchKernel) -> bool:
     )
     if not (ok and np.isfinite(params).all()):
         return False
-    tr.position = tr.n_rows
-    tr.steps += steps
-    tr.evaluations["gradient"] += steps
-    tr.optimizer.t += steps
-    tr._last_gradient, tr._last_rows = None, rows
-    tr.last_batch_loss = kernel.last_batch_loss()
+    tr._commit(Steps(steps, tr.n_rows, last_rows=rows, last_batch_loss=kernel.last_batch_loss()))
     return True

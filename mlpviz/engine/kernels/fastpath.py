@@ -20,6 +20,7 @@ from operator import mul
 import numpy as np
 
 from mlpviz.engine.activations import get_activation
+from mlpviz.engine.kernels.steps import Steps
 from mlpviz.engine.losses import get_loss
 
 Array = np.ndarray
@@ -264,7 +265,7 @@ def run(tr, epochs: int) -> None:
     n = tr.n_rows
     start_epoch = tr.epoch
     start_params = tr.mlp.params.copy()
-    start_counts = (tr.position, tr.steps, tr.evaluations["gradient"])
+    start_counts = (tr.position, tr.steps, tr.evaluations["gradient"], tr.optimizer.t)
     # Every epoch's rows and rate up front, drawing shuffles from the RNG in
     # the same order the NumPy path would, so both paths stay identical.
     orders = [tr.order]
@@ -282,25 +283,23 @@ def run(tr, epochs: int) -> None:
     flats, last_loss, bad = kernel.train_epochs(epoch_rows, lrs, keep_before_last=True)
     done = len(flats)
     trained = sum(len(r) for r in epoch_rows[:done])
-    tr.evaluations["gradient"] += trained
-    tr.steps += trained
-    tr.epoch += done
-    if done:
-        tr.position = 0
-        if tr.shuffle:
-            # The order for the epoch after the last one trained.
-            tr.order = orders[done] if done < epochs else tr._rng.permutation(n)
+    order = None
+    if done and tr.shuffle:
+        # The order for the epoch after the last one trained.
+        order = orders[done] if done < epochs else tr._rng.permutation(n)
+    tr._commit(Steps(trained, 0 if done else None, done, order))
     if bad is not None:
         kernel.load_flat(flats[-1] if flats else start_params.tolist())
     if flats:
         _record_epochs(tr, start_epoch, np.array(flats), start_params, orders, start_counts)
     if bad is None:
-        tr.last_batch_loss = last_loss
         kernel.write_back()
-        if kernel.before_last is not None:
-            tr._before_last = kernel.flat(kernel.before_last)
-            tr._last_gradient = None
-            tr._last_rows = np.asarray(epoch_rows[-1][-1:])
+        if kernel.before_last is None:
+            tr._commit(Steps(0, last_batch_loss=last_loss))
+        else:
+            last_rows = np.asarray(epoch_rows[-1][-1:])
+            before = kernel.flat(kernel.before_last)
+            tr._commit(Steps(0, None, 0, None, last_rows, last_loss, before))
         return
     # Replay the failing epoch in NumPy, which stops at the exact step that
     # diverged and keeps the weights from before it. Bounded by the epochs
@@ -318,7 +317,7 @@ def _record_epochs(
     P: Array,
     start_params: Array,
     orders: list[Array],
-    start_counts: tuple[int, int, int] = (0, 0, 0),
+    start_counts: tuple[int, int, int, int] = (0, 0, 0, 0),
 ) -> None:
     """Losses (one stacked NumPy pass) and history for epochs trained in the kernel."""
     train = tr.mlp.losses_for(P, tr.X, tr.Z)
@@ -329,15 +328,14 @@ def _record_epochs(
         P, train = P[:k], train[:k]
         done = first_epoch + k
         tr.mlp.set_params(P[-1] if k else start_params)
-        # FIX (engine tests): restore the position and the step/gradient
-        # counts of the rolled-back point too. Before, a run begun mid-epoch
-        # replayed its first epoch from row 0 with the mid-epoch weights,
-        # and the rolled-back epochs' steps stayed counted (so the error
-        # named a later step than the NumPy path does).
-        position, steps, evals = start_counts
+        # The position and the step, gradient and optimizer counts go back
+        # with the weights: a run begun mid-epoch replays from its own row,
+        # and the error names the step the NumPy path names.
+        position, steps, evals, t = start_counts
         done_rows = (tr.n_rows - position) + (k - 1) * tr.n_rows if k else 0
         tr.epoch, tr.position = done, 0 if k else position
         tr.steps, tr.evaluations["gradient"] = steps + done_rows, evals + done_rows
+        tr.optimizer.t = t + done_rows
         tr.order = orders[k] if tr.shuffle else tr.order
         _append_epochs(tr, first_epoch, P, train)
         while True:
