@@ -171,11 +171,7 @@ class MLP:
 
     @property
     def activation_records(self) -> tuple[Activation, ...]:
-        """The registry's record for each layer's activation, input side first.
-
-        Looked up once per tuple of names (the passes run per sample), and
-        again whenever :attr:`activation_names` is replaced.
-        """
+        """Each layer's activation record, looked up once per :attr:`activation_names` tuple."""
         names = self.activation_names
         cached = self.__dict__.get("_records")
         if cached is None or cached[0] is not names:
