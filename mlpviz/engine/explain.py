@@ -24,13 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlpviz.engine import activations as act
+from mlpviz.engine.activations import get_activation
+from mlpviz.engine.losses import get_loss
 from mlpviz.engine.mlp import MLP
 
 Array = np.ndarray
-
-# Probabilities are clipped like in losses.py, so the shown loss is the reported one.
-_EPS = 1e-15
 
 CROSS_ENTROPY_NOTE = (
     "Cross-entropy loss: at the output f′(s) and ∂L/∂y cancel, so δₒ = y − z "
@@ -214,16 +212,6 @@ class StepExplanation:
         )
 
 
-def _loss_terms(loss: str, output_activation: str, y: Array, z: Array) -> Array:
-    """Per-output terms whose sum is the sample's loss (as in losses.row_losses)."""
-    if loss == "mse":
-        return 0.5 * (y - z) ** 2
-    p = np.clip(y, _EPS, 1.0 - _EPS)
-    if output_activation == "softmax":
-        return -z * np.log(p)
-    return -z * np.log(p) - (1.0 - z) * np.log1p(-p)
-
-
 def explain_step(
     mlp: MLP,
     x: Array,
@@ -247,33 +235,29 @@ def explain_step(
     gradient = np.empty_like(params)
     gws, gbs = mlp.views_of(gradient)
     names = mlp.activation_names
+    records = [get_activation(name) for name in names]
+    loss = get_loss(mlp.loss)
 
     # Forward, layer by layer: s = W·a_prev + b, a = f(s).
     inputs, sums, acts = [], [], []
     a = x
     with np.errstate(over="ignore", invalid="ignore"):
-        for w, b, name in zip(ws, bs, names):
+        for w, b, f in zip(ws, bs, records):
             inputs.append(a)
             s = w @ a + b
-            a = act.FUNCTIONS[name](s[None, :])[0]  # softmax normalizes along the last axis
+            a = f.f(s[None, :])[0]  # softmax normalizes along the last axis
             sums.append(s)
             acts.append(a)
         y = acts[-1]
-        derivs = [
-            # Softmax has no elementwise f′; its Jacobian's diagonal a(1 − a) is
-            # shown for reference only (δₒ = y − z does not use it).
-            a_ * (1.0 - a_) if name == "softmax" else act.DERIVATIVES[name](s_, a_)
-            for s_, a_, name in zip(sums, acts, names)
-        ]
+        # Softmax has no elementwise f′; its record's derivative is its
+        # Jacobian's diagonal a(1 − a), shown for reference only (δₒ = y − z).
+        derivs = [f.derivative(s_, a_) for s_, a_, f in zip(sums, acts, records)]
 
         # Backward: δₒ, then δₕ = f′(s)·Σⱼ wⱼ·δⱼ layer by layer, from the old weights.
         n = len(ws)
         deltas: list[Array] = [np.empty(0)] * n
         back: list[Array | None] = [None] * n
-        if mlp.loss == "cross-entropy":
-            deltas[-1] = y - z
-        else:
-            deltas[-1] = derivs[-1] * (y - z)
+        deltas[-1] = loss.output_delta(records[-1], y, z)
         for l in range(n - 2, -1, -1):
             back[l] = ws[l + 1].T @ deltas[l + 1]
             deltas[l] = derivs[l] * back[l]
@@ -285,8 +269,8 @@ def explain_step(
         new_params = params - lr * gradient
     nws, nbs = mlp.views_of(new_params)
 
-    terms = _loss_terms(mlp.loss, names[-1], y, z)
-    all_notes = ((CROSS_ENTROPY_NOTE,) if mlp.loss == "cross-entropy" else ()) + tuple(notes)
+    terms = loss.terms(names[-1], y, z)
+    all_notes = ((CROSS_ENTROPY_NOTE,) if loss.error_delta else ()) + tuple(notes)
     layers = tuple(
         LayerStep(
             index=l,

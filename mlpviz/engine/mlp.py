@@ -19,8 +19,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from mlpviz.engine import activations as act
 from mlpviz.engine import losses
+from mlpviz.engine.activations import Activation, get_activation
 from mlpviz.engine.initializers import initialize
 
 Array = np.ndarray
@@ -121,8 +121,8 @@ class MLP:
                     f"{len(hidden)} hidden activations given for {n_hidden} hidden layers"
                 )
         for name in hidden:
-            act.check(name, act.HIDDEN_ACTIVATIONS, "hidden")
-        act.check(output_activation, act.OUTPUT_ACTIVATIONS, "output")
+            get_activation(name, "hidden")
+        get_activation(output_activation, "output")
         if loss is None:
             loss = "cross-entropy" if output_activation == "softmax" else "mse"
         losses.check_pairing(loss, output_activation)
@@ -168,6 +168,15 @@ class MLP:
     @property
     def output_activation(self) -> str:
         return self.activation_names[-1]
+
+    @property
+    def activation_records(self) -> tuple[Activation, ...]:
+        """Each layer's activation record, looked up once per :attr:`activation_names` tuple."""
+        names = self.activation_names
+        cached = self.__dict__.get("_records")
+        if cached is None or cached[0] is not names:
+            cached = self._records = (names, tuple(get_activation(n) for n in names))
+        return cached[1]
 
     def views_of(self, flat: Array) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
         """Weights and biases laid over another flat vector of this network's shape."""
@@ -268,10 +277,10 @@ class MLP:
         sums, acts, masks = [], [a], []
         last = len(ws) - 1
         keep_sums = keep_sums or dropout > 0.0  # dropout's backward pass needs s
-        for l, (w, b, name) in enumerate(zip(ws, bs, self.activation_names)):
+        for l, (w, b, f) in enumerate(zip(ws, bs, self.activation_records)):
             s = a @ w.T
             s += b
-            a = act.FUNCTIONS[name](s) if keep_sums else act.IN_PLACE[name](s)
+            a = f.f(s) if keep_sums else f.f_in_place(s)
             mask = None
             if dropout > 0.0 and l < last:
                 keep = 1.0 - dropout
@@ -286,11 +295,7 @@ class MLP:
     def output_delta(self, trace: Trace, Z: Array) -> Array:
         """δ of the output layer per row: ∂L_row/∂s_out."""
         y = trace.activations[-1]
-        if self.loss == "cross-entropy":
-            # With softmax (or sigmoid) and cross-entropy, f'(s)·∂L/∂y collapses to y − z.
-            return y - Z
-        # The tutorial's δ_o = f'(s)·(y − z).
-        return act.derivative_times(self.output_activation, y, y - Z)
+        return losses.get_loss(self.loss).output_delta(get_activation(self.output_activation), y, Z)
 
     def backward(self, trace: Trace, Z: Array, params: Array | None = None) -> Gradients:
         """Backpropagate from the targets ``Z`` (same shape as the output).
@@ -306,6 +311,7 @@ class MLP:
         gws, gbs = self._views(flat)
         deltas: list[Array] = [None] * len(ws)  # type: ignore[list-item]
         delta = self.output_delta(trace, Z)
+        records = self.activation_records
         for l in range(len(ws) - 1, -1, -1):
             deltas[l] = delta
             a_prev = trace.activations[l]
@@ -317,14 +323,14 @@ class MLP:
             if l:
                 # δ_h = f'(s_h) · Σ_j w_jh δ_j; dropout passes δ only through kept nodes.
                 back = delta @ ws[l]
-                name = self.activation_names[l - 1]
+                f = records[l - 1]
                 mask = trace.masks[l - 1]
                 if mask is None:
                     a_raw = a_prev
                 else:
                     with np.errstate(over="ignore"):  # σ may overflow, rightly
-                        a_raw = act.FUNCTIONS[name](trace.sums[l - 1])
-                delta = act.derivative_times(name, a_raw, back)
+                        a_raw = f.f(trace.sums[l - 1])
+                delta = f.derivative_times(a_raw, back)
                 if mask is not None:
                     delta *= mask
         return Gradients(deltas, gws, gbs, flat)
@@ -370,13 +376,13 @@ class MLP:
         for lo in range(0, P.shape[0], step):
             block = P[lo : lo + step]
             a = np.broadcast_to(X, (block.shape[0], *X.shape))
-            for (ws, bs), name in zip(self._slices, self.activation_names):
+            for (ws, bs), f in zip(self._slices, self.activation_records):
                 n_in = a.shape[-1]
                 w = block[:, ws].reshape(block.shape[0], -1, n_in)
                 s = a @ w.transpose(0, 2, 1)
                 s += block[:, None, bs]
                 with np.errstate(over="ignore"):  # as in forward
-                    a = act.FUNCTIONS[name](s)
+                    a = f.f(s)
             rows = losses.row_losses(
                 self.loss,
                 self.output_activation,

@@ -18,6 +18,7 @@ import numpy as np
 from mlpviz.engine import losses
 from mlpviz.engine.history import WeightHistory
 from mlpviz.engine.kernels import batchpath, fastpath
+from mlpviz.engine.kernels.steps import Steps
 from mlpviz.engine.mlp import MLP
 from mlpviz.engine.optimizers import Optimizer, make_optimizer
 from mlpviz.engine.schedules import Schedule
@@ -302,6 +303,28 @@ class Trainer:
         if epoch_loss is not None:
             self._finish_epoch(epoch_loss)
         return batch_loss
+
+    def _commit(self, done: Steps) -> Array:
+        """Apply a kernel's updates; returns the before-last buffer ``done`` replaced.
+
+        The caller may reuse that buffer (the batch kernel swaps two).
+        """
+        self.steps += done.count
+        self.evaluations["gradient"] += done.count
+        self.optimizer.t += done.count
+        self.epoch += done.epochs
+        if done.position is not None:
+            self.position = done.position
+        if done.order is not None:
+            self.order = done.order
+        if done.last_rows is not None:
+            self._last_gradient, self._last_rows = None, done.last_rows
+        if done.last_batch_loss is not None:
+            self.last_batch_loss = done.last_batch_loss
+        replaced = self._before_last
+        if done.before_last is not None:
+            self._before_last = done.before_last
+        return replaced
 
     def _finish_epoch(self, loss: float, test_loss: float | None = None) -> None:
         self._advance_epoch()

@@ -167,6 +167,7 @@ FUNCTIONS = {
     "sigmoid": _sigmoid,
     "tanh": np.tanh,
     "relu": lambda s: np.maximum(s, 0.0),
+    "leaky-relu": lambda s: np.where(s > 0.0, s, 0.01 * s),
     "linear": lambda s: s,
     "softmax": _softmax,
 }

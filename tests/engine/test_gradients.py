@@ -1,5 +1,7 @@
 """Backpropagation against central finite differences of the MEAN loss."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,11 +9,15 @@ from hypothesis import strategies as st
 
 from mlpviz.engine import MLP
 from mlpviz.engine import losses as engine_losses
+from mlpviz.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from mlpviz.engine.losses import LOSSES
 
 H = 1e-6
 RTOL, ATOL = 1e-6, 1e-8
-HIDDEN = ("sigmoid", "tanh", "relu", "linear")
-MSE_OUTPUTS = ("sigmoid", "tanh", "linear", "relu")
+# The registry's records: every one is checked, a new one without touching this file.
+HIDDEN = HIDDEN_ACTIVATIONS
+MSE_OUTPUTS = LOSSES["mse"].outputs
+CROSS_ENTROPY_OUTPUTS = LOSSES["cross-entropy"].outputs
 
 
 def sizes_for(depth, n_in=3, n_out=2):
@@ -37,23 +43,27 @@ def loss_with(mlp, X, Z, p, dropout=0.0, seed=None):
     return engine_losses.mean_loss(mlp.loss, mlp.output_activation, y, Z2)
 
 
-def relu_pattern(mlp, X, p):
-    """Which sums are positive, for every ReLU layer: the kinks' side."""
+def kink_pattern(mlp, X, p):
+    """Which sums are positive, in every layer: the side of a kink at 0 (ReLU's)."""
     tr = mlp.forward(X, params=p)
-    return [s > 0 for s, name in zip(tr.sums, mlp.activation_names) if name == "relu"]
+    return [s > 0 for s in tr.sums]
 
 
 def numeric_gradient(mlp, X, Z, dropout=0.0, seed=None):
-    """Central differences; NaN where a ReLU changes side within ±h (a kink)."""
+    """Central differences; NaN where a sum changes sign within ±h (a possible kink).
+
+    Any activation other than the smooth σ, tanh and softmax may have a kink at
+    0, so for them every sum's side is compared.
+    """
     base = mlp.params.copy()
-    has_relu = "relu" in mlp.activation_names
+    has_relu = any(name not in ("sigmoid", "tanh", "softmax") for name in mlp.activation_names)
     out = np.empty_like(base)
     for i in range(base.size):
         plus, minus = base.copy(), base.copy()
         plus[i] += H
         minus[i] -= H
         if has_relu:
-            pats = [relu_pattern(mlp, X, q) for q in (plus, base, minus)]
+            pats = [kink_pattern(mlp, X, q) for q in (plus, base, minus)]
             if not all(np.array_equal(a, b) for a, b in zip(pats[0] + pats[2], pats[1] + pats[1])):
                 out[i] = np.nan
                 continue
@@ -113,7 +123,7 @@ def test_mse_gradient_matches_finite_differences(hidden, output, depth, single):
         assert np.abs(grads.flat).max() > 1e-6  # not a vacuous comparison
 
 
-@pytest.mark.parametrize(("hidden", "output", "depth", "single"), cases(("sigmoid", "softmax")))
+@pytest.mark.parametrize(("hidden", "output", "depth", "single"), cases(CROSS_ENTROPY_OUTPUTS))
 def test_cross_entropy_gradient_matches_finite_differences(hidden, output, depth, single):
     mlp = build(hidden, output, depth, loss="cross-entropy", seed=depth + 20)
     X, Z = data(mlp, single, seed=depth + 30)
@@ -203,3 +213,34 @@ def test_random_architectures(sizes, hidden, output, n, seed):
     X = rng.uniform(-1, 1, (n, sizes[0]))
     Z = rng.uniform(-1, 1, (n, sizes[-1]))
     check(mlp, X, Z)
+
+
+def test_every_registered_record_is_in_the_gradient_cases():
+    # The cases come from the registry: nothing registered escapes the check.
+    names = {p.values[0] for p in cases(MSE_OUTPUTS)} | {p.values[1] for p in cases(MSE_OUTPUTS)}
+    names |= {p.values[1] for p in cases(CROSS_ENTROPY_OUTPUTS)}
+    assert names == set(ACTIVATIONS)
+
+
+@pytest.mark.parametrize("where", ["hidden", "output"])
+def test_a_registered_activation_with_a_wrong_derivative_is_caught(monkeypatch, where):
+    # A record whose f′ is off by 10 %: the same check the registry's records
+    # pass must fail on it, wherever the layer is.
+    tanh = ACTIVATIONS["tanh"]
+    bad = dataclasses.replace(
+        tanh, name="bad-tanh", derivative_times=lambda a, g: 1.1 * tanh.derivative_times(a, g)
+    )
+    monkeypatch.setitem(ACTIVATIONS, "bad-tanh", bad)
+    hidden, output = ("bad-tanh", "linear") if where == "hidden" else ("tanh", "bad-tanh")
+    mlp = build(hidden, output, 2, seed=3)
+    X, Z = data(mlp, False, seed=4)
+    with pytest.raises(AssertionError):
+        check(mlp, X, Z)
+    # The same network with the true tanh passes it.
+    good = build(
+        "tanh" if where == "hidden" else hidden,
+        "linear" if where == "hidden" else "tanh",
+        2,
+        seed=3,
+    )
+    check(good, X, Z)

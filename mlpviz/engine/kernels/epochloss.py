@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from mlpviz.engine import losses
-from mlpviz.engine.activations import IN_PLACE, sigmoid_of_negated_
+from mlpviz.engine.activations import Activation, sigmoid_of_negated_
 
 Array = np.ndarray
 
@@ -31,15 +31,19 @@ def softmax_(s: Array, row: Array) -> None:
     s /= row[:, None]
 
 
-def activate_(name: str, s: Array, row: Array) -> None:
+def activate_(f: Activation, s: Array, row: Array) -> None:
     """s ← f(s) in place; ``row`` is scratch space of one value per row (softmax)."""
-    if name == "softmax":
+    if f.name == "softmax":
         softmax_(s, row)  # activations.softmax allocates; this reuses ``row``
     else:
-        IN_PLACE[name](s)
+        out = f.f_in_place(s)
+        if out is not s:
+            np.copyto(s, out)
 
 
-def layer_(a: Array, w_t: Array, b: Array, neg_b: Array, name: str, s: Array, row: Array) -> None:
+def layer_(
+    a: Array, w_t: Array, b: Array, neg_b: Array, f: Activation, s: Array, row: Array
+) -> None:
     """s ← f(a·wᵀ + b) in place, with the bits of ``MLP.forward``'s layer.
 
     σ starts from −(a·wᵀ + b): (−b) − a·wᵀ is that number to the bit (IEEE
@@ -47,13 +51,13 @@ def layer_(a: Array, w_t: Array, b: Array, neg_b: Array, name: str, s: Array, ro
     ``neg_b`` is scratch space shaped like b.
     """
     np.matmul(a, w_t, out=s)
-    if name == "sigmoid":
+    if f.name == "sigmoid":
         np.negative(b, out=neg_b)
         np.subtract(neg_b, s, out=s)
         sigmoid_of_negated_(s)
     else:
         s += b
-        activate_(name, s, row)
+        activate_(f, s, row)
 
 
 class Buffers:
@@ -89,9 +93,10 @@ class LossEvaluator:
         n = X.shape[0]
         a = X
         row = bufs.rowbuf[:n]
-        for w, b, name, buf, neg_b in zip(ws, bs, mlp.activation_names, bufs.acts, bufs.neg_b):
+        records = mlp.activation_records
+        for w, b, f, buf, neg_b in zip(ws, bs, records, bufs.acts, bufs.neg_b):
             s = buf[:n]
-            layer_(a, w.T, b, neg_b, name, s, row)
+            layer_(a, w.T, b, neg_b, f, s, row)
             a = s
         return losses.row_losses(mlp.loss, mlp.output_activation, a, Z)
 

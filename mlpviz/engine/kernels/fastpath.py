@@ -19,37 +19,43 @@ from operator import mul
 
 import numpy as np
 
+from mlpviz.engine.activations import get_activation
+from mlpviz.engine.kernels.steps import Steps
+from mlpviz.engine.losses import get_loss
+
 Array = np.ndarray
 
 # Above this many parameters NumPy's per-call overhead is amortized and its
 # vectorized arithmetic wins.
 MAX_PARAMS = 160
 
+# Records the kernel writes out inline, by code; any other record with
+# ``scalar`` and ``scalar_derivative`` runs through those (code _SCALAR).
 _CODES = {"sigmoid": 0, "tanh": 1, "relu": 2, "linear": 3}
+_SCALAR = 4
 
 
-def _sigmoid_far(v: float) -> float:
-    """σ(v) as NumPy's 1/(1 + e^−v) gives it, also where e^−v overflows.
-
-    math.exp raises OverflowError where NumPy's exp gives ∞; the kernel's
-    layers catch that (rarely: only sums below −709.78) and redo the layer
-    with this — a try costs nothing until it raises.
-    """
-    try:
-        return 1.0 / (1.0 + math.exp(-v))
-    except OverflowError:
-        return 0.0  # 1/(1 + ∞)
+# σ on one float with NumPy's bits, also where math.exp overflows: the
+# layers catch OverflowError (only sums below −709.78) and redo the layer
+# with this — a try costs nothing until it raises.
+_sigmoid_far = get_activation("sigmoid").scalar
 
 
 def eligible(mlp, optimizer_name: str, l1: float, l2: float, dropout: float) -> bool:
+    """Plain per-sample SGD with mse on a small network of scalar-capable records.
+
+    An unknown activation or loss raises the registry's ValueError.
+    """
+    loss = get_loss(mlp.loss)
+    records = [get_activation(name) for name in mlp.activation_names]
     return (
         optimizer_name == "sgd"
-        and mlp.loss == "mse"
+        and loss.name == "mse"
         and l1 == 0.0
         and l2 == 0.0
         and dropout == 0.0
         and mlp.n_params <= MAX_PARAMS
-        and all(name in _CODES for name in mlp.activation_names)
+        and all(f.scalar is not None and f.scalar_derivative is not None for f in records)
     )
 
 
@@ -61,13 +67,16 @@ class Kernel:
         self.X, self.Z = X, Z
         self.W = [w.tolist() for w in mlp.weights]
         self.B = [b.tolist() for b in mlp.biases]
-        self.codes = [_CODES[n] for n in mlp.activation_names]
+        records = mlp.activation_records
+        self.codes = [_CODES.get(f.name, _SCALAR) for f in records]
+        self.scalars = [f.scalar for f in records]
+        self.derivatives = [f.scalar_derivative for f in records]
         self.before_last: tuple[list, list] | None = None
 
     def output(self, x: list) -> list:
         tanh, exp = math.tanh, math.exp
         a = x
-        for Wl, Bl, code in zip(self.W, self.B, self.codes):
+        for Wl, Bl, code, f in zip(self.W, self.B, self.codes, self.scalars):
             s = [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
             if code == 0:
                 try:
@@ -78,8 +87,10 @@ class Kernel:
                 a = [tanh(v) for v in s]
             elif code == 2:
                 a = [max(v, 0.0) for v in s]
-            else:
+            elif code == 3:
                 a = s
+            else:
+                a = [f(v) for v in s]
         return a
 
     def train(self, rows: list, lr: float, keep_before_last: bool = False) -> float:
@@ -110,9 +121,9 @@ class Kernel:
         """
         tanh, exp = math.tanh, math.exp
         W, B, codes = self.W, self.B, self.codes
-        layers = list(zip(W, B, codes))
-        backs = list(zip(W[1:], codes[:-1]))[::-1]
-        out_code = codes[-1]
+        layers = list(zip(W, B, codes, self.scalars))
+        backs = list(zip(W[1:], codes[:-1], self.derivatives[:-1]))[::-1]
+        out_code, out_fd = codes[-1], self.derivatives[-1]
         X, Z = self.X, self.Z
         a = z = []
         flats: list[list[float]] = []
@@ -123,7 +134,7 @@ class Kernel:
             for i, r in enumerate(rows):
                 a = X[r]
                 acts = [a]
-                for Wl, Bl, code in layers:
+                for Wl, Bl, code, f in layers:
                     if code == 0:
                         try:
                             a = [
@@ -136,8 +147,10 @@ class Kernel:
                         a = [tanh(sum(map(mul, w, a)) + b) for w, b in zip(Wl, Bl)]
                     elif code == 2:
                         a = [max(sum(map(mul, w, a)) + b, 0.0) for w, b in zip(Wl, Bl)]
-                    else:
+                    elif code == 3:
                         a = [sum(map(mul, w, a)) + b for w, b in zip(Wl, Bl)]
+                    else:
+                        a = [f(sum(map(mul, w, a)) + b) for w, b in zip(Wl, Bl)]
                     acts.append(a)
                 # δ_o = f'(s)·(y − z), then δ_h = f'(s_h)·Σ_j w_jh·δ_j — every δ from
                 # the weights as they were in the forward pass, before any update.
@@ -148,11 +161,13 @@ class Kernel:
                     delta = [(1.0 - y * y) * (y - t) for y, t in zip(a, z)]
                 elif out_code == 2:
                     delta = [(1.0 if y > 0.0 else 0.0) * (y - t) for y, t in zip(a, z)]
-                else:
+                elif out_code == 3:
                     delta = [1.0 * (y - t) for y, t in zip(a, z)]
+                else:
+                    delta = [out_fd(y) * (y - t) for y, t in zip(a, z)]
                 deltas = [delta]
                 l = len(layers) - 1
-                for Wn, code in backs:
+                for Wn, code, fd in backs:
                     # Σ_j w_jh·δ_j accumulated row by row in j order, as NumPy's δ @ W
                     # does; cheaper than columns since output layers are narrow.
                     back = [w * delta[0] for w in Wn[0]]
@@ -165,14 +180,16 @@ class Kernel:
                         delta = [(1.0 - y * y) * g for y, g in zip(h, back)]
                     elif code == 2:
                         delta = [(1.0 if y > 0.0 else 0.0) * g for y, g in zip(h, back)]
-                    else:
+                    elif code == 3:
                         delta = [1.0 * g for g in back]
+                    else:
+                        delta = [fd(y) * g for y, g in zip(h, back)]
                     deltas.append(delta)
                     l -= 1
                 if i == final:
                     self.before_last = self.snapshot()
                 # w ← w − η·(δ·a), b ← b − η·δ
-                for (Wl, Bl, _), a_prev, delta in zip(layers, acts, reversed(deltas)):
+                for (Wl, Bl, _, _), a_prev, delta in zip(layers, acts, reversed(deltas)):
                     for j, d in enumerate(delta):
                         Wl[j] = [w - lr * (d * x) for w, x in zip(Wl[j], a_prev)]
                         Bl[j] -= lr * d
@@ -248,7 +265,7 @@ def run(tr, epochs: int) -> None:
     n = tr.n_rows
     start_epoch = tr.epoch
     start_params = tr.mlp.params.copy()
-    start_counts = (tr.position, tr.steps, tr.evaluations["gradient"])
+    start_counts = (tr.position, tr.steps, tr.evaluations["gradient"], tr.optimizer.t)
     # Every epoch's rows and rate up front, drawing shuffles from the RNG in
     # the same order the NumPy path would, so both paths stay identical.
     orders = [tr.order]
@@ -266,25 +283,23 @@ def run(tr, epochs: int) -> None:
     flats, last_loss, bad = kernel.train_epochs(epoch_rows, lrs, keep_before_last=True)
     done = len(flats)
     trained = sum(len(r) for r in epoch_rows[:done])
-    tr.evaluations["gradient"] += trained
-    tr.steps += trained
-    tr.epoch += done
-    if done:
-        tr.position = 0
-        if tr.shuffle:
-            # The order for the epoch after the last one trained.
-            tr.order = orders[done] if done < epochs else tr._rng.permutation(n)
+    order = None
+    if done and tr.shuffle:
+        # The order for the epoch after the last one trained.
+        order = orders[done] if done < epochs else tr._rng.permutation(n)
+    tr._commit(Steps(trained, 0 if done else None, done, order))
     if bad is not None:
         kernel.load_flat(flats[-1] if flats else start_params.tolist())
     if flats:
         _record_epochs(tr, start_epoch, np.array(flats), start_params, orders, start_counts)
     if bad is None:
-        tr.last_batch_loss = last_loss
         kernel.write_back()
-        if kernel.before_last is not None:
-            tr._before_last = kernel.flat(kernel.before_last)
-            tr._last_gradient = None
-            tr._last_rows = np.asarray(epoch_rows[-1][-1:])
+        if kernel.before_last is None:
+            tr._commit(Steps(0, last_batch_loss=last_loss))
+        else:
+            last_rows = np.asarray(epoch_rows[-1][-1:])
+            before = kernel.flat(kernel.before_last)
+            tr._commit(Steps(0, None, 0, None, last_rows, last_loss, before))
         return
     # Replay the failing epoch in NumPy, which stops at the exact step that
     # diverged and keeps the weights from before it. Bounded by the epochs
@@ -302,7 +317,7 @@ def _record_epochs(
     P: Array,
     start_params: Array,
     orders: list[Array],
-    start_counts: tuple[int, int, int] = (0, 0, 0),
+    start_counts: tuple[int, int, int, int] = (0, 0, 0, 0),
 ) -> None:
     """Losses (one stacked NumPy pass) and history for epochs trained in the kernel."""
     train = tr.mlp.losses_for(P, tr.X, tr.Z)
@@ -313,15 +328,14 @@ def _record_epochs(
         P, train = P[:k], train[:k]
         done = first_epoch + k
         tr.mlp.set_params(P[-1] if k else start_params)
-        # FIX (engine tests): restore the position and the step/gradient
-        # counts of the rolled-back point too. Before, a run begun mid-epoch
-        # replayed its first epoch from row 0 with the mid-epoch weights,
-        # and the rolled-back epochs' steps stayed counted (so the error
-        # named a later step than the NumPy path does).
-        position, steps, evals = start_counts
+        # The position and the step, gradient and optimizer counts go back
+        # with the weights: a run begun mid-epoch replays from its own row,
+        # and the error names the step the NumPy path names.
+        position, steps, evals, t = start_counts
         done_rows = (tr.n_rows - position) + (k - 1) * tr.n_rows if k else 0
         tr.epoch, tr.position = done, 0 if k else position
         tr.steps, tr.evaluations["gradient"] = steps + done_rows, evals + done_rows
+        tr.optimizer.t = t + done_rows
         tr.order = orders[k] if tr.shuffle else tr.order
         _append_epochs(tr, first_epoch, P, train)
         while True:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlpviz.engine import activations as act
 from mlpviz.engine import losses
+from mlpviz.engine.activations import get_activation
 from mlpviz.engine.mlp import MLP
 
 Array = np.ndarray
@@ -73,14 +73,17 @@ _FORMS = {
 
 
 def _form(name: str) -> _Form:
+    """The form of the registry's record ``name`` (a ValueError if it has none)."""
+    record = get_activation(name)
     if name in _FORMS:
         return _FORMS[name]
-    # An activation added to activations.py later still works, just without
-    # the in-place fast path.
-    function = act.FUNCTIONS[name]
+    # Any other record: its own in-place function as the core.
+    function = record.f_in_place
 
     def core(u: Array) -> None:
-        np.copyto(u, function(u))
+        out = function(u)
+        if out is not u:
+            np.copyto(u, out)
 
     return _Form(1.0, core, 1.0, 0.0)
 
@@ -147,7 +150,7 @@ class _Plan:
 
 
 def _output(mlp: MLP, Z: Array) -> _Output:
-    name, loss = mlp.output_activation, mlp.loss
+    name, loss = mlp.output_activation, losses.get_loss(mlp.loss).name
     form = _form(name)
     if name == "softmax":
         return _Output("softmax", form, None, Z.ravel(), None, 1.0)

@@ -9,16 +9,14 @@ after it becomes the :class:`~.grid_eval._Step` list that
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
-from mlpviz.engine import activations as act
+from mlpviz.engine.activations import get_activation, sigmoid
 from mlpviz.engine.landscape.grid_eval import _Form, _form, _output, _Plan, _Step
 from mlpviz.engine.mlp import MLP
-
-if TYPE_CHECKING:
-    from mlpviz.engine.landscape.surface import TrajectoryPCA
 
 Array = np.ndarray
 
@@ -36,8 +34,11 @@ class _Param(NamedTuple):
 # -- two single parameters ------------------------------------------------------
 
 
-# σ with its own errstate: a plan is built once per grid, so the ~1 µs is nothing.
-_FUNCTIONS = {**act.FUNCTIONS, "sigmoid": act.sigmoid}
+def _functions(mlp: MLP) -> list[Callable[[Array], Array]]:
+    """Each layer's f from the registry; σ with its own errstate (a plan is
+    built once per grid, so the ~1 µs is nothing)."""
+    records = map(get_activation, mlp.activation_names)
+    return [sigmoid if f.name == "sigmoid" else f.f for f in records]
 
 
 def _fixed_steps(mlp: MLP, forms: list[_Form], first: int) -> list[_Step]:
@@ -82,13 +83,13 @@ def _pair_plan(mlp: MLP, X: Array, Z: Array, pa: _Param, pb: _Param, da: Array, 
     out = len(ws) - 1
     R = X.shape[0]
     output = _output(mlp, Z)
-    fn = _FUNCTIONS
+    fn = _functions(mlp)
     la, lb = pa.layer, pb.layer
 
     # Layers before a's are the same at every grid point.
     A = X
     for l in range(la):
-        A = fn[names[l]](A @ ws[l].T + bs[l])
+        A = fn[l](A @ ws[l].T + bs[l])
     S = A @ ws[la].T + bs[la]  # (R, m)
 
     def moved(p: _Param, d: Array, inputs: Array) -> Array:
@@ -111,15 +112,15 @@ def _pair_plan(mlp: MLP, X: Array, Z: Array, pa: _Param, pb: _Param, da: Array, 
             # full tensor starts at this node, one value wide.
             G = fa.pre * ga[:, :, None]
             H = fa.pre * moved(pb, db, A)[:, :, None]
-            others = fn[names[la]](S)
+            others = fn[la](S)
             others[:, pa.node] = 0.0
             steps = [_expand_step(mlp, forms, la, pa.node, others, False)]
             return _Plan(R, 1, G, H, None, None, steps + _fixed_steps(mlp, forms, la + 1), output)
         # Different nodes: each activation varies along one axis only, so the
         # next layer's sums are separable.
-        act_a = fn[names[la]](ga)
-        act_b = fn[names[la]](S[:, pb.node] + moved(pb, db, A))
-        others = fn[names[la]](S)
+        act_a = fn[la](ga)
+        act_b = fn[la](S[:, pb.node] + moved(pb, db, A))
+        others = fn[la](S)
         others[:, [pa.node, pb.node]] = 0.0
         w, nxt = ws[la + 1], forms[la + 1]
         base = others @ w.T + bs[la + 1]  # (R, m')
@@ -128,14 +129,14 @@ def _pair_plan(mlp: MLP, X: Array, Z: Array, pa: _Param, pb: _Param, da: Array, 
         return _Plan(R, w.shape[0], G, H, None, None, _fixed_steps(mlp, forms, la + 1), output)
 
     # a comes first: propagate its (n_a, R, m) effect up to b's layer.
-    others = fn[names[la]](S)
+    others = fn[la](S)
     others[:, pa.node] = 0.0
-    act_a = fn[names[la]](ga)
+    act_a = fn[la](ga)
     w = ws[la + 1]
     Sl = (others @ w.T + bs[la + 1])[None] + act_a[:, :, None] * w[:, pa.node]
     inputs = None  # layer lb's input activations, (n_a, R, m), when needed
     for l in range(la + 1, lb):
-        inputs = fn[names[l]](Sl)
+        inputs = fn[l](Sl)
         Sl = inputs @ ws[l + 1].T + bs[l + 1]
     fb = forms[lb]
     if pb.kind == "w":
@@ -144,7 +145,7 @@ def _pair_plan(mlp: MLP, X: Array, Z: Array, pa: _Param, pb: _Param, da: Array, 
         elif pb.inp == pa.node:
             x_b = act_a
         else:
-            x_b = np.broadcast_to(fn[names[la]](S)[:, pb.inp], act_a.shape)
+            x_b = np.broadcast_to(fn[la](S)[:, pb.inp], act_a.shape)
     if lb == out:
         k = Sl.shape[2]
         G = fb.pre * Sl
@@ -156,7 +157,7 @@ def _pair_plan(mlp: MLP, X: Array, Z: Array, pa: _Param, pb: _Param, da: Array, 
         Xc[:, :, pb.node] = fb.pre * x_b
         return _Plan(R, k, G, None, db, Xc, [], output)
     G = fb.pre * Sl[:, :, pb.node, None]
-    others_b = fn[names[lb]](Sl)
+    others_b = fn[lb](Sl)
     others_b[:, :, pb.node] = 0.0
     steps = [_expand_step(mlp, forms, lb, pb.node, others_b, True)]
     steps += _fixed_steps(mlp, forms, lb + 1)
@@ -168,11 +169,14 @@ def _pair_plan(mlp: MLP, X: Array, Z: Array, pa: _Param, pb: _Param, da: Array, 
 # -- the plane of a training path -----------------------------------------------
 
 
-def _pca_plan(mlp: MLP, X: Array, Z: Array, pca: TrajectoryPCA, av: Array, bv: Array) -> _Plan:
-    """Every parameter moves, but each layer's sums are still linear in α and β
-    given that layer's input: s = a·(W + αD₁ + βD₂)ᵀ + (b + αe₁ + βe₂)."""
+def _pca_plan(
+    mlp: MLP, X: Array, Z: Array, origin: Array, directions: Array, av: Array, bv: Array
+) -> _Plan:
+    """The plane ``origin + α·directions[0] + β·directions[1]``: every parameter
+    moves, but each layer's sums are still linear in α and β given that
+    layer's input: s = a·(W + αD₁ + βD₂)ᵀ + (b + αe₁ + βe₂)."""
     forms = [_form(name) for name in mlp.activation_names]
-    (ws, bs), (w1, b1), (w2, b2) = (mlp.views_of(v) for v in (pca.origin, *pca.directions))
+    (ws, bs), (w1, b1), (w2, b2) = (mlp.views_of(v) for v in (origin, *directions))
     f0 = forms[0]
     # The first layer's input is X itself, so its sums are G[i] + H[j].
     base = X @ ws[0].T + bs[0]

@@ -386,6 +386,8 @@ def pca_loss_grid(
         return total
     per_row = (av.size + bv.size) * max(mlp.layer_sizes)
     for rows in _row_chunks(X.shape[0], per_row):
-        _run(_pca_plan(mlp, X[rows], Z[rows], pca, av, bv), total, threads, dt)
+        _run(
+            _pca_plan(mlp, X[rows], Z[rows], pca.origin, pca.directions, av, bv), total, threads, dt
+        )
     total /= X.shape[0]
     return total

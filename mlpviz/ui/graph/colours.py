@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
 
+from mlpviz.engine.activations import ACTIVATIONS
 from mlpviz.ui.graph.items import NODE_PEN, fmt, short_value
 from mlpviz.ui.style import theme
 
@@ -142,13 +143,16 @@ class GraphColoursMixin:
         """The fill range: the function's own range where it has one, else
         the layer's values (ReLU from 0, inputs and linear from min(0, min))."""
         name = "input" if layer == 0 else self._activations[layer - 1]
-        if name in ("sigmoid", "softmax"):
-            return 0.0, 1.0
-        if name == "tanh":
-            return -1.0, 1.0
+        record = ACTIVATIONS.get(name)
+        low_bound, high_bound = (None, None) if record is None else record.bounds
+        if low_bound is not None and high_bound is not None:
+            return low_bound, high_bound
         finite = a[np.isfinite(a)]
         high = float(finite.max()) if finite.size else 1.0
-        low = 0.0 if name == "relu" or not finite.size else min(0.0, float(finite.min()))
+        if low_bound is not None or not finite.size:
+            low = 0.0 if low_bound is None else low_bound
+        else:
+            low = min(0.0, float(finite.min()))
         return low, max(high, low + 1e-9)
 
     def _update_biases(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
+from mlpviz.engine.activations import ACTIVATIONS
 from mlpviz.ui.style import theme
 
 Param = tuple  # ("w", layer, node, input) or ("b", layer, node)
@@ -36,7 +37,8 @@ NODE_RADIUS = 19.0  # radius of a node in a small layer, in scene units
 HIT_WIDTH = 9.0  # default pick stroke of an edge, in scene units
 HIT_MARGIN = 5.0  # an edge's bounding rect reaches this far around its curve
 NODE_PEN = QColor(150, 150, 150)
-SHORT_ACTIVATION = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "linear": "lin"}
+# The graph labels a node with its activation record's label.
+SHORT_ACTIVATION = {name: record.label for name, record in ACTIVATIONS.items()}
 
 
 def fmt(value: float | None, decimals: int = 4) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
+from mlpviz.engine.activations import LEAKY_SLOPE
 from mlpviz.engine.explain import NodeStep, StepExplanation
 from mlpviz.ui.inspector.formulas import (
     MAX_TERMS,
@@ -105,6 +106,14 @@ class Sheet:
                 (y, f"$f($s) = max(0, $s) = max(0, {n(s)})"),
                 ("", a),
                 ("$f′($s)", f"{'1' if s > 0 else '0'}   (1 if $s > 0, else 0)"),
+            ],
+            "leaky-relu": [
+                (y, f"$f($s) = max({LEAKY_SLOPE:g}·$s, $s) = max({LEAKY_SLOPE:g}·{n(s)}, {n(s)})"),
+                ("", a),
+                (
+                    "$f′($s)",
+                    f"{'1' if s > 0 else f'{LEAKY_SLOPE:g}'}   (1 if $s > 0, else {LEAKY_SLOPE:g})",
+                ),
             ],
             "softmax": [(y, "$e^($s) / Σ_($k) $e^($s_($k)) over the outputs"), ("", a)],
         }.get(f, [(y, f"$f($s) = $s = {n(s)}"), ("$f′($s)", "1")])

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from mlpviz.engine.initializers import INITS
-from mlpviz.engine.losses import LOSSES
+from mlpviz.engine.losses import LOSS_NAMES
 from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.engine.schedules import SCHEDULES, Schedule
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
@@ -143,7 +143,7 @@ class SettingsPanel(QScrollArea):
             "Activation of the output layer (softmax: one class per output)"
         )
         self.loss = QComboBox()
-        self.loss.addItems(LOSSES)
+        self.loss.addItems(LOSS_NAMES)
         self.loss.setToolTip("mse: ½Σ(y − z)², the tutorial's loss; cross-entropy for classes")
         self.init = QComboBox()
         self.init.addItems(("tutorial", *INITS))
