@@ -40,7 +40,8 @@ HISTORY_CAPACITY = 2048
 
 
 def trainer_kwargs(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """``Trainer(mlp, X, Z, **trainer_kwargs(d["settings"]))`` rebuilds the trainer ``d`` came from."""
+    """The constructor's keywords from a state's ``settings``: with them,
+    ``Trainer(mlp, X, Z, **trainer_kwargs(d["settings"]))`` is built as ``d``'s was."""
     return {**settings, "schedule": Schedule(**settings["schedule"])}
 
 

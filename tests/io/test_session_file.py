@@ -27,7 +27,6 @@ from mlpviz.io.session_file import (
     load_session,
     save_session,
 )
-from mlpviz.ui.training.state import checkpoint
 
 SPEC = NetworkSpec(hidden=(4,), hidden_activations=("tanh",), init="xavier", seed=3)
 SETTINGS = TrainingSettings(learning_rate=0.05, batch_size=3, optimizer="adam", shuffle=True)
@@ -49,7 +48,7 @@ def circle_problem() -> Problem:
 
 
 def trained(problem: Problem, spec=SPEC, settings_=SETTINGS, epochs: int = 6) -> State:
-    """Train as the worker does and take its checkpoint (see TrainingWorker._checkpoint)."""
+    """Train as the worker does and take the trainer's state, as the worker saves it."""
     mlp = spec.build(len(problem.input_names), len(problem.target_names))
     t = settings_.make_trainer(
         mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
@@ -58,8 +57,7 @@ def trained(problem: Problem, spec=SPEC, settings_=SETTINGS, epochs: int = 6) ->
     t.history.record(0, mlp.params)
     t.run(epochs)
     t.step_batch()  # stop mid-epoch, so position and order matter
-    # The state the app saves: the worker's own checkpoint (a Qt-free module).
-    return State(problem, spec, settings_, checkpoint(t))
+    return State(problem, spec, settings_, t.state_dict())
 
 
 @pytest.fixture(scope="module")
