@@ -26,8 +26,9 @@ from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.session_checks import _split
 
 FORMAT = "mlpviz-session"
-# 3 added the random generator's state, the evaluation counts and the last
-# batch's loss; 2 the weight history and the optimizer's state.
+# Format 3 holds the random generator's state, the evaluation counts and the
+# last batch's loss; 2 lacks those; 1 also lacks the weight history nor
+# the optimizer's state (session_read loads all three).
 FORMAT_VERSION = 3
 
 
