@@ -27,7 +27,7 @@ from mlpviz.io.session_checks import _split
 
 FORMAT = "mlpviz-session"
 # Format 3 holds the random generator's state, the evaluation counts and the
-# last batch's loss; 2 lacks those; 1 also lacks the weight history nor
+# last batch's loss; 2 lacks those; 1 also lacks the weight history and
 # the optimizer's state (session_read loads all three).
 FORMAT_VERSION = 3
 
