@@ -53,18 +53,23 @@ class Optimizer:
     def _apply(self, params: Array, grad: Array, lr: float) -> None:
         raise NotImplementedError
 
-    def state_dict(self) -> dict:
-        """JSON-friendly state, for sessions."""
+    def state_dict(self, *, lists: bool = True) -> dict:
+        """The optimizer's name, options, step count and buffers (copies).
+
+        With ``lists`` the buffers are lists of floats, so the dict is JSON-ready;
+        without, NumPy arrays (for states that stay in memory or cross a pipe as
+        binary). :meth:`load_state_dict` takes either, with the same bits.
+        """
         return {
             "name": self.name,
             "options": dict(self.options),
             "t": self.t,
-            "state": {k: v.tolist() for k, v in self.state.items()},
+            "state": {k: v.tolist() if lists else v.copy() for k, v in self.state.items()},
         }
 
     def load_state_dict(self, d: dict) -> None:
         self.t = int(d.get("t", 0))
-        self.state = {k: np.asarray(v, dtype=np.float64) for k, v in d.get("state", {}).items()}
+        self.state = {k: np.array(v, dtype=np.float64) for k, v in d.get("state", {}).items()}
 
 
 class SGD(Optimizer):

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlpviz.engine import losses
+from mlpviz.engine import losses, trainer_state
 from mlpviz.engine.history import WeightHistory
 from mlpviz.engine.kernels import batchpath, fastpath
 from mlpviz.engine.kernels.steps import Steps
@@ -394,3 +394,24 @@ class Trainer:
             self._step_rows_quiet(self._next_rows(self.batch_size))
             while self.position:
                 self._step_rows_quiet(self._next_rows(self.batch_size))
+
+    # -- state ----------------------------------------------------------------
+
+    def state_dict(self, *, history: bool = True) -> dict:
+        """The whole run as plain Python and NumPy values (copies).
+
+        A trainer built with ``settings`` (:func:`trainer_state.trainer_kwargs`)
+        and given this dict by :meth:`load_state_dict` trains on with the same
+        bits. The keys are listed in :mod:`mlpviz.engine.trainer_state`; without
+        ``history`` the weight history is left out.
+        """
+        return trainer_state.state_dict(self, history)
+
+    def load_state_dict(self, d: Mapping) -> None:
+        """Bring this trainer (same architecture) to the point ``d`` describes.
+
+        Every key present is restored (copied); every key absent keeps this
+        trainer's own value. ``settings`` is never applied (a run may go on
+        under new ones).
+        """
+        trainer_state.load_state_dict(self, d)

@@ -12,7 +12,12 @@ import pytest
 
 from mlpviz.engine import MLP, Schedule, Trainer, TrainingDiverged, WeightHistory
 from mlpviz.engine.offload.process import OffloadedTraining
-from mlpviz.engine.offload.state import start_message
+from mlpviz.engine.offload.state import (
+    apply_progress,
+    build_trainer,
+    progress_message,
+    start_message,
+)
 from mlpviz.engine.offload.wire import WireError, read_message, write_message
 
 RNG = np.random.default_rng(7)
@@ -90,6 +95,39 @@ def test_a_message_reads_back_bit_for_bit():
     for name, a in arrays.items():
         assert back[name].dtype == a.dtype and back[name].shape == a.shape
         assert back[name].tobytes() == a.tobytes()
+
+
+def crossed(header: dict, arrays: dict) -> tuple[dict, dict]:
+    """A message as the other end reads it."""
+    b = io.BytesIO()
+    write_message(b, header, arrays)
+    b.seek(0)
+    return read_message(b)
+
+
+@pytest.mark.parametrize("options", [{}, {"optimizer": "adam", "batch_size": 2, "dropout": 0.2}])
+def test_reports_carry_only_what_changed_and_leave_the_trainers_equal(options):
+    """In one process: a start, training there, two reports applied here."""
+    here = trainer(**options)
+    here.run(4)
+    here.step_batch()
+    there = build_trainer(*crossed(*start_message(here, None, None, 0.01)))
+    assert there.loss_history == [] and there.epoch == here.epoch  # losses: only new ones
+    local = trainer(**options)
+    local.load_state_dict(here.state_dict())
+    for tr in (there, local):
+        tr.run(6)
+        tr.step_batch()
+    header, arrays = crossed(*progress_message(there))
+    assert "settings" not in header and "history_params" not in arrays
+    assert len(arrays["losses"]) == 6 and len(arrays["row_epochs"]) == 6
+    apply_progress(here, header, arrays)
+    assert_same(here, local)
+    # Nothing trained since: the next report adds no losses and no history rows.
+    header, arrays = crossed(*progress_message(there))
+    assert len(arrays["losses"]) == 0 and len(arrays["row_params"]) == 0
+    apply_progress(here, header, arrays)
+    assert_same(here, local)
 
 
 def test_a_message_cut_short_is_an_error_and_a_closed_pipe_is_eof():

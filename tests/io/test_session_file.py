@@ -19,15 +19,9 @@ from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine import MLP, WeightHistory
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io import Model, ModelFileError, load_model, save_model
-from mlpviz.io.session_file import (
-    FORMAT_VERSION,
-    HISTORY_CAPACITY,
-    LoadedSession,
-    SessionFileError,
-    load_session,
-    save_session,
-)
-from mlpviz.ui.training.state import checkpoint
+from mlpviz.io.session_file import SessionFileError, load_session, save_session
+from mlpviz.io.session_read import HISTORY_CAPACITY, LoadedSession
+from mlpviz.io.session_write import FORMAT_VERSION
 
 SPEC = NetworkSpec(hidden=(4,), hidden_activations=("tanh",), init="xavier", seed=3)
 SETTINGS = TrainingSettings(learning_rate=0.05, batch_size=3, optimizer="adam", shuffle=True)
@@ -49,7 +43,7 @@ def circle_problem() -> Problem:
 
 
 def trained(problem: Problem, spec=SPEC, settings_=SETTINGS, epochs: int = 6) -> State:
-    """Train as the worker does and take its checkpoint (see TrainingWorker._checkpoint)."""
+    """Train as the worker does and take the trainer's state, as the worker saves it."""
     mlp = spec.build(len(problem.input_names), len(problem.target_names))
     t = settings_.make_trainer(
         mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
@@ -58,8 +52,7 @@ def trained(problem: Problem, spec=SPEC, settings_=SETTINGS, epochs: int = 6) ->
     t.history.record(0, mlp.params)
     t.run(epochs)
     t.step_batch()  # stop mid-epoch, so position and order matter
-    # The state the app saves: the worker's own checkpoint (a Qt-free module).
-    return State(problem, spec, settings_, checkpoint(t))
+    return State(problem, spec, settings_, t.state_dict())
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +186,58 @@ def test_version_1_files_load_with_a_fresh_history_and_optimizer(saved, tmp_path
     assert loaded.state["losses"] == state.state["losses"]
 
 
+def test_a_resumed_session_trains_on_bit_for_bit(tmp_path):
+    """The file holds the generator's state: shuffling and dropout go on as they would have."""
+    problem = circle_problem()
+    settings_ = TrainingSettings(
+        learning_rate=0.05, batch_size=3, optimizer="adam", shuffle=True, seed=4, dropout=0.2
+    )
+    mlp = SPEC.build(len(problem.input_names), len(problem.target_names))
+    t = settings_.make_trainer(
+        mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
+    )
+    t.history = WeightHistory(mlp.n_params, HISTORY_CAPACITY)
+    t.run(3)
+    t.step_batch()
+    path = tmp_path / "run.mlpviz"
+    save_session(path, State(problem, SPEC, settings_, t.state_dict()))
+    loaded = load_session(path)
+    assert set(loaded.state) >= {"rng", "evaluations", "last_batch_loss"}
+    p = loaded.problem
+    mlp2 = loaded.spec.build(len(p.input_names), len(p.target_names))
+    t2 = loaded.settings.make_trainer(mlp2, p.X_train, p.Z_train, p.X_test, p.Z_test)
+    t2.history = WeightHistory(mlp2.n_params, HISTORY_CAPACITY)
+    t2.load_state_dict(loaded.state)
+    for tr in (t, t2):
+        tr.run(3)
+        tr.step_batch()
+    assert t2.mlp.params.tobytes() == t.mlp.params.tobytes()
+    assert t2.loss_history == t.loss_history and t2.evaluations == t.evaluations
+    assert t2.order.tobytes() == t.order.tobytes()
+
+
+def test_version_2_files_load_with_the_settings_generator(saved, tmp_path):
+    path, state = saved
+
+    def to_v2(d):
+        d["version"] = 2
+        for key in ("rng", "evaluations", "last_batch_loss"):
+            del d["state"][key]
+
+    loaded = load_session(edited(path, tmp_path, to_v2))
+    assert not {"rng", "evaluations", "last_batch_loss"} & set(loaded.state)
+    assert_same(loaded, state)
+    # A trainer given it keeps its own generator, as the settings' seed made it.
+    p = loaded.problem
+    mlp = loaded.spec.build(len(p.input_names), len(p.target_names))
+    t = loaded.settings.make_trainer(mlp, p.X_train, p.Z_train)
+    fresh = t._rng.bit_generator.state
+    t.history = WeightHistory(mlp.n_params, HISTORY_CAPACITY)
+    t.load_state_dict(loaded.state)
+    assert t._rng.bit_generator.state == fresh
+    assert t.mlp.params.tobytes() == state.state["params"].tobytes()
+
+
 # -- broken files --------------------------------------------------------------------
 
 
@@ -229,8 +274,12 @@ def test_empty_and_foreign_files_are_refused(tmp_path, saved):
 
 
 def test_a_newer_format_is_refused_with_the_versions(saved, tmp_path):
-    path = edited(saved[0], tmp_path, lambda d: d.update(version=3))
-    refused(path, "written by a newer mlpviz (format 3); this version reads up to 2")
+    newer = FORMAT_VERSION + 1
+    path = edited(saved[0], tmp_path, lambda d: d.update(version=newer))
+    refused(
+        path,
+        f"written by a newer mlpviz (format {newer}); this version reads up to {FORMAT_VERSION}",
+    )
 
 
 @pytest.mark.parametrize(
@@ -247,6 +296,14 @@ def test_a_newer_format_is_refused_with_the_versions(saved, tmp_path):
         (lambda d: d["state"].update(layer_sizes=[3, 5, 1]), ["state.layer_sizes"]),
         (lambda d: d["state"]["optimizer"].update(name="sgd"), ["state.optimizer.name"]),
         (lambda d: d["state"]["optimizer"]["state"]["m"].pop(), ["state.optimizer.state.m"]),
+        (lambda d: d["state"].update(rng=[1, 2]), ["state.rng"]),
+        (lambda d: d["state"]["rng"].update(bit_generator="MT19937"), ["state.rng"]),
+        (lambda d: d["state"]["rng"]["state"].update(state=0.5), ["state.rng", "integers"]),
+        (lambda d: d["state"]["rng"]["state"].update(inc=-1), ["state.rng"]),
+        (lambda d: d["state"]["rng"]["state"].pop("inc"), ["state.rng"]),
+        (lambda d: d["state"]["evaluations"].update(gradient=-2), ["state.evaluations.gradient"]),
+        (lambda d: d["state"]["evaluations"].update(trials=2), ["state.evaluations"]),
+        (lambda d: d["state"].update(last_batch_loss="low"), ["state.last_batch_loss"]),
         (lambda d: d["network"].update(hidden=[4, 4]), ["layer_sizes"]),
         (lambda d: d["network"].update(hidden="4"), ["network.hidden"]),
         (lambda d: d["training"].update(learning_rate="fast"), ["training.learning_rate"]),

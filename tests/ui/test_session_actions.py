@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlpviz.io import session_file
+from mlpviz.io import session_file, session_read
 from mlpviz.ui.files.session_actions import SessionActions
 from mlpviz.ui.shell.main_window import MainWindow
 from mlpviz.ui.training import worker
@@ -237,4 +237,4 @@ def test_menu_entries_and_the_save_action(make, qtbot, tmp_path):
 
 
 def test_the_loader_refuses_histories_longer_than_the_worker_keeps():
-    assert session_file.HISTORY_CAPACITY == worker.HISTORY_CAPACITY
+    assert session_read.HISTORY_CAPACITY == worker.HISTORY_CAPACITY

@@ -7,9 +7,9 @@ is not drawing — and the GUI draws twenty-odd frames a second. In a process
 of its own it trains on the other CPU, and the app's threads are left with
 nothing to wait for.
 
-Reads messages (:mod:`offload_wire`) on stdin and writes them on stdout:
+Reads messages (:mod:`mlpviz.engine.offload.wire`) on stdin and writes them on stdout:
 
-- ``start``: a trainer (:func:`offload_state.start_message`); training begins
+- ``start``: a trainer (:func:`mlpviz.engine.offload.state.start_message`); training begins
   and a ``progress`` report follows every ``interval`` seconds;
 - ``stop``: finish the current chunk and send a ``final`` report;
 - ``quit`` (or stdin closed): exit.

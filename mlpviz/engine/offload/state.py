@@ -3,9 +3,9 @@
 The app hands a :class:`Trainer` to its training process with
 :func:`start_message`; the process rebuilds it (:func:`build_trainer`) and
 reports, every few hundredths of a second, what its training changed
-(:func:`progress_message`): the counters, the weights, the optimizer's state,
-the random generator, the losses logged since the last report and the
-weight-history rows recorded since then. The app
+(:func:`progress_message`): its :meth:`Trainer.state_dict` less what cannot
+change (the settings), with the losses logged since the last report and the
+weight-history rows recorded since then in place of the whole histories. The app
 applies each report to its own trainer (:func:`apply_progress`), which then
 equals the process's trainer at that moment, bit for bit — so the views, a
 pause or an edit see exactly what training in the app would have produced.
@@ -17,14 +17,12 @@ data and the weight history).
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import numpy as np
 
 from mlpviz.engine.history import WeightHistory
 from mlpviz.engine.mlp import MLP
-from mlpviz.engine.schedules import Schedule
 from mlpviz.engine.trainer import Trainer
+from mlpviz.engine.trainer_state import trainer_kwargs
 
 # Above this many rows an epoch of the pure-Python kernel takes too long to
 # keep a pause waiting: such data train step by step (here and in the app).
@@ -45,33 +43,29 @@ def offloadable(t: Trainer) -> bool:
 def start_message(
     t: Trainer, limit: int | None, target_loss: float | None, interval: float
 ) -> tuple[dict, dict]:
-    """Everything the training process needs to go on from where ``t`` is."""
+    """Everything the training process needs to go on from where ``t`` is.
+
+    The trainer's :meth:`~Trainer.state_dict` without the loss histories: the
+    process starts with none and reports only the losses it adds.
+    """
     m = t.mlp
-    hp, he, stride = t.history.state()
+    state = t.state_dict()
+    for key in _SENT_AS_NEW:
+        del state[key]
+    fields, arrays = _pack(state)
     header = {
         "kind": "start",
         "layer_sizes": list(m.layer_sizes),
         "activations": list(m.activation_names[:-1]),
         "output": m.output_activation,
         "loss": m.loss,
-        "learning_rate": t.base_learning_rate,
-        "schedule": asdict(t.schedule),
-        "shuffle": bool(t.shuffle),
-        "batch_size": t.batch_size,
-        "optimizer": t.optimizer.name,
-        "optimizer_options": dict(t.optimizer.options),
-        "penalties": [t.l1, t.l2, t.dropout],
         "capacity": t.history.capacity,
-        "stride": stride,
         "limit": limit,
         "target_loss": target_loss,
         "interval": interval,
-        **_counters(t),
+        **fields,
     }
-    arrays = {"params": m.params, "X": t.X, "Z": t.Z, "order": t.order}
-    arrays.update(history_params=hp, history_epochs=he)
-    arrays.update(_last_step(t))
-    arrays.update(_optimizer_arrays(t))
+    arrays.update(X=t.X, Z=t.Z)
     if t.X_test is not None:
         arrays.update(X_test=t.X_test, Z_test=t.Z_test)
     return header, arrays
@@ -79,36 +73,23 @@ def start_message(
 
 def build_trainer(header: dict, arrays: dict) -> Trainer:
     """The trainer a :func:`start_message` describes (in the training process)."""
+    state = _unpack(header, arrays)
     mlp = MLP(
         header["layer_sizes"],
         hidden_activation=header["activations"],
         output_activation=header["output"],
         loss=header["loss"],
     )
-    mlp.set_params(arrays["params"])
     t = Trainer(
         mlp,
         arrays["X"],
         arrays["Z"],
-        learning_rate=header["learning_rate"],
-        batch_size=header["batch_size"],
-        optimizer=header["optimizer"],
-        optimizer_options=header["optimizer_options"],
-        schedule=Schedule(**header["schedule"]),
-        shuffle=header["shuffle"],
-        l1=header["penalties"][0],
-        l2=header["penalties"][1],
-        dropout=header["penalties"][2],
         X_test=arrays.get("X_test"),
         Z_test=arrays.get("Z_test"),
+        **trainer_kwargs(state["settings"]),
     )
-    _load_optimizer(t, header, arrays)
-    history = LoggedHistory(mlp.n_params, header["capacity"])
-    history.load_state(arrays["history_params"], arrays["history_epochs"], header["stride"])
-    t.history = history
-    _set_counters(t, header)
-    t.order = arrays["order"]
-    _set_last_step(t, header, arrays)
+    t.history = LoggedHistory(mlp.n_params, header["capacity"])
+    t.load_state_dict(state)
     return t
 
 
@@ -131,22 +112,21 @@ class LoggedHistory(WeightHistory):
 
 
 def progress_message(t: Trainer, kind: str = "progress", **extra) -> tuple[dict, dict]:
-    """What ``t`` changed since the last report; forgets it (it has been sent)."""
+    """What ``t`` changed since the last report; forgets it (it has been sent).
+
+    The trainer's state dict without what never changes (the settings, the
+    optimizer's name and options) and without the weight history, whose rows
+    recorded since the last report go instead; the loss histories hold only
+    what was logged since then, as the process clears them at each report.
+    """
     h: LoggedHistory = t.history
     rows = h.new_rows
-    arrays = {
-        "params": t.mlp.params,
-        "before_last": t._before_last,
-        "order": t.order,
-        "losses": np.asarray(t.loss_history, dtype=float),
-        "penalties": np.asarray(t.penalty_history, dtype=float),
-        "tests": np.asarray(t.test_loss_history, dtype=float),
-        "row_epochs": np.array([e for e, _ in rows], dtype=np.int64),
-        "row_params": np.array([p for _, p in rows]).reshape(len(rows), t.mlp.n_params),
-    }
-    arrays.update(_last_step(t))
-    arrays.update(_optimizer_arrays(t))
-    header = {"kind": kind, "stride": h.stride, "rows": len(h), **_counters(t), **extra}
+    state = t.state_dict(history=False)
+    del state["settings"]
+    fields, arrays = _pack(state)
+    arrays["row_epochs"] = np.array([e for e, _ in rows], dtype=np.int64)
+    arrays["row_params"] = np.array([p for _, p in rows]).reshape(len(rows), t.mlp.n_params)
+    header = {"kind": kind, **fields, "stride": h.stride, "rows": len(h), **extra}
     # Sent: the process keeps only what the app has not seen yet.
     t.loss_history.clear()
     t.penalty_history.clear()
@@ -157,63 +137,48 @@ def progress_message(t: Trainer, kind: str = "progress", **extra) -> tuple[dict,
 
 def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
     """Bring the app's ``t`` to where the training process's trainer was."""
-    t.mlp.set_params(arrays["params"])
-    _set_counters(t, header)
-    t.order = arrays["order"]
-    _set_last_step(t, header, arrays)
-    _load_optimizer(t, header, arrays)
-    t.loss_history.extend(arrays["losses"].tolist())
-    t.penalty_history.extend(arrays["penalties"].tolist())
-    t.test_loss_history.extend(arrays["tests"].tolist())
+    state = _unpack(header, arrays)
+    new = [state.pop(key).tolist() for key in _SENT_AS_NEW]
+    t.load_state_dict(state)
+    for mine, added in zip((t.loss_history, t.penalty_history, t.test_loss_history), new):
+        mine.extend(added)
     for epoch, params in zip(arrays["row_epochs"].tolist(), arrays["row_params"]):
         t.history.record(epoch, params)
     if t.history.stride != header["stride"] or len(t.history) != header["rows"]:
         raise ValueError("the weight history diverged from the training process's")
 
 
-def _last_step(t: Trainer) -> dict:
-    """What the views show of the last step: the weights before it, its rows, its gradient."""
-    out = {"before_last": t._before_last}
-    rows = t._last_rows
-    if isinstance(rows, slice):  # rows in file order: a slice, not indices
-        rows = np.arange(rows.start, rows.stop)
-    if rows is not None:
-        out["last_rows"] = np.asarray(rows, dtype=np.int64)
-    if t._last_gradient is not None:  # made with dropout's masks: not to be worked out again
-        out["last_gradient"] = t._last_gradient
-    return out
+# The loss histories: a report carries the entries logged since the last one.
+_SENT_AS_NEW = ("losses", "penalties", "tests")
+# How a state dict crosses (see mlpviz.engine.trainer_state for its keys):
+# these in the JSON header, these as arrays, the optimizer's step count as
+# "optimizer_t" and its buffers as "optimizer.<name>" arrays, the weight
+# history as "history_params", "history_epochs" and "stride".
+_HEADER_KEYS = ("settings", "epoch", "position", "steps", "evaluations", "rng", "last_batch_loss")
+_ARRAY_KEYS = ("params", "order", "before_last", *_SENT_AS_NEW)
+_OPTIONAL_ARRAYS = ("last_rows", "last_gradient")  # not sent: None
 
 
-def _set_last_step(t: Trainer, header: dict, arrays: dict) -> None:
-    t.last_batch_loss = header["last_batch_loss"]
-    t._before_last = arrays["before_last"].copy()
-    t._last_rows = arrays.get("last_rows")
-    # None: worked out again from the above when asked for, as training leaves it.
-    t._last_gradient = arrays.get("last_gradient")
+def _pack(state: dict) -> tuple[dict, dict[str, np.ndarray]]:
+    """A state dict as header fields and arrays (the optimizer's name and options,
+    which its settings hold, are left out)."""
+    header = {k: state[k] for k in _HEADER_KEYS if k in state}
+    arrays = {k: np.asarray(state[k]) for k in _ARRAY_KEYS if k in state}
+    arrays.update({k: state[k] for k in _OPTIONAL_ARRAYS if state[k] is not None})
+    header["optimizer_t"] = state["optimizer"]["t"]
+    arrays.update({f"optimizer.{k}": v for k, v in state["optimizer"]["state"].items()})
+    if "history" in state:
+        arrays["history_params"], arrays["history_epochs"], header["stride"] = state["history"]
+    return header, arrays
 
 
-def _optimizer_arrays(t: Trainer) -> dict:
-    return {f"optimizer.{k}": v for k, v in t.optimizer.state.items()}
-
-
-def _load_optimizer(t: Trainer, header: dict, arrays: dict) -> None:
-    state = {k[len("optimizer.") :]: v for k, v in arrays.items() if k.startswith("optimizer.")}
-    t.optimizer.load_state_dict({"t": header["optimizer_t"], "state": state})
-
-
-def _counters(t: Trainer) -> dict:
-    return {
-        "epoch": t.epoch,
-        "position": t.position,
-        "steps": t.steps,
-        "evaluations": dict(t.evaluations),
-        "rng": t._rng.bit_generator.state,
-        "optimizer_t": t.optimizer.t,
-        "last_batch_loss": t.last_batch_loss,
-    }
-
-
-def _set_counters(t: Trainer, header: dict) -> None:
-    t.epoch, t.position, t.steps = header["epoch"], header["position"], header["steps"]
-    t.evaluations.update(header["evaluations"])
-    t._rng.bit_generator.state = header["rng"]
+def _unpack(header: dict, arrays: dict[str, np.ndarray]) -> dict:
+    """The state dict :func:`_pack` sent (the message's other fields are ignored)."""
+    state = {k: header[k] for k in _HEADER_KEYS if k in header}
+    state.update({k: arrays[k] for k in _ARRAY_KEYS if k in arrays})
+    state.update({k: arrays.get(k) for k in _OPTIONAL_ARRAYS})
+    buffers = {k[len("optimizer.") :]: v for k, v in arrays.items() if k.startswith("optimizer.")}
+    state["optimizer"] = {"t": header["optimizer_t"], "state": buffers}
+    if "history_params" in arrays:
+        state["history"] = (arrays["history_params"], arrays["history_epochs"], header["stride"])
+    return state

@@ -21,13 +21,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from shiboken6 import isValid
 
-from mlpviz.io.session_file import (
-    SUFFIX,
-    LoadedSession,
-    SessionFileError,
-    load_session,
-    save_session,
-)
+from mlpviz.io.session_file import SUFFIX, SessionFileError, load_session, save_session
+from mlpviz.io.session_read import LoadedSession
 
 AUTOSAVE_MS = 60_000
 MAX_RECENT = 8

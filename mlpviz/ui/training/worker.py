@@ -32,7 +32,7 @@ from mlpviz.ui.training import worker_commands as cmd
 from mlpviz.ui.training.measure import is_classification
 from mlpviz.ui.training.run_limits import RunLimits
 from mlpviz.ui.training.shared_core import SharedCore
-from mlpviz.ui.training.state import TrainingState, checkpoint, restore
+from mlpviz.ui.training.state import TrainingState
 from mlpviz.ui.training.view_feed import SNAPSHOT_INTERVAL, ViewFeed
 
 CHUNK_SECONDS = 0.012  # training time between looks at the queue
@@ -250,9 +250,9 @@ class TrainingWorker(QObject):
         carry = None if new_network or c.problem is not None else self._checkpoint()
         if carry is not None:
             if settings.optimizer != self.settings.optimizer:
-                carry["optimizer"] = None  # another optimizer's state means nothing
+                del carry["optimizer"]  # another optimizer's state means nothing
             if (settings.shuffle, settings.seed) != (self.settings.shuffle, self.settings.seed):
-                carry["order"] = None  # the new trainer's own order
+                del carry["order"], carry["rng"]  # the new trainer's own order
         checkpoints = self._checkpoints
         # Build first, swap after: a bad setting leaves everything as it was.
         self._build(problem, spec, settings, new_network=new_network)
@@ -395,10 +395,10 @@ class TrainingWorker(QObject):
     # -- rewinding -----------------------------------------------------------------
 
     def _checkpoint(self) -> dict:
-        return checkpoint(self.trainer)
+        return self.trainer.state_dict()
 
     def _restore(self, state: dict) -> None:
-        restore(self.trainer, state)
+        self.trainer.load_state_dict(state)
 
     # -- snapshots ----------------------------------------------------------------
 

@@ -1,0 +1,296 @@
+"""Reading session files: every field validated, the restore rehearsed.
+
+:func:`session_from_dict` checks each field of a parsed session (naming the
+one it refuses) and then rehearses the restore on a scratch network and
+trainer, so the :class:`LoadedSession` it returns is one the training worker
+can apply without failing half-way. Nothing is ever unpickled or evaluated.
+
+Versions: 1 had no weight history and no optimizer state (it loads with the
+current weights as the only history row and a fresh optimizer); 1 and 2 had
+no random generator state, evaluation counts or last batch loss (the
+trainer keeps its own, from the settings' seed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlpviz.data.csv_loader import load_csv
+from mlpviz.data.dataset import Dataset
+from mlpviz.data.problem import Problem, prepare
+from mlpviz.data.scaler_base import Scaler
+from mlpviz.data.scalers import scaler_from_dict
+from mlpviz.engine.history import WeightHistory
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io.session_checks import (
+    SCHEDULE_TYPES,
+    SETTINGS_TYPES,
+    SPEC_TYPES,
+    _find_nonfinite,
+    _integer,
+    _ints,
+    _join,
+    _naming,
+    _number,
+    _short,
+    _vector,
+    typed_fields,
+)
+from mlpviz.io.session_write import FORMAT, FORMAT_VERSION, sha256
+from mlpviz.io.validate import FileFormatError, check_format, field, string_list
+
+# The training worker's history capacity (mlpviz.ui.training.worker.HISTORY_CAPACITY;
+# a test keeps the two equal). A longer record would fail inside the worker,
+# after it had already replaced its network, so it is refused here instead.
+HISTORY_CAPACITY = 4096
+MAX_LAYER = 100_000  # nodes per layer, as model files allow
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedSession:
+    """A session read back whole; ``state`` is a partial :meth:`Trainer.state_dict`."""
+
+    problem: Problem
+    spec: NetworkSpec
+    settings: TrainingSettings
+    state: dict
+    name: str
+    dataset_path: Path | None  # the referenced CSV file, None when the data are embedded
+
+
+def session_from_dict(d: Any, base: Path | None = None) -> LoadedSession:
+    """Validate a parsed session; ``base`` is the folder relative data paths start from."""
+    version = check_format(d, FORMAT, FORMAT_VERSION, "session")
+    bad = _find_nonfinite(d, "")
+    if bad:
+        raise FileFormatError(f"{bad} is not a finite number")
+    name = field(d, "name", "the session")
+    if not isinstance(name, str):
+        raise FileFormatError("name must be a string")
+    dataset, dataset_path = _dataset(field(d, "dataset", "the session"), base)
+    problem = _problem(field(d, "problem", "the session"), dataset, name)
+    spec_d = typed_fields(field(d, "network", "the session"), SPEC_TYPES, "network")
+    settings_d = typed_fields(field(d, "training", "the session"), SETTINGS_TYPES, "training")
+    if "schedule" in settings_d:
+        typed_fields(settings_d["schedule"], SCHEDULE_TYPES, "training.schedule")
+    if "optimizer_options" in settings_d:
+        typed_fields(
+            settings_d["optimizer_options"], {}, "training.optimizer_options", numbers=True
+        )
+    with _naming("network"):
+        spec = NetworkSpec.from_dict(spec_d)
+    with _naming("training"):
+        settings = TrainingSettings.from_dict(settings_d)
+    state = _state(field(d, "state", "the session"), problem, spec, settings, version)
+    return LoadedSession(problem, spec, settings, state, name, dataset_path)
+
+
+def _dataset(dd: Any, base: Path | None) -> tuple[Dataset, Path | None]:
+    mode = field(dd, "mode", "dataset")
+    if mode == "embed":
+        columns = string_list(field(dd, "columns", "dataset"), "dataset.columns")
+        rows = field(dd, "values", "dataset")
+        if not isinstance(rows, list) or not rows:
+            raise FileFormatError("dataset.values must be a non-empty list of rows")
+        values = np.stack(
+            [_vector(r, len(columns), f"dataset.values[{i}]") for i, r in enumerate(rows)]
+        )
+        return Dataset(columns, values), None
+    if mode != "reference":
+        raise FileFormatError(f'dataset.mode must be "embed" or "reference", not {_short(mode)}')
+    stored, relative = field(dd, "path", "dataset"), dd.get("relative")
+    digest = field(dd, "sha256", "dataset")
+    if not isinstance(stored, str) or not isinstance(relative, (str, type(None))):
+        raise FileFormatError("dataset.path and dataset.relative must be strings")
+    if not isinstance(digest, str) or len(digest) != 64:
+        raise FileFormatError("dataset.sha256 must be a SHA-256 checksum (64 hex digits)")
+    # The file where it was, else at the same place relative to the session
+    # (a folder moved or copied as a whole).
+    candidates = [Path(stored)]
+    if relative and base is not None:
+        candidates.append(base / relative)
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is None:
+        raise FileFormatError(
+            f"the data file {stored} is missing (the session refers to it rather than "
+            "holding a copy); put it back, or save the session with the data embedded"
+        )
+    if sha256(found) != digest.lower():
+        raise FileFormatError(
+            f"the data file {found} has changed since the session was saved (its SHA-256 "
+            "checksum differs), so the saved weights no longer match it"
+        )
+    return load_csv(found), found
+
+
+def _problem(pd: Any, dataset: Dataset, name: str) -> Problem:
+    where = "problem"
+    inputs = string_list(field(pd, "inputs", where), "problem.inputs")
+    targets = string_list(field(pd, "targets", where), "problem.targets")
+    derived = string_list(field(pd, "derived", where), "problem.derived")
+    scalings = [field(pd, k, where) for k in ("input_scaling", "target_scaling")]
+    if not all(isinstance(s, str) for s in scalings):
+        raise FileFormatError("problem.input_scaling and problem.target_scaling must be strings")
+    fraction = _number(field(pd, "test_fraction", where), "problem.test_fraction")
+    seed = _integer(field(pd, "seed", where), "problem.seed")
+    # Derived inputs of huge values overflow; prepare() then refuses the infinities.
+    with _naming("problem"), np.errstate(over="ignore", invalid="ignore"):
+        problem = prepare(dataset, inputs, targets, *scalings, fraction, seed, derived, name)
+    # The stored fitted scalers are what the weights were trained against; the
+    # refit from the same rows gives the same numbers, but the stored ones are
+    # authoritative (and any warnings are kept from the refit).
+    feats = problem.features(problem.raw_inputs)
+    in_s = _scaler(field(pd, "input_scaler", where), "problem.input_scaler", feats)
+    out_s = _scaler(field(pd, "target_scaler", where), "problem.target_scaler", problem.raw_targets)
+    in_s.warnings = list(problem.input_scaler.warnings)
+    out_s.warnings = list(problem.target_scaler.warnings)
+    with _naming("problem"):
+        return dataclasses.replace(
+            problem,
+            input_scaler=in_s,
+            target_scaler=out_s,
+            X=in_s.transform(feats),
+            Z=out_s.transform(problem.raw_targets),
+        )
+
+
+def _scaler(d: Any, where: str, values: np.ndarray) -> Scaler:
+    try:
+        scaler = scaler_from_dict(d)
+        scaler.transform(values[:1])
+    except (ValueError, RuntimeError) as e:  # RuntimeError: a scaler stored unfitted
+        raise FileFormatError(f"{where}: {e}") from None
+    return scaler
+
+
+def _state(
+    sd: Any, p: Problem, spec: NetworkSpec, settings: TrainingSettings, version: int
+) -> dict:
+    def get(key: str) -> Any:
+        return field(sd, key, "state")
+
+    n_in, n_out = len(p.input_names), len(p.target_names)
+    sizes = spec.layer_sizes(n_in, n_out)
+    stored = get("layer_sizes")
+    if stored != list(sizes):
+        raise FileFormatError(
+            f"state.layer_sizes is {_short(stored)}, but the network and data give {list(sizes)}"
+        )
+    if any(n > MAX_LAYER for n in sizes):
+        raise FileFormatError(f"layers of more than {MAX_LAYER} nodes are not supported")
+    params = _join(get("weights"), get("biases"), sizes)
+    # Rehearse what the worker will do (build, make the trainer, restore) on
+    # scratch objects: any setting or state it would refuse is refused here.
+    with _naming("network"):
+        mlp = spec.build(n_in, n_out)
+    mlp.set_params(params)
+    with _naming("training"):
+        trainer = settings.make_trainer(mlp, p.X_train, p.Z_train, p.X_test, p.Z_test)
+    n_train = trainer.n_rows
+    epoch = _integer(get("epoch"), "state.epoch")
+    position = _integer(get("position"), "state.position")
+    if position >= n_train:
+        raise FileFormatError(f"state.position {position} is past the {n_train} training rows")
+    steps = _integer(get("steps"), "state.steps")
+    losses = _vector(get("losses"), epoch, "state.losses").tolist()
+    penalties = _vector(get("penalties"), epoch, "state.penalties").tolist()
+    tests = _vector(get("tests"), None, "state.tests").tolist()
+    if len(tests) > epoch:
+        raise FileFormatError(f"state.tests has {len(tests)} entries for {epoch} epochs")
+    order = _ints(get("order"), n_train, "state.order")
+    if not np.array_equal(np.sort(order), np.arange(n_train)):
+        raise FileFormatError(f"state.order must be an ordering of the {n_train} training rows")
+    if version < 2:  # v1 recorded neither
+        history = (params[None, :].copy(), np.array([epoch], dtype=np.int64), 1)
+        optimizer = trainer.optimizer.state_dict()
+    else:
+        history = _history(get("history"), params.size, epoch)
+        optimizer = _optimizer(get("optimizer"), settings, params.size)
+    state = {
+        "params": params,
+        "epoch": epoch,
+        "position": position,
+        "steps": steps,
+        "losses": losses,
+        "penalties": penalties,
+        "tests": tests,
+        "history": history,
+        "optimizer": optimizer,
+        "order": order,
+    }
+    if version >= 3:
+        state.update(_run_fields(sd))
+    trainer.history = WeightHistory(params.size, HISTORY_CAPACITY)
+    trainer.load_state_dict(state)
+    return state
+
+
+def _run_fields(sd: dict) -> dict:
+    """The generator's state, the evaluation counts and the last batch's loss (each optional)."""
+    out: dict[str, Any] = {}
+    if "rng" in sd:
+        out["rng"] = _rng(sd["rng"])
+    if "evaluations" in sd:
+        ev = typed_fields(sd["evaluations"], {}, "state.evaluations", numbers=True)
+        if set(ev) - {"loss", "gradient"}:
+            raise FileFormatError('state.evaluations may only count "loss" and "gradient"')
+        out["evaluations"] = {k: _integer(v, f"state.evaluations.{k}") for k, v in ev.items()}
+    if "last_batch_loss" in sd:
+        v = sd["last_batch_loss"]
+        out["last_batch_loss"] = None if v is None else _number(v, "state.last_batch_loss")
+    return out
+
+
+def _rng(v: Any) -> dict:
+    """A random generator's state as NumPy gives it (``bit_generator.state``),
+    checked by setting it on a scratch generator of the trainer's kind."""
+    if not isinstance(v, dict) or not isinstance(v.get("state"), dict):
+        raise FileFormatError('state.rng must be an object holding a "state" object')
+    numbers = [*v["state"].values(), v.get("has_uint32", 0), v.get("uinteger", 0)]
+    if any(type(x) is not int for x in numbers):
+        raise FileFormatError("state.rng must hold integers only")
+    g = np.random.default_rng().bit_generator
+    try:
+        g.state = v
+    except (ValueError, TypeError, KeyError, OverflowError) as e:
+        raise FileFormatError(f"state.rng is not a random generator's state ({e})") from None
+    return g.state
+
+
+def _history(hd: Any, n_params: int, epoch: int) -> tuple[np.ndarray, np.ndarray, int]:
+    stride = _integer(field(hd, "stride", "state.history"), "state.history.stride")
+    if not 1 <= stride <= 1 << 40:
+        raise FileFormatError("state.history.stride must be a positive integer")
+    epochs = _ints(field(hd, "epochs", "state.history"), None, "state.history.epochs")
+    if len(epochs) > HISTORY_CAPACITY:
+        raise FileFormatError(f"state.history holds {len(epochs)} rows; at most {HISTORY_CAPACITY}")
+    if (np.diff(epochs) <= 0).any() or (epochs < 0).any() or (epochs > epoch).any():
+        raise FileFormatError(f"state.history.epochs must increase, within 0..{epoch}")
+    rows = field(hd, "params", "state.history")
+    if not isinstance(rows, list) or len(rows) != len(epochs):
+        raise FileFormatError(f"state.history.params must have one row per epoch ({len(epochs)})")
+    params = np.zeros((len(rows), n_params))
+    for i, r in enumerate(rows):
+        params[i] = _vector(r, n_params, f"state.history.params[{i}]")
+    return params, epochs, stride
+
+
+def _optimizer(od: Any, settings: TrainingSettings, n_params: int) -> dict:
+    where = "state.optimizer"
+    name = field(od, "name", where)
+    if name != settings.optimizer:
+        raise FileFormatError(
+            f"{where}.name is {_short(name)}, but the settings use {settings.optimizer!r}"
+        )
+    options = typed_fields(field(od, "options", where), {}, f"{where}.options", numbers=True)
+    t = _integer(field(od, "t", where), f"{where}.t")
+    buffers = field(od, "state", where)
+    if not isinstance(buffers, dict):
+        raise FileFormatError(f"{where}.state must be an object")
+    state = {k: _vector(v, n_params, f"{where}.state.{k}").tolist() for k, v in buffers.items()}
+    return {"name": name, "options": options, "t": t, "state": state}

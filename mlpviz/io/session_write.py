@@ -1,0 +1,181 @@
+"""Writing session files: a training session as plain JSON types and as text.
+
+The layout (format ``mlpviz-session``, :data:`FORMAT_VERSION`): the data (a
+copy, or a reference to the CSV file with its SHA-256 checksum), the problem
+(column roles, scaling specs and the fitted scalers, the split), the network,
+the training settings and the trainer's state — the fields of
+:meth:`Trainer.state_dict` that describe the run: weights (per layer), the
+counters, the loss histories, the row order, the random generator, the
+optimizer and the weight history. Floats are written with ``repr`` so every
+number reads back bit for bit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from mlpviz.data.csv_loader import load_csv
+from mlpviz.data.problem import Problem
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io.session_checks import _split
+
+FORMAT = "mlpviz-session"
+# Format 3 holds the random generator's state, the evaluation counts and the
+# last batch's loss; 2 lacks those; 1 also lacks the weight history and
+# the optimizer's state (session_read loads all three).
+FORMAT_VERSION = 3
+
+
+class TrainingStateLike(Protocol):
+    """What :func:`session_to_dict` takes: ``mlpviz.ui.training.state.TrainingState`` (no Qt)."""
+
+    problem: Problem
+    spec: NetworkSpec
+    settings: TrainingSettings
+    state: dict
+
+
+def session_to_dict(
+    ts: TrainingStateLike,
+    dataset_mode: str = "embed",
+    source_path: str | Path | None = None,
+    name: str | None = None,
+    base: Path | None = None,
+) -> dict[str, Any]:
+    """The session as plain JSON types (``base``: the session file's folder)."""
+    p, spec, st = ts.problem, ts.spec, ts.state
+    sizes = spec.layer_sizes(len(p.input_names), len(p.target_names))
+    weights, biases = _split(np.asarray(st["params"], dtype=np.float64), sizes)
+    h_params, h_epochs, stride = st["history"]
+    opt = st["optimizer"]
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "name": name or p.name,
+        "dataset": _dataset_dict(p, dataset_mode, source_path, base),
+        "problem": {
+            "inputs": list(p.raw_input_names),
+            "targets": list(p.target_names),
+            "derived": list(p.derived),
+            "input_scaling": p.input_scaling,
+            "target_scaling": p.target_scaling,
+            "test_fraction": float(p.test_fraction),
+            "seed": int(p.seed),
+            "input_scaler": p.input_scaler.to_dict(),
+            "target_scaler": p.target_scaler.to_dict(),
+        },
+        "network": spec.to_dict(),
+        "training": _plain(ts.settings.to_dict()),
+        "state": {
+            "layer_sizes": list(sizes),
+            "epoch": int(st["epoch"]),
+            "position": int(st["position"]),
+            "steps": int(st["steps"]),
+            "weights": [w.tolist() for w in weights],
+            "biases": [b.tolist() for b in biases],
+            "losses": [float(v) for v in st["losses"]],
+            "penalties": [float(v) for v in st["penalties"]],
+            "tests": [float(v) for v in st["tests"]],
+            "order": np.asarray(st["order"]).astype(int).tolist(),
+            "history": {
+                "stride": int(stride),
+                "epochs": np.asarray(h_epochs).astype(int).tolist(),
+                "params": np.asarray(h_params, dtype=np.float64).tolist(),
+            },
+            "optimizer": {
+                "name": opt["name"],
+                "options": _plain(opt.get("options", {})),
+                "t": int(opt.get("t", 0)),
+                "state": {
+                    k: np.asarray(v, dtype=np.float64).tolist() for k, v in opt["state"].items()
+                },
+            },
+            **_run_fields(st),
+        },
+    }
+
+
+def _run_fields(st: dict) -> dict:
+    """The generator's state and the counters that make a resumed run the same run
+    (a state without them, as an older file gave, writes none)."""
+    out = {}
+    if "rng" in st:
+        out["rng"] = _plain(st["rng"])
+    if "evaluations" in st:
+        out["evaluations"] = {k: int(v) for k, v in st["evaluations"].items()}
+    if "last_batch_loss" in st:
+        v = st["last_batch_loss"]
+        out["last_batch_loss"] = None if v is None else float(v)
+    return out
+
+
+def _dataset_dict(p: Problem, mode: str, source: str | Path | None, base: Path | None) -> dict:
+    if mode == "embed":
+        return {
+            "mode": "embed",
+            "columns": [*p.raw_input_names, *p.target_names],
+            "values": np.hstack([p.raw_inputs, p.raw_targets]).tolist(),
+        }
+    if mode != "reference":
+        raise ValueError(f'dataset_mode must be "embed" or "reference", not {mode!r}')
+    if source is None:
+        raise ValueError("a referenced dataset needs the source file's path")
+    source = Path(source).resolve()
+    data = load_csv(source)
+    # A reference is only honest if the file holds exactly the data trained on
+    # (drawn or edited data live only in memory): compare before writing.
+    try:
+        cols = [data.index(c) for c in (*p.raw_input_names, *p.target_names)]
+        same = np.array_equal(data.values[:, cols], np.hstack([p.raw_inputs, p.raw_targets]))
+    except ValueError:  # a column is missing
+        same = False
+    if not same:
+        raise ValueError(f"{source} does not hold the session's data; save with the data embedded")
+    try:
+        relative = os.path.relpath(source, base) if base is not None else None
+    except ValueError:  # another drive on Windows
+        relative = None
+    return {
+        "mode": "reference",
+        "path": str(source),
+        "relative": relative,
+        "sha256": sha256(source),
+    }
+
+
+def _plain(d: Any) -> Any:
+    """Tuples (from dataclasses.asdict) as lists, NumPy scalars as Python numbers."""
+    if isinstance(d, dict):
+        return {k: _plain(v) for k, v in d.items()}
+    if isinstance(d, (list, tuple)):
+        return [_plain(v) for v in d]
+    return d.item() if isinstance(d, np.generic) else d
+
+
+def session_json(v: Any, level: int = 0) -> str:
+    """JSON with objects and nested lists indented, but each list of numbers on one line
+    (a weight row, a history row), so the file stays readable and compact."""
+    pad, inner = " " * level, " " * (level + 1)
+    if isinstance(v, dict) and v:
+        items = [
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {session_json(x, level + 1)}"
+            for k, x in v.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(v, list) and any(isinstance(x, (list, dict)) for x in v):
+        return "[\n" + ",\n".join(inner + session_json(x, level + 1) for x in v) + "\n" + pad + "]"
+    return json.dumps(v, ensure_ascii=False, allow_nan=False)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
