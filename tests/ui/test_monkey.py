@@ -157,11 +157,11 @@ class Monkey:
 
     def undo(self) -> None:
         self.note(f"undo ({self.w.undo.undoText()!r})")
-        self.w.undo_action.trigger()
+        self.w.menus.undo_action.trigger()
 
     def redo(self) -> None:
         self.note(f"redo ({self.w.undo.redoText()!r})")
-        self.w.redo_action.trigger()
+        self.w.menus.redo_action.trigger()
 
     def architecture(self) -> None:
         hidden = tuple(self.rng.randint(1, 6) for _ in range(self.rng.randint(0, 3)))
