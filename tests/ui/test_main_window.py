@@ -274,7 +274,7 @@ def test_bad_csv_shows_the_error_in_the_dialog_and_keeps_the_session(window, qtb
     bad.write_text("a,b,c\n1,2,3\n4,x,6\n")
     before = window.session.problem
     params = latest(window).params.copy()
-    dialog = window.open_csv_dialog(str(bad))
+    dialog = window.data_files.open_dialog(str(bad))
     qtbot.waitUntil(lambda: "line 3" in dialog.message_text())
     assert dialog.isVisible()
     assert not dialog.ok_button.isEnabled()
@@ -287,13 +287,13 @@ def test_bad_csv_shows_the_error_in_the_dialog_and_keeps_the_session(window, qtb
 def test_open_csv_replaces_the_data_and_keeps_the_hidden_layers(window, qtbot, tmp_path):
     good = tmp_path / "scores.csv"
     good.write_text("hours, sleep, score\n1, 8, 50\n2, 7, 60\n3, 6, 65\n4, 8, 80\n5, 5, 70\n")
-    dialog = window.open_csv_dialog(str(good))
+    dialog = window.data_files.open_dialog(str(good))
     qtbot.waitUntil(lambda: dialog.dataset is not None)
     dialog.accept()
     qtbot.waitUntil(lambda: window.session.problem.name == "scores.csv")
     qtbot.waitUntil(lambda: latest(window).n_rows == 5)
     assert latest(window).layer_sizes == (2, 3, 1)
-    assert str(good) in window.recent_files()
+    assert str(good) in window.data_files.recent_files()
     assert "scores.csv" in window.windowTitle()
 
 
@@ -384,7 +384,7 @@ def test_unusable_settings_start_with_defaults_and_say_so(qtbot, tmp_path, conte
     w = MainWindow(settings_store=store)
     qtbot.addWidget(w)
     assert w.banner.isVisibleTo(w) and says in w.banner.text.text()
-    assert w.recent_files() == []
+    assert w.data_files.recent_files() == []
     assert w.session.problem.name == "exam-scores"
     w.close()
 

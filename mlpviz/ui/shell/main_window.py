@@ -5,16 +5,12 @@ snapshot; every change goes to the worker as a command.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
-    QMenu,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -24,10 +20,9 @@ from mlpviz.data import load_example
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.dataset.data_view import DataView
-from mlpviz.ui.dataset.dialog import DatasetDialog
 from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
+from mlpviz.ui.files.data_files import DataFiles
 from mlpviz.ui.files.export_actions import ExportActions, ExportViews
-from mlpviz.ui.files.recent import RECENT_FILES, fill_recent_menu, recent_paths, remember_path
 from mlpviz.ui.files.session_actions import SessionActions
 from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.panel import MathInspector
@@ -71,7 +66,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("mlpviz-main")
-        self.dataset_dialog: DatasetDialog | None = None
         self.store = settings_store or QSettings(ORGANIZATION, APPLICATION)
         problem = problem or tutorial_problem()
         spec = spec or NetworkSpec()
@@ -81,12 +75,13 @@ class MainWindow(QMainWindow):
         self.selected: list[tuple] = []
         self.playground = None  # the optimizer playground's window, made when first opened
         self._build_views()
+        self.data_files = DataFiles(self, self.session, self.store, self.set_problem)
         self.controls = TrainingControls(self)
         self.addToolBar(self.controls.toolbar(self))
         self.menus = build_menus(
             self, self.undo, self.controls, self.graph, self.docks,
-            open_csv=self.open_csv_dialog, open_example=self.open_example,
-            set_drawing=self.set_drawing, fill_recent=self._fill_recent,
+            open_csv=self.data_files.open_dialog, open_example=self.data_files.open_example,
+            set_drawing=self.set_drawing, fill_recent=self.data_files.fill_recent,
             open_playground=self.open_playground, load_lesson=self.load_lesson,
         )  # fmt: skip
         self._build_file_actions()
@@ -169,14 +164,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.loss_dock, self.data_dock)
         self.loss_dock.raise_()
         self.docks = [
-            self.settings_dock,
-            self.tables_dock,
-            self.inspector_dock,
-            self.loss_dock,
-            self.surface_dock,
-            self.data_dock,
-            self.step_dock,
-        ]
+            self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,
+            self.surface_dock, self.data_dock, self.step_dock,
+        ]  # fmt: skip
         # Give the network graph the room: side docks narrow, bottom docks short.
         self.resizeDocks(
             [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
@@ -202,17 +192,16 @@ class MainWindow(QMainWindow):
         s.architectureChanged.connect(self._architecture_changed)
         s.updated.connect(self._update)
         s.diverged.connect(lambda m: self.banner.show_message(f"Training diverged. {m}", "error"))
-        s.failed.connect(lambda m: self.banner.show_message(m, "warning"))
+        panel = self.settings_panel
+        for message in (s.failed, self.tables.editRejected, self.graph.message, panel.message):
+            message.connect(lambda m: self.banner.show_message(m, "warning"))
         s.runProgress.connect(self.status.show_progress)
         s.runStopped.connect(lambda m: self.statusBar().showMessage(m, 8000))
         for view in (self.graph, self.tables):
             view.editRequested.connect(self.edit_param)
             view.parameterSelected.connect(self.select_param)
-        self.tables.editRejected.connect(lambda m: self.banner.show_message(m, "warning"))
-        self.graph.message.connect(lambda m: self.banner.show_message(m, "warning"))
         self.settings_panel.settingsChanged.connect(lambda st: s.configure(settings=st))
         self.settings_panel.networkChanged.connect(self._rebuild)
-        self.settings_panel.message.connect(lambda m: self.banner.show_message(m, "warning"))
         # The loss curve redraws inside every other frame (≈ 12 Hz), not on a
         # timer of its own: frames are when the worker pauses for the GUI (see
         # TrainingWorker._yield_to_gui), and pyqtgraph's axes are costly.
@@ -364,50 +353,16 @@ class MainWindow(QMainWindow):
         for w in problem.warnings:
             self.banner.show_message(w, "info")
 
-    def open_csv_dialog(self, path: str | None = None) -> DatasetDialog:
-        """The dataset dialog; the session changes only when it is accepted."""
-        dialog = DatasetDialog(self, path=path, current=self.session.problem)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.problemReady.connect(lambda problem: self._dataset_accepted(dialog, problem))
-        self.dataset_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _dataset_accepted(self, dialog: DatasetDialog, problem: Problem) -> None:
-        if dialog.path:
-            self.remember_file(dialog.path)
-        self.set_problem(problem)
-
-    def open_example(self, name: str) -> None:
-        ex = load_example(name)
-        self.set_problem(prepare(ex.dataset, ex.inputs, ex.targets, name=ex.name))
-
     def dragEnterEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
-            event.acceptProposedAction()
+        self.data_files.drag_enter(event)
 
     def dropEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
-            event.acceptProposedAction()
-            self.open_csv_dialog(urls[0].toLocalFile())
+        self.data_files.drop(event)
 
     # -- window state ----------------------------------------------------------------
 
     def _set_title(self) -> None:
         self.setWindowTitle(self.session_actions.window_title())
-
-    def _fill_recent(self, menu: QMenu) -> None:
-        fill_recent_menu(menu, self.recent_files(), self.open_csv_dialog)
-
-    def recent_files(self) -> list[str]:
-        return recent_paths(self.store, RECENT_FILES)
-
-    def remember_file(self, path: str) -> None:
-        """A data file opened: first in Open recent, and the folder dialogs start in."""
-        remember_path(self.store, RECENT_FILES, path)
-        self.store.setValue("last_dir", str(Path(path).parent))
 
     def _restore_layout(self) -> None:
         message = restore_layout(self, self.store)
@@ -419,10 +374,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session_actions.shutdown()
-        dialog = self.dataset_dialog
-        # The dialog deletes itself on close: only a live one is asked to stop.
-        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
-            dialog.reject()  # stops its loader thread (bounded wait)
+        self.data_files.close_dialog()
         save_layout(self, self.store)
         self.loss_plot.stop_refresh()
         if self.playground is not None:
