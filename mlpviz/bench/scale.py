@@ -176,7 +176,7 @@ def bench_big_data(rows: int, seconds: float) -> dict:
 
             # Loading again until the probe has run for ``seconds``: a small file
             # loads in less time than a few probe ticks.
-            dialog = window.open_csv_dialog()
+            dialog = window.data_files.open_dialog()
             loads, start = [], time.perf_counter()
             probe.start()
             while not loads or time.perf_counter() - start < seconds:

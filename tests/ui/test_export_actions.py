@@ -14,8 +14,8 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QImage
 
 from mlpviz.io import load_model, read_minmax, read_trained_weights
-from mlpviz.ui.files import export_actions
-from mlpviz.ui.files.export_actions import FOLDER, ExportActions
+from mlpviz.ui.files import view_pictures
+from mlpviz.ui.files.export_actions import FOLDER, ExportActions, ExportViews
 
 ALL = [
     "graph_png", "graph_svg", "loss_png", "loss_svg", "surface_png", "surface_svg",
@@ -45,7 +45,16 @@ def out(tmp_path):
 
 @pytest.fixture
 def exports(window):
-    ex = ExportActions(window)
+    plots = (window.pair_plot, window.pca_plot, window.output_plot)
+    views = ExportViews(window.graph, window.loss_plot, window.surfaces, *plots)
+    ex = ExportActions(
+        window,
+        window.session,
+        views,
+        banner=window.banner,
+        store=window.store,
+        status_bar=window.statusBar(),
+    )
     ex.install_menu(window.menuBar().actions()[0].menu())
     ex.ask_path = Paths()
     return ex
@@ -76,7 +85,7 @@ def test_export_menu_sits_above_quit_with_every_action(window, exports):
     file_menu = window.menuBar().actions()[0].menu()
     entries = file_menu.actions()
     export_at = next(i for i, a in enumerate(entries) if a.menu() is exports.menu)
-    assert entries[export_at + 1].isSeparator() and entries[-1] is window.quit_action
+    assert entries[export_at + 1].isSeparator() and entries[-1] is window.menus.quit_action
     texts = [a.text() for a in exports.menu.actions() if not a.isSeparator()]
     assert texts[:2] == ["Network graph as PNG…", "Network graph as SVG…"]
     assert "Descent-path plot (current tab) as SVG…" in texts
@@ -174,8 +183,8 @@ def test_cancel_errors_and_refusals(window, exports, monkeypatch, out):
     assert window.banner.kind == "warning" and "nothing" in window.banner.text.text()
     assert not (out / "x.png").exists()
     # Without Qt's SVG module the SVG actions are disabled and say why.
-    monkeypatch.setattr(export_actions, "SVG_AVAILABLE", False)
-    monkeypatch.setattr(export_actions, "QSvgGenerator", None)
+    monkeypatch.setattr(view_pictures, "SVG_AVAILABLE", False)
+    monkeypatch.setattr(view_pictures, "QSvgGenerator", None)
     action = exports._new_action("Loss plot as SVG…", "svg", lambda: None)
     assert not action.isEnabled() and "PySide6.QtSvg" in action.toolTip()
     assert not exports.export_picture("graph", "svg", str(out / "g.svg"))

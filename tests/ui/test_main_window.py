@@ -109,9 +109,9 @@ def test_table_edit_is_used_by_the_next_step_and_undoable(window, qtbot):
     qtbot.waitUntil(lambda: latest(window).steps == 1)
     np.testing.assert_allclose(latest(window).params, mlp.params, rtol=1e-12)
     # Undo the step? No: undo restores the edited weight's old value.
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     qtbot.waitUntil(lambda: latest(window).param_value(("w", 0, 1, 0)) == -0.5)
-    window.redo_action.trigger()
+    window.menus.redo_action.trigger()
     qtbot.waitUntil(lambda: latest(window).param_value(("w", 0, 1, 0)) == 0.25)
 
 
@@ -232,7 +232,7 @@ def test_rewind_to_a_recorded_epoch_and_undo(window, qtbot):
     window.controls.step_epoch.trigger()
     qtbot.waitUntil(lambda: latest(window).epoch == 11)
     # Undo brings back the dropped epochs.
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     qtbot.waitUntil(lambda: latest(window).epoch == 30)
     np.testing.assert_array_equal(latest(window).params, at_30)
     qtbot.waitUntil(lambda: len(window.loss_plot.train_losses) == 30)
@@ -246,7 +246,7 @@ def n_points(window) -> int:
 def test_draw_your_own_data(window, qtbot, tmp_path):
     from PySide6.QtCore import Qt
 
-    window.draw_action.setChecked(True)
+    window.menus.draw_action.setChecked(True)
     qtbot.waitUntil(lambda: window.session.problem.name == "drawn data")
     qtbot.waitUntil(lambda: n_points(window) == 4)
     window.output_plot.planeClicked.emit(1.0, 2.0, Qt.KeyboardModifier.NoModifier)
@@ -274,7 +274,7 @@ def test_bad_csv_shows_the_error_in_the_dialog_and_keeps_the_session(window, qtb
     bad.write_text("a,b,c\n1,2,3\n4,x,6\n")
     before = window.session.problem
     params = latest(window).params.copy()
-    dialog = window.open_csv_dialog(str(bad))
+    dialog = window.data_files.open_dialog(str(bad))
     qtbot.waitUntil(lambda: "line 3" in dialog.message_text())
     assert dialog.isVisible()
     assert not dialog.ok_button.isEnabled()
@@ -287,25 +287,25 @@ def test_bad_csv_shows_the_error_in_the_dialog_and_keeps_the_session(window, qtb
 def test_open_csv_replaces_the_data_and_keeps_the_hidden_layers(window, qtbot, tmp_path):
     good = tmp_path / "scores.csv"
     good.write_text("hours, sleep, score\n1, 8, 50\n2, 7, 60\n3, 6, 65\n4, 8, 80\n5, 5, 70\n")
-    dialog = window.open_csv_dialog(str(good))
+    dialog = window.data_files.open_dialog(str(good))
     qtbot.waitUntil(lambda: dialog.dataset is not None)
     dialog.accept()
     qtbot.waitUntil(lambda: window.session.problem.name == "scores.csv")
     qtbot.waitUntil(lambda: latest(window).n_rows == 5)
     assert latest(window).layer_sizes == (2, 3, 1)
-    assert str(good) in window.recent_files()
+    assert str(good) in window.data_files.recent_files()
     assert "scores.csv" in window.windowTitle()
 
 
 def test_tools_menu_opens_the_playground(window, qtbot):
-    window.playground_action.trigger()
+    window.menus.playground_action.trigger()
     qtbot.waitUntil(lambda: window.playground is not None and window.playground.isVisible())
     window.close()
     assert not window.playground.isVisible()
 
 
 def test_lessons_menu_and_loading_the_worked_example(window, qtbot):
-    titles = [a.text() for a in window.lessons_menu.actions() if a.text()]
+    titles = [a.text() for a in window.menus.lessons_menu.actions() if a.text()]
     assert len(titles) == 4
     from mlpviz.lessons.worked_example import WorkedExample
 
@@ -384,7 +384,7 @@ def test_unusable_settings_start_with_defaults_and_say_so(qtbot, tmp_path, conte
     w = MainWindow(settings_store=store)
     qtbot.addWidget(w)
     assert w.banner.isVisibleTo(w) and says in w.banner.text.text()
-    assert w.recent_files() == []
+    assert w.data_files.recent_files() == []
     assert w.session.problem.name == "exam-scores"
     w.close()
 

@@ -157,11 +157,11 @@ class Monkey:
 
     def undo(self) -> None:
         self.note(f"undo ({self.w.undo.undoText()!r})")
-        self.w.undo_action.trigger()
+        self.w.menus.undo_action.trigger()
 
     def redo(self) -> None:
         self.note(f"redo ({self.w.undo.redoText()!r})")
-        self.w.redo_action.trigger()
+        self.w.menus.redo_action.trigger()
 
     def architecture(self) -> None:
         hidden = tuple(self.rng.randint(1, 6) for _ in range(self.rng.randint(0, 3)))
@@ -183,10 +183,10 @@ class Monkey:
     def dataset(self) -> None:
         name = self.rng.choice(EXAMPLES)
         self.note(f"example {name}")
-        self.w.open_example(name)
+        self.w.data_files.open_example(name)
 
     def dialog(self) -> None:
-        dialog = self.w.open_csv_dialog()
+        dialog = self.w.data_files.open_dialog()
         if self.rng.random() < 0.5:
             name = self.rng.choice(EXAMPLES)
             self.note(f"dialog: example {name}, OK")
@@ -354,7 +354,7 @@ def test_monkey(window, qtbot, monkeypatch):
     assert elapsed < BUDGET_S, f"{ACTIONS} actions took {elapsed:.1f} s"
 
     # Closing ends the worker thread and any dialog's loader thread.
-    dialog = window.dataset_dialog
+    dialog = window.data_files.dialog
     window.close()
     assert not thread.isRunning()
     if dialog is not None:
@@ -456,7 +456,7 @@ def test_step_through_shown_after_an_architecture_change_follows_the_new_network
     window.step_dock.show()
     qtbot.waitUntil(lambda: window.step_through.current is not None)
     window.step_dock.hide()
-    window.open_example("sine")  # one input instead of two
+    window.data_files.open_example("sine")  # one input instead of two
     qtbot.waitUntil(lambda: window.session.latest.layer_sizes == (1, 3, 1))
     with qtbot.capture_exceptions() as raised:
         window.step_dock.show()

@@ -26,7 +26,16 @@ def make(qtbot, settings_store, tmp_path):
         w = MainWindow(settings_store=settings_store)
         qtbot.addWidget(w)
         actions = SessionActions(
-            w, autosave_path=tmp_path / "data" / "autosave.mlpviz", autosave_interval_ms=interval_ms
+            w,
+            w.session,
+            w.undo,
+            banner=w.banner,
+            store=w.store,
+            status_bar=w.statusBar(),
+            show_settings=w.settings_panel.set_values,
+            set_title=w.setWindowTitle,
+            autosave_path=tmp_path / "data" / "autosave.mlpviz",
+            autosave_interval_ms=interval_ms,
         )
         actions.ask = actions.ask_restore = no_question
         w.show()
@@ -210,7 +219,7 @@ def test_recent_sessions_are_listed_and_open(make, qtbot, tmp_path):
 def test_menu_entries_and_the_save_action(make, qtbot, tmp_path):
     w, actions = make()
     file_menu = w.menuBar().actions()[0].menu()
-    actions.install_menu(file_menu, w.quit_action)
+    actions.install_menu(file_menu, w.menus.quit_action)
     texts = [a.text() for a in file_menu.actions()]
     i = texts.index("Open &session…")
     assert texts[i : i + 4] == [

@@ -45,7 +45,7 @@ def _saved_layout(qtbot, store: QSettings) -> None:
     """A real saved layout (tables dock closed) and a recent file, as a session leaves them."""
     window = _open(qtbot, store)
     window.tables_dock.hide()
-    window.remember_file("/data/scores.csv")
+    window.data_files.remember("/data/scores.csv")
     window.close()
     store.sync()
     assert store.value("window/state") is not None
@@ -56,7 +56,7 @@ def test_own_settings_are_restored_without_a_word(qtbot, settings_store):
     window = _open(qtbot, settings_store)
     assert _banner(window) == ""
     assert not window.tables_dock.isVisible()  # the saved layout
-    assert window.recent_files() == ["/data/scores.csv"]
+    assert window.data_files.recent_files() == ["/data/scores.csv"]
     window.close()
 
 
@@ -72,7 +72,7 @@ def test_settings_from_a_newer_version_are_reset_and_said_so(qtbot, settings_sto
     assert "newer mlpviz" in text and "99" in text and RESET in text
     # Defaults: the layout the newer version saved is not used, nor its files.
     assert window.tables_dock.isVisible()
-    assert window.recent_files() == []
+    assert window.data_files.recent_files() == []
     assert window.session.problem.name == "exam-scores"
     # The store now holds only what this version wrote.
     assert settings_store.allKeys() == ["settings_version"]
@@ -87,7 +87,7 @@ def test_an_unreadable_or_absurd_version_resets(qtbot, settings_store, version):
     _write(settings_store, f"[General]\nsettings_version={version}\nrecent_files=/x.csv\n")
     window = _open(qtbot, settings_store)
     assert RESET in _banner(window)
-    assert window.recent_files() == []
+    assert window.data_files.recent_files() == []
     window.close()
 
 
@@ -96,7 +96,7 @@ def test_an_older_file_without_a_version_is_kept(qtbot, settings_store):
     _write(settings_store, "[General]\nrecent_files=/old/a.csv, /old/b.csv\nlast_dir=/old\n")
     window = _open(qtbot, settings_store)
     assert _banner(window) == ""
-    assert window.recent_files() == ["/old/a.csv", "/old/b.csv"]
+    assert window.data_files.recent_files() == ["/old/a.csv", "/old/b.csv"]
     window.close()
 
 
@@ -117,7 +117,7 @@ def test_a_bogus_window_layout_falls_back_to_the_default(qtbot, settings_store, 
     assert LAYOUT in _banner(window)
     assert all(d.isVisible() for d in (window.tables_dock, window.loss_dock))
     # Only the layout is dropped; the rest of a readable file is kept.
-    assert window.recent_files() == ["/kept.csv"]
+    assert window.data_files.recent_files() == ["/kept.csv"]
     assert not any(k.startswith("window/") for k in settings_store.allKeys())
     window.close()
 
@@ -127,7 +127,7 @@ def test_an_ini_the_parser_refuses_resets(qtbot, settings_store):
     assert settings_store.status() == QSettings.Status.FormatError
     window = _open(qtbot, settings_store)
     assert "could not be read" in _banner(window) and RESET in _banner(window)
-    assert window.recent_files() == []
+    assert window.data_files.recent_files() == []
     window.close()
 
 
@@ -171,5 +171,5 @@ def test_binary_garbage_is_reported(qtbot, settings_store, content):
 def test_a_mistyped_recent_files_value_is_ignored(qtbot, settings_store):
     _write(settings_store, "[General]\nsettings_version=1\nrecent_files=@ByteArray(xyz)\n")
     window = _open(qtbot, settings_store)
-    assert window.recent_files() == []
+    assert window.data_files.recent_files() == []
     window.close()

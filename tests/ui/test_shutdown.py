@@ -74,7 +74,7 @@ def loader_held_mid_file(monkeypatch):
 def test_close_while_a_csv_loads(qtbot, settings_store, big_csv, loader_held_mid_file):
     window = _shown(qtbot, settings_store)
     worker_thread: QThread = window.session.thread
-    dialog = window.open_csv_dialog(str(big_csv))
+    dialog = window.data_files.open_dialog(str(big_csv))
     load_thread: QThread = dialog.load_thread
     assert dialog.is_loading
     assert load_thread.isRunning()

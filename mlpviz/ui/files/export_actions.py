@@ -2,26 +2,28 @@
 
 :class:`ExportActions` owns the actions and a right-click "Export as
 PNG…/SVG…" on the network graph and every plot; the main window only
-creates it and calls :meth:`ExportActions.install_menu`. The views' classes
-are untouched: their context menus are attached from here.
+creates it from the views it exports (:class:`ExportViews`) and calls
+:meth:`ExportActions.install_menu`. The views' classes are untouched: their
+context menus are attached from here.
 
-Pictures are rendered from the views' graphics scenes, so they are sharp:
-PNG at twice the on-screen size, SVG as vectors. File names come from
-:attr:`ExportActions.ask_path`, which tests replace to skip the dialogs.
+Pictures are rendered by :mod:`~mlpviz.ui.files.view_pictures`. File names
+come from :attr:`ExportActions.ask_path`, which tests replace to skip the
+dialogs.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QAction, QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMenu
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMenu, QStatusBar, QTabWidget, QWidget
 
 from mlpviz.io.atomic import write_bytes_atomic
 from mlpviz.io.exports import (
@@ -32,24 +34,21 @@ from mlpviz.io.exports import (
     save_weights_csv,
 )
 from mlpviz.io.model_file import Model, save_model
-
-try:  # part of PySide6-Essentials, but a trimmed install may lack it
-    from PySide6.QtSvg import QSvgGenerator
-except ImportError:  # pragma: no cover - depends on the installation
-    QSvgGenerator = None
+from mlpviz.ui.files import view_pictures
 
 if TYPE_CHECKING:
-    from mlpviz.ui.shell.main_window import MainWindow
+    from mlpviz.ui.graph.view import NetworkGraphView
+    from mlpviz.ui.plots.loss_plot import LossPlot
+    from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
+    from mlpviz.ui.training.session import Session
+    from mlpviz.ui.widgets.banner import Banner
 
-__all__ = ["FOLDER", "SVG_AVAILABLE", "ExportActions", "render_png", "render_svg"]
+__all__ = ["FOLDER", "ExportActions", "ExportViews"]
 
-SVG_AVAILABLE = QSvgGenerator is not None
 # ask_path's filter for "choose a folder" (the Go companion files are two files).
 FOLDER = "folder"
 PNG, SVG = "PNG image (*.png)", "SVG drawing (*.svg)"
 CSV, JSON, PY = "CSV table (*.csv)", "mlpviz model (*.json)", "Python module (*.py)"
-# Longest side of an exported PNG: a huge network at 2× would be a gigapixel image.
-MAX_PNG_SIDE = 8192
 AskPath = Callable[[str, str, str], "str | None"]
 
 # Picture exports: key → (menu text, title for dialogs and the SVG).
@@ -83,90 +82,6 @@ _FILES = {
 }  # fmt: skip
 
 
-# -- rendering ---------------------------------------------------------------------------
-
-
-def _area(view: QGraphicsView, whole_scene: bool) -> tuple[QRectF, QSize]:
-    """What to draw (scene rect, or viewport rect in view coordinates) and its size."""
-    port = view.viewport().rect()
-    source, size = QRectF(port), port.size()
-    if whole_scene:
-        source = view.sceneRect()
-        if source.isEmpty():
-            raise ValueError("there is nothing drawn yet")
-        # The whole scene at the size it has when fitted to the window.
-        k = min(port.width() / source.width(), port.height() / source.height(), 1e6)
-        size = QSize(round(source.width() * k), round(source.height() * k))
-    if size.isEmpty():
-        raise ValueError("the view is not shown or has nothing drawn yet")
-    return source, size
-
-
-def _paint(
-    device: QImage | QSvgGenerator, view: QGraphicsView, source: QRectF, size: QSize, whole: bool
-) -> None:
-    painter = QPainter(device)
-    try:
-        painter.setRenderHints(
-            QPainter.RenderHint.Antialiasing
-            | QPainter.RenderHint.TextAntialiasing
-            | QPainter.RenderHint.SmoothPixmapTransform
-        )
-        target = QRectF(0, 0, size.width(), size.height())
-        brush = view.backgroundBrush()
-        white = brush.style() == Qt.BrushStyle.NoBrush
-        painter.fillRect(target, Qt.GlobalColor.white if white else brush)
-        if whole:
-            view.scene().render(painter, target, source)
-        else:
-            view.render(painter, target, source.toRect())
-    finally:
-        painter.end()
-
-
-def _to_bytes(write: Callable[[QBuffer], object]) -> bytes:
-    data = QByteArray()
-    buf = QBuffer(data)
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    if write(buf) is False:
-        raise ValueError("could not encode the picture")
-    buf.close()
-    return bytes(data.data())
-
-
-def render_png(view: QGraphicsView, whole_scene: bool = False, scale: float = 2.0) -> bytes:
-    """PNG bytes of ``view`` (its visible part, or its whole scene) at ``scale``× size."""
-    source, size = _area(view, whole_scene)
-    scale = min(scale, MAX_PNG_SIDE / max(size.width(), size.height()))
-    pixels = QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
-    image = QImage(pixels, QImage.Format.Format_ARGB32_Premultiplied)
-    # The painter keeps the view's logical size and draws vectors at device resolution.
-    image.setDevicePixelRatio(scale)
-    _paint(image, view, source, size, whole_scene)
-    return _to_bytes(lambda buf: image.save(buf, "PNG"))
-
-
-def render_svg(view: QGraphicsView, title: str, whole_scene: bool = False) -> bytes:
-    """SVG bytes of ``view`` (its visible part, or its whole scene), as vectors."""
-    if QSvgGenerator is None:
-        raise ValueError("SVG export needs Qt's SVG module (PySide6.QtSvg), which is missing")
-    source, size = _area(view, whole_scene)
-
-    def write(buf: QBuffer) -> None:
-        gen = QSvgGenerator()
-        gen.setOutputDevice(buf)
-        gen.setSize(size)
-        gen.setViewBox(QRect(QPoint(0, 0), size))
-        # At the default 72 dpi, fonts sized in points come out a quarter smaller
-        # than on screen and pyqtgraph's axes no longer line up with their plot.
-        gen.setResolution(view.logicalDpiX())
-        gen.setTitle(title)
-        gen.setDescription("Exported from mlpviz")
-        _paint(gen, view, source, size, whole_scene)
-
-    return _to_bytes(write)
-
-
 def _slug(name: str) -> str:
     """A file-name-safe version of the data's name."""
     return re.sub(r"[^\w.-]+", "-", name).strip("-.") or "mlpviz"
@@ -175,8 +90,25 @@ def _slug(name: str) -> str:
 # -- the actions -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ExportViews:
+    """The views whose pictures are exported; ``surfaces`` is the tab widget
+    holding the three descent-path plots ("current tab" is its current one)."""
+
+    graph: NetworkGraphView
+    loss_plot: LossPlot
+    surfaces: QTabWidget
+    pair_plot: PairSurfacePlot
+    pca_plot: PcaSurfacePlot
+    output_plot: OutputSurfacePlot
+
+
 class ExportActions(QObject):
-    """The export actions of a :class:`MainWindow`, its Export menu and context menus.
+    """The export actions of the main window, its Export menu and context menus.
+
+    ``parent`` owns the actions and centres the dialogs; ``session`` gives the
+    model and the data; failures go to ``banner``, successes to ``status_bar``;
+    the last export folder is kept in ``store``.
 
     Attributes
     ----------
@@ -190,9 +122,19 @@ class ExportActions(QObject):
         The right-click menus of ``graph``, ``loss``, ``pair``, ``pca``, ``output``.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        parent: QWidget,
+        session: Session,
+        views: ExportViews,
+        *,
+        banner: Banner,
+        store: QSettings,
+        status_bar: QStatusBar,
+    ) -> None:
+        super().__init__(parent)
+        self._parent, self.session, self.views = parent, session, views
+        self.banner, self.store, self.status_bar = banner, store, status_bar
         self.ask_path: AskPath = self._dialog
         self.menu: QMenu | None = None
         self.actions: dict[str, QAction] = {}
@@ -206,13 +148,13 @@ class ExportActions(QObject):
         for key, (text, *_rest, tip) in _FILES.items():
             self.actions[key] = self._new_action(text, "", lambda k=key: self.export_file(k))
             self.actions[key].setStatusTip(tip)
-        window.session.predictionsReady.connect(self._predictions_ready)
+        session.predictionsReady.connect(self._predictions_ready)
         self._install_context_menus()
 
     def _new_action(self, text: str, fmt: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(lambda _checked=False: slot())
-        if fmt == "svg" and not SVG_AVAILABLE:
+        if fmt == "svg" and not view_pictures.SVG_AVAILABLE:
             action.setEnabled(False)
             action.setToolTip("SVG export needs Qt's SVG module (PySide6.QtSvg)")
         return action
@@ -236,7 +178,7 @@ class ExportActions(QObject):
         return menu
 
     def _install_context_menus(self) -> None:
-        w = self.window
+        w = self.views
         targets = {
             "graph": (w.graph, "Network graph"),
             "loss": (w.loss_plot.plot_widget, "Loss"),
@@ -267,19 +209,19 @@ class ExportActions(QObject):
     def _dialog(self, title: str, default_name: str, filter_: str) -> str | None:
         start = self._start_dir()
         if filter_ == FOLDER:
-            path = QFileDialog.getExistingDirectory(self.window, title, start)
+            path = QFileDialog.getExistingDirectory(self._parent, title, start)
         else:
             path, _ = QFileDialog.getSaveFileName(
-                self.window, title, str(Path(start) / default_name), filter_
+                self._parent, title, str(Path(start) / default_name), filter_
             )
         return path or None
 
     def _start_dir(self) -> str:
-        store = self.window.store
+        store = self.store
         return str(store.value("export_dir", "") or store.value("last_dir", "") or Path.home())
 
     def _ask(self, title: str, suffix: str, filter_: str) -> str | None:
-        name = _slug(self.window.session.problem.name)
+        name = _slug(self.session.problem.name)
         if suffix == ".py":  # importable: a module name has no dashes
             name = re.sub(r"\W", "_", name)
             name = name if name[:1].isalpha() else f"model_{name}"
@@ -290,7 +232,7 @@ class ExportActions(QObject):
         p = Path(path)
         if filter_ != FOLDER and not p.suffix:  # some dialogs do not add the extension
             p = p.with_name(p.name + Path(suffix).suffix)
-        self.window.store.setValue("export_dir", str(p if filter_ == FOLDER else p.parent))
+        self.store.setValue("export_dir", str(p if filter_ == FOLDER else p.parent))
         return str(p)
 
     def _save(self, what: str, path: str, write: Callable[[], object]) -> bool:
@@ -299,20 +241,20 @@ class ExportActions(QObject):
             warnings = write()
         except OSError as e:
             msg = f"Could not save {what} to {path}: {e.strerror or e}"
-            self.window.banner.show_message(msg, "error")
+            self.banner.show_message(msg, "error")
             return False
         except ValueError as e:
-            self.window.banner.show_message(f"Could not export {what}: {e}", "error")
+            self.banner.show_message(f"Could not export {what}: {e}", "error")
             return False
-        self.window.statusBar().showMessage(f"Exported {what} to {path}", 8000)
+        self.status_bar.showMessage(f"Exported {what} to {path}", 8000)
         if warnings:
             msg = f"Exported {what}, but: " + "; ".join(warnings) + "."
-            self.window.banner.show_message(msg, "warning")
+            self.banner.show_message(msg, "warning")
         return True
 
     def model(self) -> Model:
         """The network as it is now (the latest snapshot), with the data's scalers."""
-        s = self.window.session
+        s = self.session
         snap = s.latest
         if snap is None:
             raise ValueError("the network is not ready yet; try again in a moment")
@@ -323,7 +265,7 @@ class ExportActions(QObject):
 
     def export_picture(self, key: str, fmt: str, path: str | None = None) -> bool:
         """The graph, the loss plot or the current descent-path plot as ``fmt`` (png, svg)."""
-        w = self.window
+        w = self.views
         title = _PICTURES[key][1]
         if key == "graph":
             view: QGraphicsView = w.graph
@@ -333,7 +275,7 @@ class ExportActions(QObject):
             plot, tab = w.surfaces.currentWidget(), w.surfaces.tabText(w.surfaces.currentIndex())
             if plot.showing_hint:
                 msg = f"The “{tab}” plot has nothing drawn yet; nothing to export."
-                w.banner.show_message(msg, "warning")
+                self.banner.show_message(msg, "warning")
                 return False
             view, title = plot.view, f"{title}: {tab}"
         return self._picture(view, title, fmt, key == "graph", path)
@@ -347,7 +289,10 @@ class ExportActions(QObject):
             return False
 
         def write() -> None:
-            data = render_png(view, whole) if fmt == "png" else render_svg(view, title, whole)
+            if fmt == "png":
+                data = view_pictures.render_png(view, whole)
+            else:
+                data = view_pictures.render_svg(view, title, whole)
             write_bytes_atomic(path, data)
 
         return self._save(f"the picture of {title}", path, write)
@@ -358,7 +303,7 @@ class ExportActions(QObject):
         path = path or self._ask(text.replace("&", "").rstrip("…"), suffix, filter_)
         if not path:
             return False
-        s = self.window.session
+        s = self.session
         if key == "predictions_csv":
             snap = s.latest
             pred = snap.predictions if snap is not None else None
@@ -366,7 +311,7 @@ class ExportActions(QObject):
                 # Large datasets leave predictions out of snapshots; the worker computes them.
                 self._pending_predictions = path
                 s.request_predictions()
-                self.window.statusBar().showMessage("Computing predictions for every row…", 8000)
+                self.status_bar.showMessage("Computing predictions for every row…", 8000)
                 return True
             return self._save(what, path, lambda: save_predictions_csv(path, s.problem, pred))
         writers: dict[str, Callable[[], object]] = {
@@ -383,5 +328,5 @@ class ExportActions(QObject):
     def _predictions_ready(self, pred: np.ndarray, _epoch: int) -> None:
         path, self._pending_predictions = self._pending_predictions, None
         if path is not None:
-            problem = self.window.session.problem
+            problem = self.session.problem
             self._save("the predictions", path, lambda: save_predictions_csv(path, problem, pred))

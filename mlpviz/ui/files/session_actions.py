@@ -3,9 +3,11 @@
 The session's numbers live in the training worker, so saving asks for them
 (:meth:`Session.request_state`) and writes the file when they arrive; opening
 validates the whole file first (:func:`mlpviz.io.session_file.load_session`)
-and only then replaces anything. The window changes nothing here beyond its
-title; the questions it would ask (save before closing? restore the
-autosave? which file?) are attributes, so tests answer them.
+and only then replaces anything. It is given only what it uses (the
+session, the undo stack, the banner, the settings store, the status bar and
+two callables: show loaded settings, set the window title); the questions it
+would ask (save before closing? restore the autosave? which file?) are
+attributes, so tests answer them.
 """
 
 from __future__ import annotations
@@ -13,23 +15,27 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from PySide6.QtCore import QDir, QEventLoop, QObject, QStandardPaths, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtCore import QDir, QEventLoop, QObject, QSettings, QStandardPaths, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 from shiboken6 import isValid
 
 from mlpviz.io.session_file import SUFFIX, SessionFileError, load_session, save_session
 from mlpviz.io.session_read import LoadedSession
+from mlpviz.ui.files import session_dialogs
+from mlpviz.ui.files.recent import RECENT_SESSIONS, fill_recent_menu, recent_paths, remember_path
+from mlpviz.ui.files.unsaved_changes import UnsavedChanges
+
+if TYPE_CHECKING:
+    from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+    from mlpviz.ui.training.session import Session
+    from mlpviz.ui.widgets.banner import Banner
 
 AUTOSAVE_MS = 60_000
-MAX_RECENT = 8
-RECENT_KEY = "recent_sessions"
 # request_state tokens of our own, far from the small ones other callers use.
 TOKEN_BASE = 0x5E55_0000
-FILE_FILTER = f"mlpviz sessions (*{SUFFIX});;All files (*)"
 
 
 def default_autosave_path() -> Path:
@@ -38,18 +44,16 @@ def default_autosave_path() -> Path:
     return Path(folder or QDir.homePath()) / f"autosave{SUFFIX}"
 
 
-def _key(sizes: Any, epoch: int, steps: int, params: Any) -> tuple:
-    """What "the same training state" means for unsaved-changes tracking."""
-    return (tuple(sizes), int(epoch), int(steps), np.asarray(params, dtype=np.float64).tobytes())
-
-
 class SessionActions(QObject):
     """Open, save, save-as, recent sessions, the dirty flag, the title and autosave.
 
     Parameters
     ----------
-    window : MainWindow
-        Uses its ``session``, ``undo``, ``store``, ``banner``, ``settings_panel``.
+    parent : owns the actions; the dialogs are centred on it.
+    session, undo : the training session and the window's undo stack (clean = saved).
+    banner, store, status_bar : where errors, recent sessions and "Saved …" go.
+    show_settings : ``(spec, settings)`` of an opened session, for the settings panel.
+    set_title : receives :meth:`window_title` whenever it changes.
     autosave_path : where autosaves go (default :func:`default_autosave_path`).
     autosave_interval_ms : time between autosaves while there are unsaved changes.
     """
@@ -62,12 +66,22 @@ class SessionActions(QObject):
 
     def __init__(
         self,
-        window: Any,
+        parent: QWidget,
+        session: Session,
+        undo: QUndoStack,
+        *,
+        banner: Banner,
+        store: QSettings,
+        status_bar: QStatusBar,
+        show_settings: Callable[[NetworkSpec, TrainingSettings], object],
+        set_title: Callable[[str], object],
         autosave_path: str | Path | None = None,
         autosave_interval_ms: int = AUTOSAVE_MS,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(parent)
+        self._parent, self.session, self.undo = parent, session, undo
+        self.banner, self.store, self.status_bar = banner, store, status_bar
+        self.show_settings, self.set_title = show_settings, set_title
         self.path: Path | None = None
         # "reference" stores source_path and its checksum instead of a copy of the data.
         self.dataset_mode = "embed"
@@ -81,11 +95,8 @@ class SessionActions(QObject):
 
         self._tokens = itertools.count(TOKEN_BASE)
         self._requests: dict[int, tuple[str, Path]] = {}  # token → (purpose, path)
-        s = window.session
-        self._baseline: tuple | None = None  # the state last saved or opened
-        self._latest: tuple | None = None  # the state the views show now
-        self._config = (s.problem, s.spec, s.settings)  # ... and its data and settings
-        self._unsaved_restore = False  # restored from an autosave: saved nowhere yet
+        s = session
+        self._changes = UnsavedChanges(s.problem, s.spec, s.settings)
         self._dirty = False
         self._title = ""
         self._closed = False
@@ -97,7 +108,7 @@ class SessionActions(QObject):
         s.updated.connect(self._snapshot)
         s.stateReady.connect(self._state_ready)
         s.problemChanged.connect(self._refresh)
-        window.undo.indexChanged.connect(self._refresh)
+        undo.indexChanged.connect(self._refresh)
         if s.latest is not None:
             self._snapshot(s.latest)
         self._refresh()
@@ -106,7 +117,7 @@ class SessionActions(QObject):
 
     def _build_actions(self) -> None:
         def action(text: str, keys: str, tip: str, slot: Callable[[], object]) -> QAction:
-            a = QAction(text, self.window)
+            a = QAction(text, self._parent)
             a.setShortcut(QKeySequence(keys))
             a.setStatusTip(tip)
             a.triggered.connect(lambda _=False: slot())
@@ -120,7 +131,7 @@ class SessionActions(QObject):
         self.save_as_action = action(
             "Save session &as…", "Ctrl+Shift+S", "Save the session to a new file", self.save_as
         )
-        self.recent_menu = QMenu("Open recent sessio&n", self.window)
+        self.recent_menu = QMenu("Open recent sessio&n", self._parent)
         self.recent_menu.menuAction().setStatusTip("Open one of the last sessions you used")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.actions = [self.open_action, self.save_action, self.save_as_action]
@@ -147,28 +158,18 @@ class SessionActions(QObject):
     def window_title(self) -> str:
         """E.g. ``"exam-scores — untitled* — mlpviz"``."""
         star = "*" if self._dirty else ""
-        return f"{self.window.session.problem.name} — {self.session_name}{star} — mlpviz"
+        return f"{self.session.problem.name} — {self.session_name}{star} — mlpviz"
 
     def _snapshot(self, snap: Any) -> None:
-        self._latest = _key(snap.layer_sizes, snap.epoch, snap.steps, snap.params)
-        if self._baseline is None:  # the first state of a new window is "saved"
-            self._baseline = self._latest
+        self._changes.seen(snap)
         self._refresh()
 
     def _refresh(self, *_: object) -> None:
         # The undo stack signals while the window is being destroyed: nothing to do then.
-        if self._closed or not isValid(self.window) or not isValid(self.window.undo):
+        if self._closed or not isValid(self._parent) or not isValid(self.undo):
             return
-        s = self.window.session
-        problem, spec, settings = self._config
-        self._dirty = (
-            self._unsaved_restore
-            or (self._latest is not None and self._latest != self._baseline)
-            or not self.window.undo.isClean()
-            or s.problem is not problem
-            or s.spec != spec
-            or s.settings != settings
-        )
+        s = self.session
+        self._dirty = self._changes.differ(s.problem, s.spec, s.settings, self.undo.isClean())
         # Autosave only has something to do while there are unsaved changes.
         if self._dirty and not self._closed:
             if not self.autosave_timer.isActive():
@@ -178,16 +179,13 @@ class SessionActions(QObject):
         title = self.window_title()
         if title != self._title:
             self._title = title
-            self.window.setWindowTitle(title)
+            self.set_title(title)
             self.titleChanged.emit(title)
 
     def _mark_clean(self, loaded: LoadedSession | Any) -> None:
         """``loaded`` (a LoadedSession or a TrainingState) is what the file now holds."""
-        p, st = loaded.problem, loaded.state
-        sizes = loaded.spec.layer_sizes(len(p.input_names), len(p.target_names))
-        self._baseline = _key(sizes, st["epoch"], st["steps"], st["params"])
-        self._config = (p, loaded.spec, loaded.settings)
-        self.window.undo.setClean()
+        self._changes.saved(loaded)
+        self.undo.setClean()
 
     # -- saving --------------------------------------------------------------------------
 
@@ -251,7 +249,7 @@ class SessionActions(QObject):
     def _request(self, purpose: str, path: Path) -> int:
         token = next(self._tokens)
         self._requests[token] = (purpose, path)
-        self.window.session.request_state(token)
+        self.session.request_state(token)
         return token
 
     def _state_ready(self, token: int, training_state: Any) -> None:
@@ -271,17 +269,17 @@ class SessionActions(QObject):
             save_session(path, training_state, mode, self.source_path)
         except (OSError, SessionFileError) as e:
             what = "Autosave failed" if autosave else "Could not save the session"
-            self.window.banner.show_message(f"{what}: {e}", "warning" if autosave else "error")
+            self.banner.show_message(f"{what}: {e}", "warning" if autosave else "error")
             return False
         if autosave:
             self.autosaved.emit(str(path))
             return True
         self.path = path
-        self._unsaved_restore = False
+        self._changes.restored = False
         self._mark_clean(training_state)
         self._remember(path)
         self._refresh()
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.status_bar.showMessage(f"Saved {path}", 5000)
         self.saved.emit(str(path))
         return True
 
@@ -299,7 +297,7 @@ class SessionActions(QObject):
         if not self._apply(path):
             return False
         self.path = path
-        self._unsaved_restore = False
+        self._changes.restored = False
         self._remember(path)
         self._refresh()
         self.opened.emit(str(path))
@@ -309,18 +307,17 @@ class SessionActions(QObject):
         try:
             loaded = load_session(path)
         except SessionFileError as e:
-            self.window.banner.show_message(f"Could not open the session. {e}", "error")
+            self.banner.show_message(f"Could not open the session. {e}", "error")
             return False
-        w = self.window
-        w.banner.hide()
-        w.session.set_state(loaded.problem, loaded.spec, loaded.settings, loaded.state)
-        w.settings_panel.set_values(loaded.spec, loaded.settings)
-        w.undo.clear()
+        self.banner.hide()
+        self.session.set_state(loaded.problem, loaded.spec, loaded.settings, loaded.state)
+        self.show_settings(loaded.spec, loaded.settings)
+        self.undo.clear()
         self._mark_clean(loaded)
         # Until the worker's first snapshot of the new state, the views show the old one.
-        self._latest = self._baseline
+        self._changes.latest = self._changes.baseline
         for warning in loaded.problem.warnings:
-            w.banner.show_message(warning, "info")
+            self.banner.show_message(warning, "info")
         return True
 
     # -- closing and restoring -----------------------------------------------------------
@@ -360,74 +357,38 @@ class SessionActions(QObject):
         # The restored work is saved nowhere but the autosave, which stays until
         # the next autosave or a clean close.
         self.path = None
-        self._unsaved_restore = True
+        self._changes.restored = True
         self._refresh()
         return True
 
-    # -- recent sessions -----------------------------------------------------------------
+    # -- recent sessions and the default questions --------------------------------------
 
     def recent_sessions(self) -> list[str]:
-        value = self.window.store.value(RECENT_KEY, [])
-        if isinstance(value, str):  # QSettings returns a one-item list as a string
-            value = [value]
-        return [str(v) for v in (value or [])][:MAX_RECENT]
+        return recent_paths(self.store, RECENT_SESSIONS)
 
     def _remember(self, path: Path) -> None:
-        text = str(path.resolve())
-        recent = [p for p in self.recent_sessions() if p != text]
-        self.window.store.setValue(RECENT_KEY, [text, *recent][:MAX_RECENT])
+        remember_path(self.store, RECENT_SESSIONS, str(path.resolve()))
 
     def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for text in self.recent_sessions():
-            a = self.recent_menu.addAction(text)
-            a.setStatusTip(f"Open the session {text}")
-            a.triggered.connect(
-                lambda _=False, p=text: self.confirm_close() and self.open_session(p)
-            )
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        def open_path(path: str) -> object:
+            return self.confirm_close() and self.open_session(path)
 
-    # -- the default questions -----------------------------------------------------------
+        tip = "Open the session {path}"
+        fill_recent_menu(self.recent_menu, self.recent_sessions(), open_path, tip)
 
     def _ask_save(self) -> str:
-        buttons = QMessageBox.StandardButton
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Unsaved session",
-            f"Save the changes to the session {self.session_name}?",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            self.window,
-        )
-        box.setInformativeText("Training since the last save is lost if you don't save.")
-        box.setDefaultButton(buttons.Save)
-        answer = buttons(box.exec())
-        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+        return session_dialogs.ask_save_changes(self._parent, self.session_name)
 
     def _ask_restore(self, path: Path) -> bool:
-        answer = QMessageBox.question(
-            self.window,
-            "Restore the session?",
-            "mlpviz did not close normally last time. Restore the session it saved "
-            f"automatically?\n\n{path}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return session_dialogs.ask_restore(self._parent, path)
 
     def _start_dir(self) -> str:
         if self.path is not None:
             return str(self.path.parent)
-        return str(self.window.store.value("last_dir", QDir.homePath()))
+        return str(self.store.value("last_dir", QDir.homePath()))
 
     def _choose_save_path(self) -> str | None:
-        start = str(Path(self._start_dir()) / f"{self.session_name}{SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save session", start, FILE_FILTER)
-        if path and not path.endswith(SUFFIX):
-            path += SUFFIX
-        return path or None
+        return session_dialogs.choose_save_path(self._parent, self._start_dir(), self.session_name)
 
     def _choose_open_path(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open session", self._start_dir(), FILE_FILTER
-        )
-        return path or None
+        return session_dialogs.choose_open_path(self._parent, self._start_dir())

@@ -28,7 +28,7 @@ def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
     settle_heap()
     window.session_actions.offer_restore()
     if csv_path:
-        window.open_csv_dialog(csv_path)
+        window.data_files.open_dialog(csv_path)
     return app.exec()
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSlider, QSpinBox, QStyle, QToolBar, QWidget
+
+if TYPE_CHECKING:
+    from mlpviz.ui.training.session import Session
 
 # Epochs per second for each slider notch; None is "as fast as possible".
 SPEEDS: list[float | None] = [0.5, 1, 2, 5, 10, 30, 100, 300, 1000, None]
@@ -80,6 +86,37 @@ class TrainingControls(QObject):
         self.speed.valueChanged.connect(self._speed_moved)
         self.faster.triggered.connect(lambda: self.speed.setValue(self.speed.value() + 1))
         self.slower.triggered.connect(lambda: self.speed.setValue(self.speed.value() - 1))
+
+    def drive(
+        self,
+        session: Session,
+        before_training: Callable[[], object],
+        before_run: Callable[[], object],
+        before_reset: Callable[[], object],
+    ) -> None:
+        """Wire the actions and the speed to ``session``, and its run state back.
+
+        ``before_training`` runs before every step or run (settings still waiting
+        in the panel's debounce go first); ``before_run`` when Run starts a run
+        (not when it pauses one); ``before_reset`` before the weights are reset.
+        """
+        self.step_sample.triggered.connect(lambda: before_training() or session.step("sample"))
+        self.step_batch.triggered.connect(lambda: before_training() or session.step("batch"))
+        self.step_epoch.triggered.connect(lambda: before_training() or session.step("epoch"))
+        self.run_n.triggered.connect(lambda: before_training() or session.run(self.epochs.value()))
+
+        def toggle_run() -> None:
+            before_training()
+            if session.running:
+                session.pause()
+            else:
+                before_run()
+                session.run()
+
+        self.run.triggered.connect(toggle_run)
+        self.reset.triggered.connect(lambda: before_reset() or session.reset())
+        self.speedChanged.connect(session.set_speed)
+        session.runStateChanged.connect(self.set_running)
 
     @property
     def actions(self) -> list[QAction]:

@@ -6,7 +6,6 @@ snapshot; every change goes to the worker as a command.
 from __future__ import annotations
 
 import numpy as np
-import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
@@ -21,8 +20,9 @@ from mlpviz.data import load_example
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.dataset.data_view import DataView
-from mlpviz.ui.dataset.dialog import DatasetDialog
 from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
+from mlpviz.ui.files.data_files import DataFiles
+from mlpviz.ui.files.export_actions import ExportActions, ExportViews
 from mlpviz.ui.files.session_actions import SessionActions
 from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.panel import MathInspector
@@ -39,13 +39,8 @@ from mlpviz.ui.shell.history_bar import HistoryBar, RewindCommand
 from mlpviz.ui.shell.menus import build_menus
 from mlpviz.ui.shell.settings_panel import SettingsPanel
 from mlpviz.ui.shell.status import TrainingStatus
-from mlpviz.ui.shell.window_settings import (
-    fill_recent_menu,
-    recent_files,
-    remember_file,
-    restore_layout,
-    save_layout,
-)
+from mlpviz.ui.shell.view_updates import DockedViews
+from mlpviz.ui.shell.window_settings import restore_layout, save_layout
 from mlpviz.ui.training.session import Session
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.training.undo import SetParameterCommand
@@ -53,12 +48,6 @@ from mlpviz.ui.weights.tables import WeightTablesPanel
 from mlpviz.ui.widgets.banner import Banner
 
 ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
-
-
-def showing(dock: QDockWidget) -> bool:
-    """On screen: a dock behind another tab is still "visible" to Qt, only moved
-    off screen — and must not be redrawn for every snapshot."""
-    return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
 
 def tutorial_problem() -> Problem:
@@ -77,7 +66,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("mlpviz-main")
-        self.dataset_dialog: DatasetDialog | None = None
         self.store = settings_store or QSettings(ORGANIZATION, APPLICATION)
         problem = problem or tutorial_problem()
         spec = spec or NetworkSpec()
@@ -85,14 +73,20 @@ class MainWindow(QMainWindow):
         self.session = Session(problem, spec, settings, self)
         self.undo = QUndoStack(self)
         self.selected: list[tuple] = []
+        self.playground = None  # the optimizer playground's window, made when first opened
         self._build_views()
+        self.data_files = DataFiles(self, self.session, self.store, self.set_problem)
         self.controls = TrainingControls(self)
         self.addToolBar(self.controls.toolbar(self))
-        build_menus(self)
+        self.menus = build_menus(
+            self, self.undo, self.controls, self.graph, self.docks,
+            open_csv=self.data_files.open_dialog, open_example=self.data_files.open_example,
+            set_drawing=self.set_drawing, fill_recent=self.data_files.fill_recent,
+            open_playground=self.open_playground, load_lesson=self.load_lesson,
+        )  # fmt: skip
+        self._build_file_actions()
         self.status = TrainingStatus(self.statusBar())
         self._wire()
-        self.session_actions = SessionActions(self)
-        self.session_actions.install_menu(self.file_menu, self.quit_action)
         self.settings_panel.set_values(spec, settings)
         self._set_title()
         self.setAcceptDrops(True)
@@ -170,61 +164,65 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.loss_dock, self.data_dock)
         self.loss_dock.raise_()
         self.docks = [
-            self.settings_dock,
-            self.tables_dock,
-            self.inspector_dock,
-            self.loss_dock,
-            self.surface_dock,
-            self.data_dock,
-            self.step_dock,
-        ]
+            self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,
+            self.surface_dock, self.data_dock, self.step_dock,
+        ]  # fmt: skip
         # Give the network graph the room: side docks narrow, bottom docks short.
         self.resizeDocks(
             [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
 
+    def _build_file_actions(self) -> None:
+        """File › Export and the session entries, above the separator before Quit."""
+        plots = (self.pair_plot, self.pca_plot, self.output_plot)
+        views = ExportViews(self.graph, self.loss_plot, self.surfaces, *plots)
+        status = {"banner": self.banner, "store": self.store, "status_bar": self.statusBar()}
+        self.exports = ExportActions(self, self.session, views, **status)
+        self.exports.install_menu(self.menus.file_menu)
+        self.session_actions = SessionActions(
+            self, self.session, self.undo, **status,
+            show_settings=self.settings_panel.set_values, set_title=self.setWindowTitle,
+        )  # fmt: skip
+        self.session_actions.install_menu(self.menus.file_menu, self.menus.quit_action)
+
     def _wire(self) -> None:
-        s, c = self.session, self.controls
-        c.step_sample.triggered.connect(lambda: self._before_training() or s.step("sample"))
-        c.step_batch.triggered.connect(lambda: self._before_training() or s.step("batch"))
-        c.step_epoch.triggered.connect(lambda: self._before_training() or s.step("epoch"))
-        c.run.triggered.connect(self._toggle_run)
-        c.run_n.triggered.connect(lambda: self._before_training() or s.run(c.epochs.value()))
-        c.reset.triggered.connect(self._reset)
-        c.speedChanged.connect(s.set_speed)
+        s = self.session
+        self.controls.drive(s, self.settings_panel.flush, self.banner.hide, self._before_reset)
         s.architectureChanged.connect(self._architecture_changed)
         s.updated.connect(self._update)
         s.diverged.connect(lambda m: self.banner.show_message(f"Training diverged. {m}", "error"))
-        s.failed.connect(lambda m: self.banner.show_message(m, "warning"))
-        s.runStateChanged.connect(c.set_running)
+        panel = self.settings_panel
+        for message in (s.failed, self.tables.editRejected, self.graph.message, panel.message):
+            message.connect(lambda m: self.banner.show_message(m, "warning"))
         s.runProgress.connect(self.status.show_progress)
         s.runStopped.connect(lambda m: self.statusBar().showMessage(m, 8000))
         for view in (self.graph, self.tables):
             view.editRequested.connect(self.edit_param)
             view.parameterSelected.connect(self.select_param)
-        self.tables.editRejected.connect(lambda m: self.banner.show_message(m, "warning"))
-        self.graph.message.connect(lambda m: self.banner.show_message(m, "warning"))
         self.settings_panel.settingsChanged.connect(lambda st: s.configure(settings=st))
         self.settings_panel.networkChanged.connect(self._rebuild)
-        self.settings_panel.message.connect(lambda m: self.banner.show_message(m, "warning"))
         # The loss curve redraws inside every other frame (≈ 12 Hz), not on a
         # timer of its own: frames are when the worker pauses for the GUI (see
         # TrainingWorker._yield_to_gui), and pyqtgraph's axes are costly.
         self._frames = 0
-        self.surfaces.currentChanged.connect(self._surface_tab_changed)
-        self.surface_dock.visibilityChanged.connect(self._surface_tab_changed)
-        self.tables_dock.visibilityChanged.connect(self._refresh_from_latest)
-        self.data_dock.visibilityChanged.connect(self._refresh_from_latest)
-        self._surface_tab_changed()
         self.history_bar.rewindRequested.connect(self.rewind)
         self.step_dock.visibilityChanged.connect(self.step_through.set_active)
-        self.step_dock.visibilityChanged.connect(self._step_dock_shown)
-        self.step_dock.visibilityChanged.connect(self._surface_tab_changed)
-        self.inspector_dock.visibilityChanged.connect(self._surface_tab_changed)
-        self.inspector_dock.visibilityChanged.connect(self._refresh_from_latest)
+        self.docked_views = DockedViews(
+            s,
+            self.surfaces,
+            self.surface_dock,
+            {self.pair_plot: "pair", self.pca_plot: "pca", self.output_plot: "output"},
+            [
+                (self.tables_dock, self.tables.update_snapshot),
+                (self.data_dock, self.data_view.update_snapshot),
+                (self.inspector_dock, self.inspector.update_snapshot),
+                (self.step_dock, lambda snap: self.step_through.set_explanation(snap.explanation)),
+            ],
+            explain_docks=[self.inspector_dock, self.step_dock],
+        )
         self.step_through.applyRequested.connect(
-            lambda: self._before_training() or self.session.step("sample")
+            lambda: self.settings_panel.flush() or s.step("sample")
         )
         self.output_plot.planeClicked.connect(self._plane_clicked)
         self.draw.pointsChanged.connect(self.session.swap_data)
@@ -253,61 +251,14 @@ class MainWindow(QMainWindow):
         self._frames += 1
         if self._frames % 2 == 0 or not snap.running:
             self.loss_plot.refresh()
-        # Hidden views are skipped; they catch up from the next snapshot when shown.
-        current = self.surfaces.currentWidget() if showing(self.surface_dock) else None
-        if current is self.pair_plot:
-            self.pair_plot.update_surface(snap.pair)
-        elif current is self.pca_plot:
-            self.pca_plot.update_surface(snap.pca)
-        elif current is self.output_plot:
-            self.output_plot.update_surface(snap.output)
-        if showing(self.tables_dock):
-            self.tables.update_snapshot(snap)
-        if showing(self.data_dock):
-            self.data_view.update_snapshot(snap)
-        if showing(self.inspector_dock):
-            self.inspector.update_snapshot(snap)
-        if showing(self.step_dock):
-            self.step_through.set_explanation(snap.explanation)
+        self.docked_views.update(snap)
         self.status.update(snap)
-
-    def _surface_tab_changed(self, *_: object) -> None:
-        names = {self.pair_plot: "pair", self.pca_plot: "pca", self.output_plot: "output"}
-        shown = names.get(self.surfaces.currentWidget()) if showing(self.surface_dock) else None
-        wanted = {shown} if shown else set()
-        if showing(self.inspector_dock) or showing(self.step_dock):
-            wanted.add("explain")
-        self.session.show_surfaces(wanted)
-
-    def _step_dock_shown(self, visible: bool) -> None:
-        if visible and self.session.latest is not None:
-            self.step_through.set_explanation(self.session.latest.explanation)
-
-    def _refresh_from_latest(self, visible: bool) -> None:
-        if visible and self.session.latest is not None:
-            snap = self.session.latest
-            self.tables.update_snapshot(snap)
-            self.data_view.update_snapshot(snap)
-            self.inspector.update_snapshot(snap)
 
     # -- user actions --------------------------------------------------------------
 
-    def _before_training(self) -> None:
-        """Send any settings still waiting in the panel's debounce first."""
-        self.settings_panel.flush()
-
-    def _toggle_run(self) -> None:
-        self._before_training()
-        if self.session.running:
-            self.session.pause()
-        else:
-            self.banner.hide()
-            self.session.run()
-
-    def _reset(self) -> None:
+    def _before_reset(self) -> None:
         self.banner.hide()
         self.undo.clear()
-        self.session.reset()
 
     def _rebuild(self, spec: NetworkSpec) -> None:
         try:
@@ -340,7 +291,7 @@ class MainWindow(QMainWindow):
             self.surfaces.setCurrentWidget(self.output_plot)
 
     def _plane_clicked(self, x: float, y: float, modifiers) -> None:
-        if self.draw_action.isChecked():
+        if self.menus.draw_action.isChecked():
             self.draw.click(x, y, modifiers)
 
     def load_lesson(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
@@ -402,52 +353,16 @@ class MainWindow(QMainWindow):
         for w in problem.warnings:
             self.banner.show_message(w, "info")
 
-    def open_csv_dialog(self, path: str | None = None) -> DatasetDialog:
-        """The dataset dialog; the session changes only when it is accepted."""
-        dialog = DatasetDialog(self, path=path, current=self.session.problem)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.problemReady.connect(lambda problem: self._dataset_accepted(dialog, problem))
-        self.dataset_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _dataset_accepted(self, dialog: DatasetDialog, problem: Problem) -> None:
-        if dialog.path:
-            self.remember_file(dialog.path)
-        self.set_problem(problem)
-
-    def open_example(self, name: str) -> None:
-        ex = load_example(name)
-        self.set_problem(prepare(ex.dataset, ex.inputs, ex.targets, name=ex.name))
-
     def dragEnterEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
-            event.acceptProposedAction()
+        self.data_files.drag_enter(event)
 
     def dropEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
-            event.acceptProposedAction()
-            self.open_csv_dialog(urls[0].toLocalFile())
+        self.data_files.drop(event)
 
     # -- window state ----------------------------------------------------------------
 
     def _set_title(self) -> None:
-        actions = getattr(self, "session_actions", None)
-        if actions is not None:
-            self.setWindowTitle(actions.window_title())
-        else:
-            self.setWindowTitle(f"{self.session.problem.name} — mlpviz")
-
-    def _fill_recent(self) -> None:
-        fill_recent_menu(self.recent_menu, self.recent_files(), self.open_csv_dialog)
-
-    def recent_files(self) -> list[str]:
-        return recent_files(self.store)
-
-    def remember_file(self, path: str) -> None:
-        remember_file(self.store, path)
+        self.setWindowTitle(self.session_actions.window_title())
 
     def _restore_layout(self) -> None:
         message = restore_layout(self, self.store)
@@ -459,10 +374,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session_actions.shutdown()
-        dialog = self.dataset_dialog
-        # The dialog deletes itself on close: only a live one is asked to stop.
-        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
-            dialog.reject()  # stops its loader thread (bounded wait)
+        self.data_files.close_dialog()
         save_layout(self, self.store)
         self.loss_plot.stop_refresh()
         if self.playground is not None:

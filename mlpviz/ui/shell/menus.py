@@ -1,119 +1,174 @@
 """The main window's menu bar: File, Edit, Train, View, Tools, Lessons, Help.
 
-Built from the window's own actions and views; every action has a shortcut
-or a status tip, and the View menu toggles each dock.
+:func:`build_menus` fills a window's menu bar from what the menus act on
+(the undo stack, the training controls, the graph, the docks and a few
+callables) and returns the menus and their actions as one :class:`Menus`.
+Every action has text, and none shares a shortcut with another; the View
+menu toggles each dock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from mlpviz.data import EXAMPLES
+from mlpviz.ui.lessons.menu import build_lessons_menu
 
 if TYPE_CHECKING:
-    from mlpviz.ui.shell.main_window import MainWindow
+    from mlpviz.ui.graph.view import NetworkGraphView
+    from mlpviz.ui.lessons.worked_panel import OnLoad
+    from mlpviz.ui.shell.controls import TrainingControls
+
+# Colour edges by: key for NetworkGraphView.set_edge_mode → menu text.
+EDGE_MODES = {"weight": "&Weight", "gradient": "&Gradient ∂L/∂w", "update": "Last &update Δw"}
 
 
-def build_menus(window: MainWindow) -> None:
+@dataclass(frozen=True)
+class Menus:
+    """The menu bar's menus and the actions other code checks or triggers."""
+
+    file_menu: QMenu
+    open_action: QAction
+    examples_menu: QMenu
+    draw_action: QAction  # checkable: draw-your-own-data mode
+    recent_menu: QMenu  # recent data files, filled each time it opens
+    quit_action: QAction
+    edit_menu: QMenu
+    undo_action: QAction
+    redo_action: QAction
+    train_menu: QMenu
+    view_menu: QMenu
+    fit_action: QAction
+    zoom_in_action: QAction
+    zoom_out_action: QAction
+    edge_actions: dict[str, QAction]  # keys of EDGE_MODES, exclusive
+    tools_menu: QMenu
+    playground_action: QAction
+    lessons_menu: QMenu
+    help_menu: QMenu
+
+    def menus(self) -> list[QMenu]:
+        """The menu bar's menus, left to right."""
+        names = ("file", "edit", "train", "view", "tools", "lessons", "help")
+        return [getattr(self, f"{n}_menu") for n in names]
+
+    def actions(self) -> Iterator[QAction]:
+        """Every action of every menu and submenu, separators and submenus left out
+        (entries added to the menus after :func:`build_menus` included)."""
+
+        def walk(menu: QMenu) -> Iterator[QAction]:
+            for a in menu.actions():
+                if a.menu() is not None:
+                    yield from walk(a.menu())
+                elif not a.isSeparator():
+                    yield a
+
+        for menu in self.menus():
+            yield from walk(menu)
+
+
+def build_menus(
+    window: QMainWindow,
+    undo: QUndoStack,
+    controls: TrainingControls,
+    graph: NetworkGraphView,
+    docks: Sequence[QDockWidget],
+    *,
+    open_csv: Callable[[], object],
+    open_example: Callable[[str], object],
+    set_drawing: Callable[[bool], object],
+    fill_recent: Callable[[QMenu], object],
+    open_playground: Callable[[], object],
+    load_lesson: OnLoad,
+) -> Menus:
+    """Fill ``window``'s menu bar; the callables are what the entries do."""
     bar = window.menuBar()
     file = bar.addMenu("&File")
-    window.file_menu = file
-    window.open_action = file.addAction("&Open CSV…", lambda: window.open_csv_dialog())
-    window.open_action.setShortcut(QKeySequence.StandardKey.Open)
-    window.examples_menu = file.addMenu("&Examples")
+    open_action = file.addAction("&Open CSV…", lambda: open_csv())
+    open_action.setShortcut(QKeySequence.StandardKey.Open)
+    examples = file.addMenu("&Examples")
     for name in EXAMPLES:
-        window.examples_menu.addAction(name, lambda n=name: window.open_example(n))
-    window.draw_action = file.addAction("&Draw your own data")
-    window.draw_action.setCheckable(True)
-    window.draw_action.setStatusTip(
-        "Click the input plane to add points and watch the network fit them"
-    )
-    window.draw_action.toggled.connect(window.set_drawing)
-    window.recent_menu = file.addMenu("Open &recent")
-    window.recent_menu.aboutToShow.connect(window._fill_recent)
+        examples.addAction(name, lambda n=name: open_example(n))
+    draw = file.addAction("&Draw your own data")
+    draw.setCheckable(True)
+    draw.setStatusTip("Click the input plane to add points and watch the network fit them")
+    draw.toggled.connect(set_drawing)
+    recent = file.addMenu("Open &recent")
+    recent.aboutToShow.connect(lambda: fill_recent(recent))
     file.addSeparator()
-    window.quit_action = file.addAction("&Quit", window.close)
-    window.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-    from mlpviz.ui.files.export_actions import (
-        ExportActions,  # needs the views, built before the menus
-    )
-
-    window.exports = ExportActions(window)
-    window.exports.install_menu(file)
+    quit_action = file.addAction("&Quit", window.close)
+    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
     edit = bar.addMenu("&Edit")
-    undo = window.undo.createUndoAction(window, "&Undo")
-    undo.setShortcut(QKeySequence.StandardKey.Undo)
-    redo = window.undo.createRedoAction(window, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-    edit.addAction(undo)
-    edit.addAction(redo)
-    window.undo_action, window.redo_action = undo, redo
+    undo_action = undo.createUndoAction(window, "&Undo")
+    undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+    redo_action = undo.createRedoAction(window, "&Redo")
+    redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+    edit.addAction(undo_action)
+    edit.addAction(redo_action)
 
     train = bar.addMenu("&Train")
-    for a in window.controls.actions:
+    for a in controls.actions:
         train.addAction(a)
     train.addSeparator()
-    train.addAction(window.controls.faster)
-    train.addAction(window.controls.slower)
+    train.addAction(controls.faster)
+    train.addAction(controls.slower)
 
     view = bar.addMenu("&View")
-    fit = view.addAction("&Fit network to window", window.graph.fit)
+    fit = view.addAction("&Fit network to window", graph.fit)
     fit.setShortcut(QKeySequence("Ctrl+0"))
-    zin = view.addAction("Zoom &in", window.graph.zoom_in)
-    zin.setShortcut(QKeySequence.StandardKey.ZoomIn)
-    zout = view.addAction("Zoom &out", window.graph.zoom_out)
-    zout.setShortcut(QKeySequence.StandardKey.ZoomOut)
+    zoom_in = view.addAction("Zoom &in", graph.zoom_in)
+    zoom_in.setShortcut(QKeySequence.StandardKey.ZoomIn)
+    zoom_out = view.addAction("Zoom &out", graph.zoom_out)
+    zoom_out.setShortcut(QKeySequence.StandardKey.ZoomOut)
     edges = view.addMenu("&Colour edges by")
     group = QActionGroup(window)
-    window.edge_actions: dict[str, QAction] = {}
-    for key, text in (
-        ("weight", "&Weight"),
-        ("gradient", "&Gradient ∂L/∂w"),
-        ("update", "Last &update Δw"),
-    ):
+    edge_actions: dict[str, QAction] = {}
+    for key, text in EDGE_MODES.items():
         a = edges.addAction(text)
         a.setCheckable(True)
         a.setChecked(key == "weight")
-        a.triggered.connect(lambda _=False, k=key: window.graph.set_edge_mode(k))
+        a.triggered.connect(lambda _=False, k=key: graph.set_edge_mode(k))
         group.addAction(a)
-        window.edge_actions[key] = a
+        edge_actions[key] = a
     view.addSeparator()
-    for dock in window.docks:
+    for dock in docks:
         view.addAction(dock.toggleViewAction())
-    window.view_menu = view
 
     tools = bar.addMenu("T&ools")
-    window.playground_action = tools.addAction("Optimizer &playground…", window.open_playground)
-    window.playground_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
-    window.playground_action.setStatusTip("Race optimizers on 2-D test functions")
-    window.tools_menu = tools
-    window.playground = None
+    playground = tools.addAction("Optimizer &playground…", open_playground)
+    playground.setShortcut(QKeySequence("Ctrl+Shift+P"))
+    playground.setStatusTip("Race optimizers on 2-D test functions")
 
-    from mlpviz.ui.lessons import build_lessons_menu
-
-    window.lessons_menu = build_lessons_menu(window, on_load=window.load_lesson)
-    bar.addMenu(window.lessons_menu)
+    lessons = build_lessons_menu(window, on_load=load_lesson)
+    bar.addMenu(lessons)
 
     help_ = bar.addMenu("&Help")
-    help_.addAction("&Keyboard shortcuts", lambda: show_shortcuts(window))
+    help_.addAction("&Keyboard shortcuts", lambda: show_shortcuts(window, controls.actions))
     help_.addAction("&About mlpviz", lambda: show_about(window))
+    return Menus(
+        file, open_action, examples, draw, recent, quit_action,
+        edit, undo_action, redo_action, train,
+        view, fit, zoom_in, zoom_out, edge_actions,
+        tools, playground, lessons, help_,
+    )  # fmt: skip
 
 
-def show_shortcuts(window: MainWindow) -> None:
+def show_shortcuts(parent: QWidget, actions: Sequence[QAction]) -> None:
     lines = [
-        f"<tr><td>{a.text()}</td><td><b>{a.shortcut().toString()}</b></td></tr>"
-        for a in window.controls.actions
+        f"<tr><td>{a.text()}</td><td><b>{a.shortcut().toString()}</b></td></tr>" for a in actions
     ]
-    QMessageBox.information(window, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
+    QMessageBox.information(parent, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
 
 
-def show_about(window: MainWindow) -> None:
+def show_about(parent: QWidget) -> None:
     QMessageBox.about(
-        window,
+        parent,
         "About mlpviz",
         "<b>mlpviz</b> — watch, step and poke a multi-layer perceptron while it learns.<br>"
         "The math follows the tutorial: s = Σ x·w + b, a = f(s), δ, ∇ = δ·a, w ← w − η∇.",

@@ -1,5 +1,6 @@
-"""What the main window remembers between runs (QSettings): layout and
-recent files — and what it does when those settings are unusable.
+"""What the main window remembers between runs (QSettings): its layout —
+and what it does when those settings are unusable. The recent files are
+kept by :mod:`mlpviz.ui.files.recent`.
 
 A settings file from a newer mlpviz, or one that cannot be read, must not
 break the start: the app starts with defaults and says so.
@@ -7,38 +8,12 @@ break the start: the app starts with defaults and says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow
 
-MAX_RECENT = 8
 SETTINGS_VERSION = 1  # bump when the meaning of a stored setting changes
-
-
-def recent_files(store: QSettings) -> list[str]:
-    """The remembered paths; anything but a string or a list of strings is ignored."""
-    value = store.value("recent_files", [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        return []
-    return [v for v in value if isinstance(v, str) and v][:MAX_RECENT]
-
-
-def remember_file(store: QSettings, path: str) -> None:
-    recent = [p for p in recent_files(store) if p != path]
-    store.setValue("recent_files", [path, *recent][:MAX_RECENT])
-    store.setValue("last_dir", str(Path(path).parent))
-
-
-def fill_recent_menu(menu: QMenu, paths: list[str], open_path: Callable[[str], object]) -> None:
-    menu.clear()
-    for path in paths:
-        menu.addAction(path, lambda p=path: open_path(p))
-    if not paths:
-        menu.addAction("(none yet)").setEnabled(False)
 
 
 def settings_problem(store: QSettings) -> str | None:
