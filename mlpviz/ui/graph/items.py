@@ -315,13 +315,3 @@ class MarkerItem(QGraphicsItem):
         painter.setPen(QColor(255, 255, 255))
         painter.setFont(self._font)
         painter.drawText(self.boundingRect(), Qt.AlignmentFlag.AlignCenter, self.number)
-
-
-def __getattr__(name: str) -> object:
-    # The overlay builds on this module's constants, so it is imported on
-    # first use here rather than at the top (that would be a circular import).
-    if name in ("OverlayLabel", "StepOverlay"):
-        from mlpviz.ui.graph import overlay as graph_overlay
-
-        return getattr(graph_overlay, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
