@@ -228,7 +228,11 @@ def test_click_hover_and_double_click_edit_an_edge_zoomed_in(big, qtbot):
     assert isinstance(edge, EdgeItem) and edge.param == ("w", *key)
     # Hover raises the edge's own item, with its value's pen, and the halo.
     _hover_at(big, p)
-    assert big.scene().hovered is edge and edge.isVisible() and big.scene().hover_halo.isVisible()
+    assert (
+        big.scene().marks.hovered is edge
+        and edge.isVisible()
+        and big.scene().marks.hover_halo.isVisible()
+    )
     value = big.scene().snapshot.param_value(edge.param)
     sign_colour = theme.NEGATIVE if value < 0 else theme.POSITIVE
     assert _rgb(edge.pen().color()) == _rgb(sign_colour)
@@ -241,13 +245,13 @@ def test_click_hover_and_double_click_edit_an_edge_zoomed_in(big, qtbot):
         if big.item_at(QPoint(x, y)) is None
     )
     _hover_at(big, empty)
-    assert big.scene().hovered is None and not edge.isVisible()
-    assert not big.scene().hover_halo.isVisible()
+    assert big.scene().marks.hovered is None and not edge.isVisible()
+    assert not big.scene().marks.hover_halo.isVisible()
     # A click selects it.
     with qtbot.waitSignal(big.parameterSelected, timeout=1000) as sig:
         qtbot.mouseClick(big.viewport(), Qt.MouseButton.LeftButton, pos=p)
     assert sig.args == [edge.param]
-    assert big.selected_params == [edge.param] and big.scene().halos[0].isVisible()
+    assert big.selected_params == [edge.param] and big.scene().marks.halos[0].isVisible()
     # A double-click edits it.
     qtbot.mouseDClick(big.viewport(), Qt.MouseButton.LeftButton, pos=p)
     editor = big.editor

@@ -227,7 +227,7 @@ def test_click_on_edge_and_bias_selects_them(view, qtbot):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_click_point(view, edge))
     assert sig.args == [("w", 0, 1, 0)]
     assert view.selected_params == [("w", 0, 1, 0)]
-    assert view.scene().halos[0].isVisible() and view.scene().markers[0].isVisible()
+    assert view.scene().marks.halos[0].isVisible() and view.scene().marks.markers[0].isVisible()
     assert edge.zValue() > view.edge_items[(0, 0, 0)].zValue()  # raised above the others
 
     bias = view.bias_items[(0, 2)]
@@ -235,7 +235,7 @@ def test_click_on_edge_and_bias_selects_them(view, qtbot):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_click_point(view, bias))
     assert sig.args == [("b", 0, 2)]
     assert view.selected_params == [("w", 0, 1, 0), ("b", 0, 2)]
-    assert view.scene().markers[1].isVisible()
+    assert view.scene().marks.markers[1].isVisible()
 
     # A third selection drops the oldest; the descent plot gets the last two.
     view.select_param(("w", 1, 0, 2))
@@ -253,7 +253,7 @@ def test_select_param_programmatic_does_not_emit(view, qtbot):
     assert view.selected_params == [("w", 0, 2, 1)]
     view.select_param(None)
     assert view.selected_params == []
-    assert not view.scene().halos[0].isVisible()
+    assert not view.scene().marks.halos[0].isVisible()
 
 
 def test_click_on_empty_space_selects_nothing(view, qtbot):

@@ -12,12 +12,11 @@ it is told about and never decides them.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from PySide6.QtCore import QObject, QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from mlpviz.ui.graph.colours import (
@@ -35,8 +34,6 @@ from mlpviz.ui.graph.items import (
     NODE_PEN,
     BiasItem,
     EdgeItem,
-    HaloItem,
-    MarkerItem,
     NodeItem,
     Param,
     place_text,
@@ -45,6 +42,7 @@ from mlpviz.ui.graph.items import (
 )
 from mlpviz.ui.graph.layout import GraphLayout
 from mlpviz.ui.graph.lod import DENSE_EDGES, HIT_PIXELS, on_screen, strongest, text_states
+from mlpviz.ui.graph.marks import SelectionMarks
 from mlpviz.ui.graph.overlay import StepOverlay
 from mlpviz.ui.graph.tooltips import TooltipText
 from mlpviz.ui.style import theme
@@ -73,9 +71,8 @@ class GraphScene(QGraphicsScene):
         self.bias_items: dict[tuple[int, int], BiasItem] = {}
         self.edge_mode = "weight"
         self.highlighted_layer: int | None = None
-        self.hovered: QGraphicsItem | None = None
+        self.marks: SelectionMarks | None = None
         self._selected: list[Param] = []
-        self._raised: list[EdgeItem] = []
         self._headers: list[QGraphicsItem] = []
         self._lod_state: dict[int, tuple[bool, ...]] = {}
         self._activations: tuple[str, ...] = ()
@@ -113,7 +110,7 @@ class GraphScene(QGraphicsScene):
         self.set_hover(None)
         self.clear()  # deletes every item; forget the wrappers too
         self.overlay.forget()
-        self._raised, self._headers, self._lod_state = [], [], {}
+        self._headers, self._lod_state = [], {}
         self._activations = activations
         inputs = [*input_names, *(f"x{i}" for i in range(len(input_names), sizes[0]))]
         outputs = [*output_names, *(f"y{j}" for j in range(len(output_names), sizes[-1]))]
@@ -125,15 +122,7 @@ class GraphScene(QGraphicsScene):
         self._palette = GraphPalette(layout.n_edges, layout.n_edges > DENSE_EDGES)
         self._edges = EdgeSet(self, layout, self._palette)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-24, -16, 24, 16))
-        glow = QColor(theme.ACCENT)
-        glow.setAlpha(170)  # a glow, not a second edge
-        self.halos = [HaloItem(glow, 6.0), HaloItem(glow, 6.0)]
-        hover = QColor(theme.ACCENT)
-        hover.setAlpha(90)
-        self.hover_halo = HaloItem(hover, 5.0)
-        self.markers = [MarkerItem(1), MarkerItem(2)]
-        for item in (*self.halos, self.hover_halo, *self.markers):
-            self.addItem(item)
+        self.marks = SelectionMarks(self, self._edges)
         self._selected = [p for p in self._selected if layout.valid_param(p)]
         if self._snap is not None and self._snap.layer_sizes != sizes:
             self._snap = None
@@ -203,7 +192,7 @@ class GraphScene(QGraphicsScene):
         if self.layout is None:
             return
         self._update_edges()
-        self._sync_selection()
+        self.marks.show_selection([self.item_for(p) for p in self._selected])
         self._update_legend()
 
     def _update_edges(self) -> None:
@@ -211,7 +200,7 @@ class GraphScene(QGraphicsScene):
         values, fallback = mode_values(self._snap, self.edge_mode, lay.w_index)
         keys, mags, vmax = edge_keys(values, fallback, lay.n_edges)
         self._vmax, self._fallback = vmax, fallback
-        self._edges.apply(keys, self._edge_mask(mags, vmax), self._live_edges())
+        self._edges.apply(keys, self._edge_mask(mags, vmax), self.marks.live_edges())
 
     def _edge_mask(self, mags: np.ndarray | None, vmax: float) -> np.ndarray:
         """Which edges to draw: all in a small network; in a dense one the
@@ -350,52 +339,10 @@ class GraphScene(QGraphicsScene):
     def param_value(self, param: Param) -> float:
         return self._snap.param_value(param) if self._snap is not None else 0.0
 
-    def _sync_selection(self) -> None:
-        """Halo and numbered marker on each selected parameter."""
-        edges = self._edges
-        unselected, self._raised = self._raised, []
-        for k, (halo, marker) in enumerate(zip(self.halos, self.markers)):
-            if k >= len(self._selected):
-                halo.follow(None)
-                marker.setVisible(False)
-                continue
-            item = self.item_for(self._selected[k])
-            if isinstance(item, EdgeItem):
-                edges.raise_edge(item, 5)  # above the other edges, under the nodes
-                self._raised.append(item)
-                # Two edges mirrored about the middle cross at their midpoints:
-                # put the markers off-centre so "1" and "2" never stack.
-                marker.setPos(item.anchor(0.4 if k == 0 else 0.6))
-            else:
-                marker.setPos(item.sceneBoundingRect().topLeft())
-            halo.follow(item)
-            marker.setVisible(True)
-        for edge in unselected:
-            if edge in self._raised:
-                continue
-            if edge is self.hovered:
-                edges.raise_edge(edge, 4)
-            else:
-                edges.lower_edge(edge)
-        self.hover_halo.follow(self.hovered)
-
-    def _live_edges(self) -> list[EdgeItem]:
-        """The edge items on show in a dense network: selected or hovered."""
-        hover = [self.hovered] if isinstance(self.hovered, EdgeItem) else []
-        return [*self._raised, *(e for e in hover if e not in self._raised)]
-
     def set_hover(self, item: QGraphicsItem | None) -> None:
         """Show ``item`` (an edge, bias or node) as hovered; None: nothing."""
-        if item is self.hovered:
-            return
-        if isinstance(self.hovered, EdgeItem) and self.hovered not in self._raised:
-            with contextlib.suppress(RuntimeError):  # deleted with the old scene
-                self._edges.lower_edge(self.hovered)
-        self.hovered = item
-        if isinstance(item, EdgeItem) and item not in self._raised:
-            self._edges.raise_edge(item, 4)
-        if self.layout is not None:
-            self.hover_halo.follow(item)
+        if self.marks is not None:
+            self.marks.set_hover(item)
 
     # -- text ------------------------------------------------------------------------
 

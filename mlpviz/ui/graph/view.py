@@ -22,11 +22,12 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter
-from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QWidget
 
 from mlpviz.ui.graph.editor import InlineEditor
 from mlpviz.ui.graph.hover import HoverFilter
 from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem, Param
+from mlpviz.ui.graph.legend import GraphLegend
 from mlpviz.ui.graph.scene import GraphScene
 from mlpviz.ui.training.snapshot import Snapshot
 
@@ -80,15 +81,7 @@ class NetworkGraphView(QGraphicsView):
         self._lod_timer.setInterval(60)  # coalesce a burst of wheel steps
         self._lod_timer.timeout.connect(self._refresh_lod)
 
-        self._legend = QLabel(self)
-        self._legend.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._legend.setStyleSheet(
-            "QLabel { background: rgba(255,255,255,225); color: #555; border: 1px solid #e4e4e4;"
-            " border-radius: 4px; padding: 3px 8px; font-size: 12px; }"
-        )
-        self._legend.setText("w")  # a real line height for fit() before any snapshot
-        self._legend.setVisible(False)
-        self._legend_text = ""
+        self._legend = GraphLegend(self)
         self._scene.legendChanged.connect(self._show_legend)
         self.hover = HoverFilter(
             self.viewport(), self.item_at, self._scene.set_hover, self.hover_text
@@ -396,20 +389,7 @@ class NetworkGraphView(QGraphicsView):
         super().resizeEvent(event)
         if not self._user_zoomed:
             self.fit()
-        self._place_legend()
-
-    # -- legend ------------------------------------------------------------------------
+        self._legend.place(self.viewport().height())
 
     def _show_legend(self, text: str) -> None:
-        if not text:
-            self._legend.setVisible(False)
-            return
-        if text != self._legend_text:
-            self._legend_text = text
-            self._legend.setText(text)
-            self._legend.adjustSize()
-            self._place_legend()
-        self._legend.setVisible(True)
-
-    def _place_legend(self) -> None:
-        self._legend.move(10, self.viewport().height() - self._legend.height() - 8)
+        self._legend.show_text(text, self.viewport().height())
