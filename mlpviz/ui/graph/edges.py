@@ -143,6 +143,12 @@ class EdgeSet:
         )
         return None if idx is None else self.items[lay.edge_key(idx)]
 
+    def sharpen(self, scale: float) -> None:
+        """The zoom rests at ``scale``: a dense network's cached pixels are
+        drawn again at it."""
+        if self.bundle is not None:
+            self.bundle.sharpen(scale)
+
     def drawn_count(self) -> int:
         return int(self.shown.sum())
 

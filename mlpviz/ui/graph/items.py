@@ -1,10 +1,10 @@
-"""The QGraphicsItems of the network graph: nodes, weight edges, bias badges,
-the selection/hover decorations, and the step-through's number labels.
+"""The QGraphicsItems of the network graph: nodes, weight edges, bias badges
+and the selection/hover decorations.
 
 The items only know their geometry and their parameter; every colour, width
-and text is pushed into them by :class:`mlpviz.ui.graph.view.NetworkGraphView`
-from the latest snapshot, so the view can update thousands of them in place
-without rebuilding the scene.
+and text is pushed into them by :class:`mlpviz.ui.graph.scene.GraphScene`
+from the latest snapshot, so the scene can update thousands of them in place
+without rebuilding.
 """
 
 from __future__ import annotations

@@ -95,6 +95,15 @@ class GraphScene(QGraphicsScene):
         return self._edges
 
     @property
+    def dense(self) -> bool:
+        """Whether the level of detail picks the edges to draw."""
+        return self._edges is not None and self._edges.dense
+
+    def valid_param(self, param: object) -> bool:
+        """Whether ``param`` names a weight or bias of the network shown."""
+        return self.layout is not None and self.layout.valid_param(param)
+
+    @property
     def snapshot(self) -> Snapshot | None:
         return self._snap
 
@@ -123,7 +132,6 @@ class GraphScene(QGraphicsScene):
         self._edges = EdgeSet(self, layout, self._palette)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-24, -16, 24, 16))
         self.marks = SelectionMarks(self, self._edges)
-        self._selected = [p for p in self._selected if layout.valid_param(p)]
         if self._snap is not None and self._snap.layer_sizes != sizes:
             self._snap = None
 
@@ -289,7 +297,7 @@ class GraphScene(QGraphicsScene):
             self._update_nodes()
         if self._edges.dense:
             self.refresh_edges()  # what is on screen changed
-            self._edges.bundle.sharpen(scale)  # the zoom rests: no more scaled pixels
+            self._edges.sharpen(scale)  # the zoom rests: no more scaled pixels
 
     def visible_edge_count(self) -> int:
         return 0 if self._edges is None else self._edges.drawn_count()

@@ -136,7 +136,7 @@ class NetworkGraphView(QGraphicsView):
         self._close_editor()
         self._scene.build(sizes, acts, input_names, output_names)
         # Keep a selection that still names a parameter of the new network.
-        self.selected_params = [p for p in self.selected_params if self._valid_param(p)]
+        self.selected_params = [p for p in self.selected_params if self._scene.valid_param(p)]
         self._scene.set_selected(self.selected_params)
         self._user_zoomed = False
         self.fit()
@@ -198,10 +198,6 @@ class NetworkGraphView(QGraphicsView):
 
     # -- selection and editing -----------------------------------------------------------
 
-    def _valid_param(self, param: object) -> bool:
-        layout = self._scene.layout
-        return layout is not None and layout.valid_param(param)
-
     def select_param(self, param: Param | None, emit: bool = False) -> bool:
         """Select ``param`` as the newest of the (at most two) selected
         parameters; None clears. For selections made elsewhere, so it does
@@ -209,7 +205,7 @@ class NetworkGraphView(QGraphicsView):
         parameter this network does not have."""
         if param is None:
             self.selected_params = []
-        elif not self._valid_param(param):
+        elif not self._scene.valid_param(param):
             return False
         else:
             param = (param[0], *(int(v) for v in param[1:]))
@@ -229,7 +225,7 @@ class NetworkGraphView(QGraphicsView):
         """Open the inline editor on ``param``'s edge or badge, pre-filled with
         its value. Enter emits ``editRequested``; the display waits for the
         next snapshot."""
-        if not self._valid_param(param):
+        if not self._scene.valid_param(param):
             return None
         self._close_editor()
         editor = InlineEditor(self.viewport(), param, self._scene.param_value(param))
@@ -381,8 +377,7 @@ class NetworkGraphView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        edges = self._scene.edges
-        if edges is not None and edges.dense:
+        if self._scene.dense:
             self._lod_timer.start()  # other edges came on screen
 
     def resizeEvent(self, event) -> None:
