@@ -18,7 +18,7 @@ from mlpviz.ui.graph.bundle import EdgeBundleItem, curves_path
 from mlpviz.ui.graph.colours import GREY_KEY, LEVELS, GraphPalette
 from mlpviz.ui.graph.items import EdgeItem
 from mlpviz.ui.graph.layout import GraphLayout
-from mlpviz.ui.graph.lod import DENSE_EDGES, nearest_edge, stroke_groups
+from mlpviz.ui.graph.lod import is_dense, nearest_edge, stroke_groups
 
 
 class LazyEdges(dict):
@@ -46,7 +46,7 @@ class EdgeSet:
     def __init__(self, scene: QGraphicsScene, layout: GraphLayout, palette: GraphPalette) -> None:
         self._scene, self._layout, self._palette = scene, layout, palette
         n = layout.n_edges
-        self.dense = n > DENSE_EDGES
+        self.dense = is_dense(n)
         self._keys = np.full(n, -1, dtype=np.int16)
         self._pens = np.full(n, GREY_KEY, dtype=np.int16)  # grey: no values
         self.shown = np.zeros(n, dtype=bool)

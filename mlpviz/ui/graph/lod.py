@@ -26,12 +26,14 @@ import numpy as np
 DENSE_EDGES = 1500  # above this many weights, draw only the strongest ones
 EDGE_BUDGET = 1500  # edges drawn *on screen* in a dense network, at any zoom
 FAINT = 0.04  # in a dense network, hide edges below this fraction of the max
-# Edge items of a dense network are only made on first use (they are not
-# what draws its edges).
-LAZY_EDGES = DENSE_EDGES
 HIT_PIXELS = 8.0  # an edge can be picked this many pixels wide on screen
 
 Area = tuple[float, float, float, float]  # left, top, right, bottom (scene units)
+
+
+def is_dense(n_edges: int) -> bool:
+    """Whether a network with ``n_edges`` weights draws only its strongest edges."""
+    return n_edges > DENSE_EDGES
 
 
 def curve_t(u: float | np.ndarray) -> float | np.ndarray:

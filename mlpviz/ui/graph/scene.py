@@ -41,7 +41,7 @@ from mlpviz.ui.graph.items import (
     text_item,
 )
 from mlpviz.ui.graph.layout import GraphLayout
-from mlpviz.ui.graph.lod import DENSE_EDGES, HIT_PIXELS, on_screen, strongest, text_states
+from mlpviz.ui.graph.lod import HIT_PIXELS, is_dense, on_screen, strongest, text_states
 from mlpviz.ui.graph.marks import SelectionMarks
 from mlpviz.ui.graph.overlay import StepOverlay
 from mlpviz.ui.graph.tooltips import TooltipText
@@ -67,6 +67,8 @@ class GraphScene(QGraphicsScene):
         self.hit_width = HIT_WIDTH  # read by EdgeItem.shape(); set per zoom
         self.layout: GraphLayout | None = None
         self._edges: EdgeSet | None = None
+        self._palette: GraphPalette | None = None
+        self._text: TooltipText | None = None
         self.node_items: dict[tuple[int, int], NodeItem] = {}
         self.bias_items: dict[tuple[int, int], BiasItem] = {}
         self.edge_mode = "weight"
@@ -128,7 +130,7 @@ class GraphScene(QGraphicsScene):
         self.layout = layout = GraphLayout(sizes)
         self._build_headers()
         self._build_nodes(inputs, outputs)
-        self._palette = GraphPalette(layout.n_edges, layout.n_edges > DENSE_EDGES)
+        self._palette = GraphPalette(layout.n_edges, is_dense(layout.n_edges))
         self._edges = EdgeSet(self, layout, self._palette)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-24, -16, 24, 16))
         self.marks = SelectionMarks(self, self._edges)

@@ -84,7 +84,7 @@ class NetworkGraphView(QGraphicsView):
         self._legend = GraphLegend(self)
         self._scene.legendChanged.connect(self._show_legend)
         self.hover = HoverFilter(
-            self.viewport(), self.item_at, self._scene.set_hover, self.hover_text
+            self.viewport(), self.item_at, self._scene.set_hover, self._scene.describe
         )
 
     # -- what the rest of the app reads -------------------------------------------------
