@@ -187,6 +187,8 @@ class GraphScene(QGraphicsScene):
 
     def set_edge_mode(self, mode: str) -> None:
         self.edge_mode = mode
+        if self.layout is None:
+            return
         self._update_biases()
         self.refresh_edges()
 
@@ -305,6 +307,8 @@ class GraphScene(QGraphicsScene):
         return 0 if self._edges is None else self._edges.drawn_count()
 
     def edge_drawn(self, key: tuple) -> bool:
+        if self._edges is None:
+            raise KeyError(key)
         return self._edges.drawn(key)
 
     def edge_at(self, point: QPointF, scale: float) -> EdgeItem | None:
