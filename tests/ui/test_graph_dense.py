@@ -12,9 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from mlpviz.bench.scale import _on_screen_candidates, _zoomed_detail
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui.graph.bundle import curve_rise, curve_t
 from mlpviz.ui.graph.items import EdgeItem
-from mlpviz.ui.graph.lod import EDGE_BUDGET, HIT_PIXELS
+from mlpviz.ui.graph.lod import EDGE_BUDGET, HIT_PIXELS, curve_rise, curve_t
 from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.style import theme
 from mlpviz.ui.training.measure import build_snapshot
@@ -69,7 +68,7 @@ def _rgb(color) -> tuple[int, int, int]:
 def _stroke_counts(v: NetworkGraphView) -> dict[tuple[int, int, int], int]:
     """Edges the bundle draws, by pen colour (a curve is 4 path elements)."""
     counts: dict[tuple[int, int, int], int] = {}
-    for pen, path in v._bundle._strokes:
+    for pen, path in v.scene().edges.bundle._strokes:
         counts[_rgb(pen.color())] = counts.get(_rgb(pen.color()), 0) + path.elementCount() // 4
     return counts
 
@@ -82,12 +81,12 @@ def _repaint(v: NetworkGraphView) -> QImage:
 def _drawn_point(v: NetworkGraphView, layer: int) -> tuple[tuple, QPoint]:
     """A drawn edge of ``layer`` and a viewport point on it, inside the view."""
     rect = v.viewport().rect().adjusted(20, 20, -20, -20)
-    lo, hi = int(v._edge_offsets[layer]), int(v._edge_offsets[layer + 1])
-    for idx in lo + np.flatnonzero(v._edge_shown[lo:hi]):
-        key = v._edge_key(int(idx))
+    lo, hi = int(v.scene().layout.offsets[layer]), int(v.scene().layout.offsets[layer + 1])
+    for idx in lo + np.flatnonzero(v.scene().edges.shown[lo:hi]):
+        key = v.scene().layout.edge_key(int(idx))
         for t in np.linspace(0.05, 0.95, 37):
             p = v.mapFromScene(v.edge_items[key].anchor(float(t)))
-            if rect.contains(p) and v._pick(p) is v.edge_items[key]:
+            if rect.contains(p) and v.item_at(p) is v.edge_items[key]:
                 return key, p
     raise AssertionError(f"no drawn edge of layer {layer} can be pointed at")
 
@@ -96,9 +95,9 @@ def _drawn_point(v: NetworkGraphView, layer: int) -> tuple[tuple, QPoint]:
 
 
 def test_fitted_draws_the_budget_and_zoomed_in_every_edge_on_screen(big, trainer):
-    snap = big._snap
+    snap = big.scene().snapshot
     assert 0 < big.visible_edge_count() <= EDGE_BUDGET
-    assert big._bundle is not None and len(big.edge_items) == 0
+    assert big.scene().edges.bundle is not None and len(big.edge_items) == 0
     # Zoomed in as far as it goes, every edge on screen above the faint cut
     # is drawn, counted independently of the view (bench_scale).
     for layer in (1, 2):
@@ -112,16 +111,16 @@ def test_on_screen_matches_the_curves(big):
     """The closed-form on-screen test agrees with points sampled on the curves."""
     for _ in range(7):
         big.zoom_in()
-    big.centerOn(big._x[1] + 115, 30)  # between hidden layers 1 and 2 only
+    big.centerOn(big.scene().layout.x[1] + 115, 30)  # between hidden layers 1 and 2 only
     assert big.mapToScene(big.viewport().rect()).boundingRect().width() < 220
     area = big.mapToScene(big.viewport().rect()).boundingRect()
-    on = big._on_screen()
-    lo, hi = int(big._edge_offsets[1]), int(big._edge_offsets[2])
-    xa, xb = big._edge_x[1]
+    on = big.scene().edges_on_screen()
+    lo, hi = int(big.scene().layout.offsets[1]), int(big.scene().layout.offsets[2])
+    xa, xb = big.scene().layout.edge_x[1]
     t = curve_t(np.linspace(0, 1, 4001))
     xs = xa + (xb - xa) * np.linspace(0, 1, 4001)
     inside_x = (xs >= area.left()) & (xs <= area.right())
-    y0, y1 = big._edge_y0[lo:hi, None], big._edge_y1[lo:hi, None]
+    y0, y1 = big.scene().layout.edge_y0[lo:hi, None], big.scene().layout.edge_y1[lo:hi, None]
     ys = y0 + (y1 - y0) * curve_rise(t)[None, :]
     sampled = ((ys >= area.top()) & (ys <= area.bottom()) & inside_x[None, :]).any(axis=1)
     assert 0 < sampled.sum() < hi - lo
@@ -135,33 +134,35 @@ def test_on_screen_matches_the_curves(big):
 @pytest.mark.parametrize("mode", ["weight", "gradient", "update"])
 def test_bundle_colours_follow_the_sign(big, mode):
     big.set_edge_mode(mode)
-    snap = big._snap
+    snap = big.scene().snapshot
     source = {"weight": snap.params, "gradient": snap.gradient, "update": snap.update}[mode]
-    values = source[big._w_index][big._edge_shown]
+    values = source[big.scene().layout.w_index][big.scene().edges.shown]
     counts = _stroke_counts(big)
     assert counts == {
         _rgb(theme.POSITIVE): int((values >= 0).sum()),
         _rgb(theme.NEGATIVE): int((values < 0).sum()),
     }
     # Weakest first: the strongest edges end on top.
-    alphas = [pen.color().alpha() for pen, _path in big._bundle._strokes]
+    alphas = [pen.color().alpha() for pen, _path in big.scene().edges.bundle._strokes]
     assert alphas == sorted(alphas)
     assert big.visible_edge_count() == sum(counts.values())
 
 
 def test_snapshots_update_the_bundle_in_place(big, trainer):
     items = len(big.scene().items())
-    bundle, strokes = big._bundle, big._bundle._strokes
+    bundle, strokes = big.scene().edges.bundle, big.scene().edges.bundle._strokes
     trainer.step_batch()
     trainer.step_batch()
     big.update_snapshot(build_snapshot(trainer, 0))
-    assert big._bundle is bundle and len(big.scene().items()) == items
-    assert big._bundle._strokes is not strokes  # new weights, new paths
+    assert big.scene().edges.bundle is bundle and len(big.scene().items()) == items
+    assert big.scene().edges.bundle._strokes is not strokes  # new weights, new paths
     _repaint(big)
-    strokes, renders = big._bundle._strokes, big._bundle.renders
-    big.update_snapshot(big._snap)  # the same values: no new paths, no redraw
+    strokes, renders = big.scene().edges.bundle._strokes, big.scene().edges.bundle.renders
+    big.update_snapshot(big.scene().snapshot)  # the same values: no new paths, no redraw
     _repaint(big)
-    assert big._bundle._strokes is strokes and big._bundle.renders == renders
+    assert (
+        big.scene().edges.bundle._strokes is strokes and big.scene().edges.bundle.renders == renders
+    )
 
 
 # -- the cache -------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def test_snapshots_update_the_bundle_in_place(big, trainer):
 
 def test_pans_and_zooms_reuse_the_cached_pixels(big, qtbot):
     _repaint(big)
-    bundle = big._bundle
+    bundle = big.scene().edges.bundle
     renders = bundle.renders
     centre = big.mapToScene(big.viewport().rect().center())
     big.centerOn(centre.x() + 40, centre.y())  # within the margin: shifted pixels
@@ -188,13 +189,13 @@ def test_strips_drawn_after_a_long_pan_match_a_full_redraw(big, qtbot):
         big.zoom_in()
     qtbot.waitUntil(lambda: not big._lod_timer.isActive(), timeout=1000)
     _repaint(big)
-    renders = big._bundle.renders
+    renders = big.scene().edges.bundle.renders
     centre = big.mapToScene(big.viewport().rect().center())
     step = 400 / big._scale()  # past the margin (250 px) in x
     big.centerOn(centre.x() + step, centre.y() + 150 / big._scale())
     panned = _repaint(big)
-    assert 1 <= big._bundle.renders - renders <= 4  # strips, not a whole redraw
-    big._bundle.set_strokes(big._bundle._strokes)  # drop the cache
+    assert 1 <= big.scene().edges.bundle.renders - renders <= 4  # strips, not a whole redraw
+    big.scene().edges.bundle.set_strokes(big.scene().edges.bundle._strokes)  # drop the cache
     fresh = _repaint(big)
     a = np.frombuffer(panned.constBits(), np.uint8).reshape(-1, 4).astype(int)
     b = np.frombuffer(fresh.constBits(), np.uint8).reshape(-1, 4).astype(int)
@@ -209,8 +210,8 @@ def test_a_resized_view_keeps_its_pixels_and_draws_the_new_part(big, qtbot):
     big.resize(1700, 1200)  # zoomed by the user: the zoom stays
     qtbot.waitUntil(lambda: not big._lod_timer.isActive(), timeout=1000)
     grown = _repaint(big)
-    assert big._bundle._image.deviceIndependentSize().width() >= 1700
-    big._bundle.set_strokes(big._bundle._strokes)  # drop the cache
+    assert big.scene().edges.bundle._image.deviceIndependentSize().width() >= 1700
+    big.scene().edges.bundle.set_strokes(big.scene().edges.bundle._strokes)  # drop the cache
     fresh = _repaint(big)
     a = np.frombuffer(grown.constBits(), np.uint8).reshape(-1, 4).astype(int)
     b = np.frombuffer(fresh.constBits(), np.uint8).reshape(-1, 4).astype(int)
@@ -221,14 +222,18 @@ def test_a_resized_view_keeps_its_pixels_and_draws_the_new_part(big, qtbot):
 
 
 def test_click_hover_and_double_click_edit_an_edge_zoomed_in(big, qtbot):
-    _zoomed_detail(big, big._snap, 2)
+    _zoomed_detail(big, big.scene().snapshot, 2)
     key, p = _drawn_point(big, 2)
     edge = big.edge_items[key]
     assert isinstance(edge, EdgeItem) and edge.param == ("w", *key)
     # Hover raises the edge's own item, with its value's pen, and the halo.
     _hover_at(big, p)
-    assert big._hover is edge and edge.isVisible() and big._hover_halo.isVisible()
-    value = big._snap.param_value(edge.param)
+    assert (
+        big.scene().marks.hovered is edge
+        and edge.isVisible()
+        and big.scene().marks.hover_halo.isVisible()
+    )
+    value = big.scene().snapshot.param_value(edge.param)
     sign_colour = theme.NEGATIVE if value < 0 else theme.POSITIVE
     assert _rgb(edge.pen().color()) == _rgb(sign_colour)
     assert "click: select" in big.hover_text(edge)
@@ -237,16 +242,16 @@ def test_click_hover_and_double_click_edit_an_edge_zoomed_in(big, qtbot):
         QPoint(x, y)
         for x in range(5, 1000, 40)
         for y in range(5, 700, 40)
-        if big._pick(QPoint(x, y)) is None
+        if big.item_at(QPoint(x, y)) is None
     )
     _hover_at(big, empty)
-    assert big._hover is None and not edge.isVisible()
-    assert not big._hover_halo.isVisible()
+    assert big.scene().marks.hovered is None and not edge.isVisible()
+    assert not big.scene().marks.hover_halo.isVisible()
     # A click selects it.
     with qtbot.waitSignal(big.parameterSelected, timeout=1000) as sig:
         qtbot.mouseClick(big.viewport(), Qt.MouseButton.LeftButton, pos=p)
     assert sig.args == [edge.param]
-    assert big.selected_params == [edge.param] and big._halos[0].isVisible()
+    assert big.selected_params == [edge.param] and big.scene().marks.halos[0].isVisible()
     # A double-click edits it.
     qtbot.mouseDClick(big.viewport(), Qt.MouseButton.LeftButton, pos=p)
     editor = big.editor
@@ -256,24 +261,26 @@ def test_click_hover_and_double_click_edit_an_edge_zoomed_in(big, qtbot):
     with qtbot.waitSignal(big.editRequested, timeout=1000) as sig:
         qtbot.keyClick(editor.line_edit, Qt.Key.Key_Return)
     assert sig.args == [edge.param, 0.5]
-    big._set_hover(None)
+    big.scene().set_hover(None)
     big.clear_selection()
     assert not edge.isVisible()  # neither selected nor hovered: the bundle draws it
     assert big.edge_drawn(key)
 
 
 def test_picking_misses_edges_that_are_not_drawn_or_too_far(big):
-    _zoomed_detail(big, big._snap, 2)
+    _zoomed_detail(big, big.scene().snapshot, 2)
     key, p = _drawn_point(big, 2)
-    idx = big._edge_index(key)
-    xa, xb = big._edge_x[2]
+    idx = big.scene().layout.edge_index(key)
+    xa, xb = big.scene().layout.edge_x[2]
     scene = big.mapToScene(p)
     t = float(curve_t((scene.x() - xa) / (xb - xa)))
-    y = big._edge_y0[idx] + (big._edge_y1[idx] - big._edge_y0[idx]) * curve_rise(t)
+    y = big.scene().layout.edge_y0[idx] + (
+        big.scene().layout.edge_y1[idx] - big.scene().layout.edge_y0[idx]
+    ) * curve_rise(t)
     assert abs(scene.y() - y) * big._scale() <= HIT_PIXELS / 2 + 1
     # Hide everything: nothing left to pick between the columns.
-    big._edge_shown[:] = False
-    assert big._pick(p) is None
+    big.scene().edges.shown[:] = False
+    assert big.item_at(p) is None
 
 
 def test_pictures_draw_the_edges_as_vectors_not_the_screen_cache(big):
@@ -284,9 +291,13 @@ def test_pictures_draw_the_edges_as_vectors_not_the_screen_cache(big):
     painter = QPainter(image)
     big.scene().render(painter, QRectF(image.rect()), source)
     painter.end()
-    renders = big._bundle.renders
+    renders = big.scene().edges.bundle.renders
     # Between the input and the first hidden column there are only edges.
-    x = round((big._x[0] + big._x[1]) / 2 - source.left()) * 1200 // round(source.width())
+    x = (
+        round((big.scene().layout.x[0] + big.scene().layout.x[1]) / 2 - source.left())
+        * 1200
+        // round(source.width())
+    )
     column = [image.pixelColor(x, y) for y in range(200, 700, 5)]
     assert sum(c.rgb() != QColor(Qt.GlobalColor.white).rgb() for c in column) > 20
-    assert big._bundle.renders == renders  # the screen cache was not used
+    assert big.scene().edges.bundle.renders == renders  # the screen cache was not used

@@ -54,11 +54,11 @@ def _click_point(v: NetworkGraphView, item) -> QPoint:
     if isinstance(item, EdgeItem):
         for t in np.linspace(0.25, 0.8, 23):
             p = v.mapFromScene(item.anchor(float(t)))
-            if v._pick(p) is item:
+            if v.item_at(p) is item:
                 return p
         raise AssertionError(f"no clickable point on {item.param}")
     p = v.mapFromScene(item.sceneBoundingRect().center())
-    assert v._pick(p) is item
+    assert v.item_at(p) is item
     return p
 
 
@@ -227,7 +227,7 @@ def test_click_on_edge_and_bias_selects_them(view, qtbot):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_click_point(view, edge))
     assert sig.args == [("w", 0, 1, 0)]
     assert view.selected_params == [("w", 0, 1, 0)]
-    assert view._halos[0].isVisible() and view._markers[0].isVisible()
+    assert view.scene().marks.halos[0].isVisible() and view.scene().marks.markers[0].isVisible()
     assert edge.zValue() > view.edge_items[(0, 0, 0)].zValue()  # raised above the others
 
     bias = view.bias_items[(0, 2)]
@@ -235,7 +235,7 @@ def test_click_on_edge_and_bias_selects_them(view, qtbot):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_click_point(view, bias))
     assert sig.args == [("b", 0, 2)]
     assert view.selected_params == [("w", 0, 1, 0), ("b", 0, 2)]
-    assert view._markers[1].isVisible()
+    assert view.scene().marks.markers[1].isVisible()
 
     # A third selection drops the oldest; the descent plot gets the last two.
     view.select_param(("w", 1, 0, 2))
@@ -253,12 +253,12 @@ def test_select_param_programmatic_does_not_emit(view, qtbot):
     assert view.selected_params == [("w", 0, 2, 1)]
     view.select_param(None)
     assert view.selected_params == []
-    assert not view._halos[0].isVisible()
+    assert not view.scene().marks.halos[0].isVisible()
 
 
 def test_click_on_empty_space_selects_nothing(view, qtbot):
     corner = QPoint(5, 5)
-    assert view._pick(corner) is None
+    assert view.item_at(corner) is None
     with qtbot.assertNotEmitted(view.parameterSelected):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=corner)
     assert view.selected_params == []
@@ -401,7 +401,7 @@ def test_mnist_sized_network_draws_only_the_strongest_edges(qtbot):
     assert "1,500 of 109,184" in v._legend.text()
     # The drawn ones are the strongest of their layer.
     w0 = np.abs(snap.weights()[0])
-    drawn0 = v._edge_shown[: 784 * 128].reshape(128, 784)
+    drawn0 = v.scene().edges.shown[: 784 * 128].reshape(128, 784)
     assert w0[drawn0].min() >= np.quantile(w0, 0.95)
     # Labels of the 784 inputs are hidden at this zoom, the outputs' shown.
     assert not v.node_items[(0, 0)].label.isVisible()
@@ -410,10 +410,12 @@ def test_mnist_sized_network_draws_only_the_strongest_edges(qtbot):
     v.zoom_in()
     v.zoom_in()
     v.zoom_in()
-    on_screen = v._on_screen()
-    before = int((v._edge_shown & on_screen).sum())
+    on_screen = v.scene().edges_on_screen()
+    before = int((v.scene().edges.shown & on_screen).sum())
     v._refresh_lod()  # what the zoom timer does
-    assert int((v._edge_shown & on_screen).sum()) > before  # more detail where the user looks
+    assert (
+        int((v.scene().edges.shown & on_screen).sum()) > before
+    )  # more detail where the user looks
     assert v.visible_edge_count() <= 1500  # at the same paint cost
     assert v.edge_items[(0, 3, 400)].param == ("w", 0, 3, 400)  # created on demand
 

@@ -1,2 +1,3 @@
-"""The network graph: layout and colours from a snapshot, items, navigation, level of
-detail for big networks, the step-through overlay, the inline editor and tooltips."""
+"""The network graph: a view (navigation, selection, the inline editor) over a scene
+(items, layout and colours from a snapshot), with Qt-free level of detail for big
+networks, hover and tooltips as a viewport event filter, and the step-through overlay."""

@@ -1,5 +1,4 @@
-"""The edges of a dense network drawn as one item, and the geometry of the
-curves that the level of detail and picking compute with NumPy.
+"""The edges of a dense network drawn as one item.
 
 Rasterizing a long antialiased translucent curve costs tens of microseconds,
 whatever draws it: 1,500 of them take 30–50 ms, far from 30 frames a second.
@@ -11,10 +10,8 @@ edges change.
 
 Every edge is the same cubic curve as an
 :class:`~mlpviz.ui.graph.items.EdgeItem`: from ``(xa, ya)`` to ``(xb, yb)``
-with horizontal tangents, control points halfway across. With
-``u = (x - xa) / (xb - xa)`` its parameter ``t`` solves
-``u = 1.5 t - 1.5 t² + t³`` (monotone, so one root) and its height is
-``ya + (yb - ya) (3 t² - 2 t³)``.
+with horizontal tangents, control points halfway across (the level of
+detail, :mod:`~mlpviz.ui.graph.lod`, computes with the same curve).
 """
 
 from __future__ import annotations
@@ -38,27 +35,6 @@ from PySide6.QtWidgets import QGraphicsItem
 # and x, y (big-endian), then the current subpath's start and the fill rule.
 _ELEMENT = np.dtype([("type", ">i4"), ("x", ">f8"), ("y", ">f8")])
 _MOVE_TO, _CURVE_TO, _CURVE_DATA = 0, 2, 3
-
-
-def curve_t(u: float | np.ndarray) -> float | np.ndarray:
-    """The parameter t where an edge curve is at horizontal fraction ``u``.
-
-    Substituting t = w + ½ in ``t³ - 1.5 t² + 1.5 t - u = 0`` leaves
-    ``w³ + ¾ w + (½ - u) = 0``, solved by Cardano's formula.
-    """
-    q = 0.5 - np.asarray(u, dtype=float)
-    root = np.sqrt(q * q / 4 + 1 / 64)
-    return 0.5 + np.cbrt(-q / 2 + root) + np.cbrt(-q / 2 - root)
-
-
-def curve_rise(t: float | np.ndarray) -> float | np.ndarray:
-    """The fraction of its height change an edge curve has made at ``t``."""
-    return t * t * (3 - 2 * t)
-
-
-def curve_slope(t: float, width: float, rise: np.ndarray) -> np.ndarray:
-    """dy/dx at ``t`` of curves ``width`` wide that rise by ``rise``."""
-    return rise * 6 * t * (1 - t) / (width * (1.5 - 3 * t + 3 * t * t))
 
 
 def curves_path(xa: np.ndarray, ya: np.ndarray, xb: np.ndarray, yb: np.ndarray) -> QPainterPath:

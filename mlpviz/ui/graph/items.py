@@ -1,10 +1,10 @@
-"""The QGraphicsItems of the network graph: nodes, weight edges, bias badges,
-the selection/hover decorations, and the step-through's number labels.
+"""The QGraphicsItems of the network graph: nodes, weight edges, bias badges
+and the selection/hover decorations.
 
 The items only know their geometry and their parameter; every colour, width
-and text is pushed into them by :class:`mlpviz.ui.graph.view.NetworkGraphView`
-from the latest snapshot, so the view can update thousands of them in place
-without rebuilding the scene.
+and text is pushed into them by :class:`mlpviz.ui.graph.scene.GraphScene`
+from the latest snapshot, so the scene can update thousands of them in place
+without rebuilding.
 """
 
 from __future__ import annotations
@@ -317,13 +317,3 @@ class MarkerItem(QGraphicsItem):
         painter.setPen(QColor(255, 255, 255))
         painter.setFont(self._font)
         painter.drawText(self.boundingRect(), Qt.AlignmentFlag.AlignCenter, self.number)
-
-
-def __getattr__(name: str) -> object:
-    # The overlay builds on this module's constants, so it is imported on
-    # first use here rather than at the top (that would be a circular import).
-    if name in ("OverlayLabel", "StepOverlay"):
-        from mlpviz.ui.graph import overlay as graph_overlay
-
-        return getattr(graph_overlay, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -82,16 +82,16 @@ class StepOverlay:
         return text if text is not None or label is None else label.text()
 
     def show(
-        self, view, texts: dict[tuple, str], tip: Callable[[tuple], str | None] | None
+        self, scene, texts: dict[tuple, str], tip: Callable[[tuple], str | None] | None
     ) -> None:
-        """Draw ``texts`` on ``view`` (a NetworkGraphView: its scene, items and
-        layer sizes). ``tip`` gives tooltip lines on demand (a function, so a
-        big network does not format thousands of strings per step)."""
-        scene = view.scene()
+        """Draw ``texts`` on ``scene`` (a :class:`~mlpviz.ui.graph.scene.GraphScene`:
+        its items, headers and layer sizes). ``tip`` gives tooltip lines on
+        demand (a function, so a big network does not format thousands of
+        strings per step)."""
         for key in [k for k in self.labels if k not in texts]:
             scene.removeItem(self.labels.pop(key))
         # Boxes (x0, y0, x1, y1) to keep clear of: obstacles, then each placed label.
-        obstacles = self._obstacles(view)
+        obstacles = self._obstacles(scene)
         taken = np.empty((len(obstacles) + len(texts), 4))
         taken[: len(obstacles)] = obstacles
         count = len(obstacles)
@@ -99,11 +99,11 @@ class StepOverlay:
         for key in sorted(texts, key=lambda k: k[0] == "w"):  # nodes and biases first
             label = self.labels.get(key)
             if label is None:
-                label = self.labels[key] = self._make(key, texts[key], view.node_items)
+                label = self.labels[key] = self._make(key, texts[key], scene.node_items)
                 scene.addItem(label)
             label.set_text(texts[key])
             w, h = label.boundingRect().width(), label.boundingRect().height()
-            spots = np.array(list(self._spots(view, key, w, h)))  # (S, 2) top-left corners
+            spots = np.array(list(self._spots(scene, key, w, h)))  # (S, 2) top-left corners
             boxes = np.column_stack([spots, spots + np.array([w, h])])
             # Overlapped area with everything taken, and a big price for leaving
             # the scene (the label would be clipped); the first free spot wins.
@@ -135,36 +135,36 @@ class StepOverlay:
         label.setZValue(14)
         return label
 
-    def _obstacles(self, view) -> list[tuple[float, float, float, float]]:
+    def _obstacles(self, scene) -> list[tuple[float, float, float, float]]:
         rects = []
-        for head in view._headers:  # the title and, under it, the subtitle
-            rects.append(head.sceneBoundingRect().adjusted(-30, 0, 30, 22))
-        small = {k for k, size in enumerate(view.layer_sizes) if size <= self.CROWDED}
-        for (k, _j), node in view.node_items.items():
+        for head in scene.header_rects():  # the title and, under it, the subtitle
+            rects.append(head.adjusted(-30, 0, 30, 22))
+        small = {k for k, size in enumerate(scene.layer_sizes) if size <= self.CROWDED}
+        for (k, _j), node in scene.node_items.items():
             if k in small:
                 rects.append(node.sceneBoundingRect())
                 rects += [t.sceneBoundingRect() for t in (node.label, node.activation_text) if t]
-        for (l, _j), bias in view.bias_items.items():
+        for (l, _j), bias in scene.bias_items.items():
             if l + 1 in small:
                 rects.append(bias.sceneBoundingRect())
         return [(r.left(), r.top(), r.right(), r.bottom()) for r in rects]
 
     @classmethod
-    def _spots(cls, view, key: tuple, w: float, h: float):
+    def _spots(cls, scene, key: tuple, w: float, h: float):
         """Top-left corners to try for a label of size w × h, best first."""
         if key[0] == "w":
-            edge = view.edge_items[tuple(key[1:])]
+            edge = scene.edge_items[tuple(key[1:])]
             for t in cls.EDGE_SPOTS:
                 p = edge.anchor(t)
                 yield p.x() - w / 2, p.y() - h / 2
             return
         if key[0] == "b":
-            b = view.bias_items[(key[1], key[2])].sceneBoundingRect()
+            b = scene.bias_items[(key[1], key[2])].sceneBoundingRect()
             yield b.left() - 3 - w, b.center().y() - h / 2  # left of the badge
             yield b.center().x() - w / 2, b.top() - 2 - h  # above it
             yield b.right() + 3, b.top() - h
             return
-        node = view.node_items[key]
+        node = scene.node_items[key]
         p, r = node.scenePos(), node.radius
         yield p.x() + r + 3, p.y() + 0.9 * r - h / 2  # right, a little below the edges
         yield p.x() - w / 2, p.y() + r + 14  # under the activation name

@@ -1,71 +1,54 @@
-"""Hover and tooltips of the network graph: which edge, bias or node is under
-the mouse, the halo that follows it, and the live text of its tooltip.
-
-Tooltips are built on demand from the latest snapshot, so they are always
-current and cost nothing per frame; during a step-through they add the
-step's numbers for the item.
-
-:class:`GraphTooltipsMixin` is a part of
-:class:`~mlpviz.ui.graph.view.NetworkGraphView`, kept in its own module so
-the view stays readable.
+"""The tooltip texts of the network graph: the live values of an edge, bias
+or node, built on demand from the latest snapshot, so they are always
+current and cost nothing per frame.
 """
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint
-from PySide6.QtWidgets import QGraphicsItem, QToolTip
-
-from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem, Param, fmt, param_name
+from mlpviz.ui.graph.items import Param, fmt, param_name
 from mlpviz.ui.training.snapshot import Snapshot, param_index
 
 
-class GraphTooltipsMixin:
-    """Picking, hover and tooltip text of the graph view (a mixin of
-    :class:`~mlpviz.ui.graph.view.NetworkGraphView`)."""
+class TooltipText:
+    """Tooltip texts for a network with ``sizes`` nodes per layer, one
+    activation name per layer after the input, and column names for the
+    inputs and outputs (one per node)."""
 
-    def _pick(self, pos: QPoint, kinds: tuple[type, ...] = (EdgeItem, BiasItem, NodeItem)):
-        """The topmost edge, bias or node under viewport point ``pos``."""
-        for item in self.items(pos):
-            while item is not None and not isinstance(item, (EdgeItem, BiasItem, NodeItem)):
-                item = item.parentItem()
-            if item is not None and isinstance(item, kinds):
-                return item
-        # A dense network's edges are drawn by one bundle, not items: found
-        # by their geometry instead (graph_lod).
-        return self._pick_dense_edge(pos) if EdgeItem in kinds else None
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activations: Sequence[str],
+        input_names: Sequence[str],
+        output_names: Sequence[str],
+    ) -> None:
+        self._sizes = tuple(sizes)
+        self._activations = tuple(activations)
+        self._input_names = list(input_names)
+        self._output_names = list(output_names)
 
-    def _node_name(self, layer: int, j: int) -> str:
+    def node_name(self, layer: int, j: int) -> str:
         if layer == 0:
             return self._input_names[j]
         if layer == len(self._sizes) - 1:
             return self._output_names[j]
         return f"hidden {layer} · node {j}"
 
-    def hover_text(self, target: object) -> str:
-        """Live values for an edge, bias or node (an item, a parameter tuple,
-        or a ``(layer, node)`` key), as shown in its tooltip."""
-        if isinstance(target, (EdgeItem, BiasItem)):
-            target = target.param
-        elif isinstance(target, NodeItem):
-            target = target.key
-        snap = self._snap
-        if isinstance(target, tuple) and target and target[0] in ("w", "b"):
-            text = self._param_text(target, snap)
-        else:
-            layer, j = target  # type: ignore[misc]
-            text = self._node_text(int(layer), int(j), snap)
-        # During a step-through, the step's numbers for this item.
-        tip = self._overlay.tip(tuple(target))  # type: ignore[arg-type]
-        return text if tip is None else f"{text}\n— this step —\n{tip}"
+    def text(self, key: tuple, snap: Snapshot | None) -> str:
+        """The text for a parameter ``("w", l, j, i)`` / ``("b", l, j)`` or a
+        node ``(layer, j)``."""
+        if key and key[0] in ("w", "b"):
+            return self.param_text(key, snap)
+        layer, j = key
+        return self.node_text(int(layer), int(j), snap)
 
-    def _param_text(self, param: Param, snap: Snapshot | None) -> str:
+    def param_text(self, param: Param, snap: Snapshot | None) -> str:
         kind, l = param[0], param[1]
         j = param[2]
-        to = self._node_name(l + 1, j)
+        to = self.node_name(l + 1, j)
         if kind == "w":
-            head = f"{param_name(param)}   {self._node_name(l, param[3])} → {to}"
+            head = f"{param_name(param)}   {self.node_name(l, param[3])} → {to}"
         else:
             head = f"{param_name(param)}   bias of {to}"
         if snap is None:
@@ -81,12 +64,12 @@ class GraphTooltipsMixin:
         ]
         return "\n".join(lines)
 
-    def _node_text(self, layer: int, j: int, snap: Snapshot | None) -> str:
+    def node_text(self, layer: int, j: int, snap: Snapshot | None) -> str:
         last = len(self._sizes) - 1
         if layer == 0:
-            head = f"{self._node_name(0, j)} (input {j})"
+            head = f"{self.node_name(0, j)} (input {j})"
         else:
-            head = f"{self._node_name(layer, j)} ({self._activations[layer - 1]})"
+            head = f"{self.node_name(layer, j)} ({self._activations[layer - 1]})"
             if layer == last:
                 head = f"{self._output_names[j]}: output {j} ({self._activations[-1]})"
         if snap is None:
@@ -103,30 +86,3 @@ class GraphTooltipsMixin:
         if layer == last and j < len(snap.sample_target):
             lines.append(f"target = {fmt(snap.sample_target[j])}")
         return "\n".join(lines)
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            item = self._pick(event.pos())
-            if item is None:
-                QToolTip.hideText()
-                event.ignore()
-            else:
-                # Built on demand from the latest snapshot: always live, and
-                # no per-frame tooltip strings for thousands of items.
-                QToolTip.showText(event.globalPos(), self.hover_text(item), self.viewport())
-            return True
-        if event.type() == QEvent.Type.Leave:
-            self._set_hover(None)
-        return super().viewportEvent(event)
-
-    def _set_hover(self, item: QGraphicsItem | None) -> None:
-        if item is self._hover:
-            return
-        if isinstance(self._hover, EdgeItem) and self._hover not in self._raised:
-            with contextlib.suppress(RuntimeError):  # deleted with the old scene
-                self._lower_edge(self._hover)
-        self._hover = item
-        if isinstance(item, EdgeItem) and item not in self._raised:
-            self._raise_edge(item, 4)
-        if self._sizes:
-            self._hover_halo.follow(item)

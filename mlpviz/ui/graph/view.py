@@ -1,69 +1,45 @@
-"""The network graph: neurons in columns, every weight an edge, every bias a
-badge, all coloured live from the latest :class:`~mlpviz.ui.training.snapshot.Snapshot`.
+"""The network graph view: the MLP as a graph that updates live.
 
 The view mirrors the model and never owns the weights: clicks select
 parameters (``parameterSelected``), inline edits are only *requested*
 (``editRequested``) and show up when the next snapshot arrives.
 
-Scale: the scene is built once per architecture (``set_architecture``) and
-each snapshot only changes pens, brushes and texts of existing items, and
-only those whose quantized look changed. Networks with more than
-``DENSE_EDGES`` weights switch to a level of detail that draws the strongest
-edges on screen (all of them once they fit the budget when zoomed in), all
-through one cached item; their edge items are created on first use.
-
-The view is assembled from parts, one module each: the layout of columns,
-nodes and edges (:mod:`~mlpviz.ui.graph.layout`), colours and legend
-(:mod:`~mlpviz.ui.graph.colours`), level of detail
-(:mod:`~mlpviz.ui.graph.lod`), hover and tooltips
-(:mod:`~mlpviz.ui.graph.tooltips`), mouse, zoom and fit
-(:mod:`~mlpviz.ui.graph.navigation`) and the inline editor
-(:mod:`~mlpviz.ui.graph.editor`).
+It is composed of parts that talk through method calls and signals:
+the scene (:class:`~mlpviz.ui.graph.scene.GraphScene`: items, layout and
+colours from a snapshot), the level of detail
+(:mod:`~mlpviz.ui.graph.lod`, NumPy functions the scene applies), hover and
+tooltips (:class:`~mlpviz.ui.graph.hover.HoverFilter` on the viewport) and
+the inline editor (:class:`~mlpviz.ui.graph.editor.InlineEditor`, opened
+here). The view itself navigates: a click selects, a double-click edits (or
+on empty space fits the network again), dragging pans, and the wheel and
+the + / − / 0 keys zoom; the whole network is fitted into the view until the
+user zooms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QLabel, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QWidget
 
-from mlpviz.ui.graph.colours import GraphColoursMixin
 from mlpviz.ui.graph.editor import InlineEditor
-from mlpviz.ui.graph.items import (
-    NODE_PEN,
-    BiasItem,
-    EdgeItem,
-    HaloItem,
-    MarkerItem,
-    NodeItem,
-    Param,
-)
-from mlpviz.ui.graph.layout import GraphLayoutMixin
-from mlpviz.ui.graph.lod import (
-    GraphLodMixin,
-)
-from mlpviz.ui.graph.navigation import GraphNavigationMixin
-from mlpviz.ui.graph.overlay import StepOverlay
-from mlpviz.ui.graph.tooltips import GraphTooltipsMixin
-from mlpviz.ui.style import theme
+from mlpviz.ui.graph.hover import HoverFilter
+from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem, Param
+from mlpviz.ui.graph.legend import GraphLegend
+from mlpviz.ui.graph.scene import GraphScene
 from mlpviz.ui.training.snapshot import Snapshot
 
-__all__ = ["EDGE_MODES", "NetworkGraphView"]
+__all__ = ["EDGE_MODES", "MAX_FIT_SCALE", "NetworkGraphView"]
 
 EDGE_MODES = ("weight", "gradient", "update")
+MAX_FIT_SCALE = 2.0  # a tiny network should not fill a big window with huge circles
 _BACKGROUND = QColor(250, 250, 251)
+_ITEMS = (EdgeItem, BiasItem, NodeItem)
 
 
-class NetworkGraphView(
-    GraphLayoutMixin,
-    GraphColoursMixin,
-    GraphLodMixin,
-    GraphTooltipsMixin,
-    GraphNavigationMixin,
-    QGraphicsView,
-):
+class NetworkGraphView(QGraphicsView):
     """The MLP as a graph that updates live.
 
     Signals: ``parameterSelected(param)`` on a click on an edge or bias,
@@ -77,10 +53,7 @@ class NetworkGraphView(
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._scene = QGraphicsScene(self)
-        # Items never move, but their bounding rects change with every pen
-        # width; a BSP index would be re-sorted on each snapshot.
-        self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self._scene = GraphScene(self)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         # Every item sets the pen and brush it paints with, so saving and
@@ -97,46 +70,50 @@ class NetworkGraphView(
         self.setMouseTracking(True)
         self.setMinimumSize(200, 150)
 
-        self.node_items: dict[tuple[int, int], NodeItem] = {}
-        self.edge_items: dict[tuple[int, int, int], EdgeItem] = {}
-        self.bias_items: dict[tuple[int, int], BiasItem] = {}
         self.selected_params: list[Param] = []
-        self.edge_mode = "weight"
-        self.highlighted_layer: int | None = None
         self.editor: InlineEditor | None = None
-
-        self._sizes: tuple[int, ...] = ()
-        self._activations: tuple[str, ...] = ()
-        self._input_names: list[str] = []
-        self._output_names: list[str] = []
-        self._snap: Snapshot | None = None
         self._user_zoomed = False
         self._fit_scale = 1.0
         self._pan_from: QPointF | None = None
-        self._hover: QGraphicsItem | None = None
-        self._raised: list[EdgeItem] = []
-        self._headers: list[QGraphicsItem] = []
-        self._lod_state: dict[int, tuple[bool, ...]] = {}
-        self._vmax, self._fallback = 0.0, True
-        self._reset_edge_state(0)
 
         self._lod_timer = QTimer(self)
         self._lod_timer.setSingleShot(True)
         self._lod_timer.setInterval(60)  # coalesce a burst of wheel steps
         self._lod_timer.timeout.connect(self._refresh_lod)
 
-        self._legend = QLabel(self)
-        self._legend.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._legend.setStyleSheet(
-            "QLabel { background: rgba(255,255,255,225); color: #555; border: 1px solid #e4e4e4;"
-            " border-radius: 4px; padding: 3px 8px; font-size: 12px; }"
+        self._legend = GraphLegend(self)
+        self._scene.legendChanged.connect(self._show_legend)
+        self.hover = HoverFilter(
+            self.viewport(), self.item_at, self._scene.set_hover, self._scene.describe
         )
-        self._legend.setText("w")  # a real line height for fit() before any snapshot
-        self._legend.setVisible(False)
-        self._legend_text = ""
-        self._overlay = StepOverlay()  # the step-through's labels (step_through.py)
 
-    # -- building --------------------------------------------------------------------
+    # -- what the rest of the app reads -------------------------------------------------
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return self._scene.layer_sizes
+
+    @property
+    def node_items(self) -> dict[tuple[int, int], NodeItem]:
+        return self._scene.node_items
+
+    @property
+    def edge_items(self) -> dict[tuple[int, int, int], EdgeItem]:
+        return self._scene.edge_items
+
+    @property
+    def bias_items(self) -> dict[tuple[int, int], BiasItem]:
+        return self._scene.bias_items
+
+    @property
+    def edge_mode(self) -> str:
+        return self._scene.edge_mode
+
+    @property
+    def highlighted_layer(self) -> int | None:
+        return self._scene.highlighted_layer
+
+    # -- building, snapshots, modes -----------------------------------------------------
 
     def set_architecture(
         self,
@@ -157,112 +134,69 @@ class NetworkGraphView(
         if len(acts) != len(sizes) - 1:
             raise ValueError(f"{len(acts)} activation names for {len(sizes) - 1} layers")
         self._close_editor()
-        self._set_hover(None)
-        self._scene.clear()  # deletes every item; forget the wrappers too
-        self._overlay.forget()
-        self._raised, self._headers, self._lod_state = [], [], {}
-        self._sizes, self._activations = sizes, acts
-        self._input_names = [*input_names, *(f"x{i}" for i in range(len(input_names), sizes[0]))]
-        self._output_names = [
-            *output_names,
-            *(f"y{j}" for j in range(len(output_names), sizes[-1])),
-        ]
-        self.node_items, self.bias_items = {}, {}
-        self._layout()
-        self._build_headers()
-        self._build_nodes()
-        self._build_edges()
-        rect = self._scene.itemsBoundingRect()
-        self._scene.setSceneRect(rect.adjusted(-24, -16, 24, 16))
-        glow = QColor(theme.ACCENT)
-        glow.setAlpha(170)  # a glow, not a second edge
-        self._halos = [HaloItem(glow, 6.0), HaloItem(glow, 6.0)]
-        hover = QColor(theme.ACCENT)
-        hover.setAlpha(90)
-        self._hover_halo = HaloItem(hover, 5.0)
-        self._markers = [MarkerItem(1), MarkerItem(2)]
-        for item in (*self._halos, self._hover_halo, *self._markers):
-            self._scene.addItem(item)
+        self._scene.build(sizes, acts, input_names, output_names)
         # Keep a selection that still names a parameter of the new network.
-        self.selected_params = [p for p in self.selected_params if self._valid_param(p)]
-        if self._snap is not None and self._snap.layer_sizes != sizes:
-            self._snap = None
+        self.selected_params = [p for p in self.selected_params if self._scene.valid_param(p)]
+        self._scene.set_selected(self.selected_params)
         self._user_zoomed = False
         self.fit()
         self._refresh_lod(force=True)
-        self._refresh_all()
-        if self.highlighted_layer is not None:
-            self.highlight_layer(self.highlighted_layer)
-
-    # -- snapshots -------------------------------------------------------------------
+        self._scene.refresh()
+        if self._scene.highlighted_layer is not None:
+            self._scene.highlight_layer(self._scene.highlighted_layer)
 
     def update_snapshot(self, snap: Snapshot) -> None:
         """Show ``snap``: recolour edges, nodes and biases in place."""
-        if tuple(snap.layer_sizes) != self._sizes:
+        if tuple(snap.layer_sizes) != self.layer_sizes:
             # A snapshot of another architecture can still be in flight just
             # after a rebuild; set_architecture comes first, so drop it.
             return
-        self._snap = snap
-        self._refresh_all()
-
-    def _refresh_all(self) -> None:
-        if not self._sizes:
-            return
-        self._update_nodes()
-        self._update_biases()
-        self._refresh_edges()
-
-    def _refresh_edges(self) -> None:
-        self._update_edges()
-        self._sync_selection()
-        self._update_legend()
-
-    # -- modes and highlights ----------------------------------------------------------
+        self._scene.show_snapshot(snap)
 
     def set_edge_mode(self, mode: str) -> None:
         """Colour and size edges (and bias badges) by ``"weight"``,
         ``"gradient"`` (∂L/∂w of the last step) or ``"update"`` (the last Δw)."""
         if mode not in EDGE_MODES:
             raise ValueError(f"edge mode must be one of {', '.join(EDGE_MODES)}, not {mode!r}")
-        self.edge_mode = mode
-        self._update_biases()
-        self._refresh_edges()
+        self._scene.set_edge_mode(mode)
 
     def highlight_layer(self, layer: int | None) -> None:
         """Emphasise the nodes of ``layer`` (0 = input) and fade the others;
         None shows every layer normally."""
-        self.highlighted_layer = layer
-        for (l, _j), node in self.node_items.items():
-            on = layer is None or l == layer
-            node.setOpacity(1.0 if on else 0.35)
-            width = min(1.2, max(node.radius * 0.08, 0.05))
-            if layer is not None and l == layer:
-                node.setPen(QPen(theme.ACCENT, width * 2.2))
-            else:
-                node.setPen(QPen(NODE_PEN, width))
-        for (l, _j), bias in self.bias_items.items():
-            bias.setOpacity(1.0 if layer is None or l + 1 == layer else 0.35)
-        for l, head in enumerate(self._headers):
-            head.setBrush(theme.ACCENT if layer is not None and l == layer else theme.TEXT)
+        self._scene.highlight_layer(layer)
 
-    # -- selection -------------------------------------------------------------------
+    def visible_edge_count(self) -> int:
+        """How many weight edges are drawn now (the level of detail hides some)."""
+        return self._scene.visible_edge_count()
 
-    def _valid_param(self, param: object) -> bool:
-        try:
-            kind, l, j, *rest = param  # type: ignore[misc]
-            l, j = int(l), int(j)
-            if not (0 <= l < len(self._sizes) - 1 and 0 <= j < self._sizes[l + 1]):
-                return False
-            if kind == "w" and len(rest) == 1:
-                return 0 <= int(rest[0]) < self._sizes[l]
-            return kind == "b" and not rest
-        except (TypeError, ValueError):
-            return False
+    def edge_drawn(self, key: tuple) -> bool:
+        """Whether weight ``(layer, node, input)`` is drawn now."""
+        return self._scene.edge_drawn(key)
 
-    def _item_for(self, param: Param) -> EdgeItem | BiasItem:
-        if param[0] == "w":
-            return self.edge_items[tuple(param[1:])]
-        return self.bias_items[(param[1], param[2])]
+    def hover_text(self, target: object) -> str:
+        """Live values for an edge, bias or node (an item, a parameter tuple,
+        or a ``(layer, node)`` key), as shown in its tooltip."""
+        return self._scene.describe(target)
+
+    # -- step-through overlay ----------------------------------------------------------
+
+    def show_step_overlay(
+        self, labels: dict[tuple, str], tip: Callable[[tuple], str | None] | None = None
+    ) -> None:
+        """Write short texts over the graph without rebuilding it, replacing the
+        previous ones: keys are nodes ``(layer, j)`` (layer as in layer_sizes),
+        weights ``("w", l, j, i)`` and biases ``("b", l, j)``. ``tip(key)``
+        adds lines to an item's tooltip (default: its label)."""
+        self._scene.show_step_overlay(labels, tip)
+
+    def clear_step_overlay(self) -> None:
+        self._scene.clear_step_overlay()
+
+    def step_overlay_texts(self) -> dict[tuple, str]:
+        """The labels drawn now, by key (for tests and the step-through)."""
+        return self._scene.step_overlay_texts()
+
+    # -- selection and editing -----------------------------------------------------------
 
     def select_param(self, param: Param | None, emit: bool = False) -> bool:
         """Select ``param`` as the newest of the (at most two) selected
@@ -271,71 +205,35 @@ class NetworkGraphView(
         parameter this network does not have."""
         if param is None:
             self.selected_params = []
-            self._refresh_edges()
-            return True
-        if not self._valid_param(param):
+        elif not self._scene.valid_param(param):
             return False
-        param = (param[0], *(int(v) for v in param[1:]))
-        if param in self.selected_params:
-            self.selected_params.remove(param)
-        self.selected_params = [*self.selected_params, param][-2:]
-        self._refresh_edges()
-        if emit:
+        else:
+            param = (param[0], *(int(v) for v in param[1:]))
+            if param in self.selected_params:
+                self.selected_params.remove(param)
+            self.selected_params = [*self.selected_params, param][-2:]
+        self._scene.set_selected(self.selected_params)
+        self._scene.refresh_edges()
+        if emit and param is not None:
             self.parameterSelected.emit(param)
         return True
 
     def clear_selection(self) -> None:
         self.select_param(None)
 
-    def _sync_selection(self) -> None:
-        """Halo and numbered marker on each selected parameter."""
-        if not self._sizes:
-            return
-        unselected, self._raised = self._raised, []
-        for k, (halo, marker) in enumerate(zip(self._halos, self._markers)):
-            if k >= len(self.selected_params):
-                halo.follow(None)
-                marker.setVisible(False)
-                continue
-            item = self._item_for(self.selected_params[k])
-            if isinstance(item, EdgeItem):
-                self._raise_edge(item, 5)  # above the other edges, under the nodes
-                self._raised.append(item)
-                # Two edges mirrored about the middle cross at their midpoints:
-                # put the markers off-centre so "1" and "2" never stack.
-                marker.setPos(item.anchor(0.4 if k == 0 else 0.6))
-            else:
-                r = item.sceneBoundingRect()
-                marker.setPos(r.topLeft())
-            halo.follow(item)
-            marker.setVisible(True)
-        for edge in unselected:
-            if edge in self._raised:
-                continue
-            if edge is self._hover:
-                self._raise_edge(edge, 4)
-            else:
-                self._lower_edge(edge)
-        self._hover_halo.follow(self._hover)
-
-    # -- editing ---------------------------------------------------------------------
-
     def edit_param(self, param: Param) -> InlineEditor | None:
         """Open the inline editor on ``param``'s edge or badge, pre-filled with
         its value. Enter emits ``editRequested``; the display waits for the
         next snapshot."""
-        if not self._valid_param(param):
+        if not self._scene.valid_param(param):
             return None
         self._close_editor()
-        value = self._snap.param_value(param) if self._snap is not None else 0.0
-        item = self._item_for(param)
-        point = item.anchor(0.5) if isinstance(item, EdgeItem) else item.scenePos()
-        editor = InlineEditor(self.viewport(), param, value)
+        editor = InlineEditor(self.viewport(), param, self._scene.param_value(param))
         editor.submitted.connect(self._edit_submitted)
         editor.rejected.connect(self.message.emit)
         editor.cancelled.connect(self._close_editor)
         self.editor = editor
-        editor.open_at(self.mapFromScene(point))
+        editor.open_at(self.mapFromScene(self._scene.anchor(param)))
         return editor
 
     def _edit_submitted(self, param: Param, value: float) -> None:
@@ -349,25 +247,144 @@ class NetworkGraphView(
             editor.deleteLater()
             self.setFocus()
 
-    # -- step-through overlay ----------------------------------------------------------
+    def item_at(self, pos: QPoint, kinds: tuple[type, ...] = _ITEMS) -> QGraphicsItem | None:
+        """The topmost edge, bias or node (of ``kinds``) under viewport point ``pos``."""
+        for item in self.items(pos):
+            while item is not None and not isinstance(item, _ITEMS):
+                item = item.parentItem()
+            if item is not None and isinstance(item, kinds):
+                return item
+        # A dense network's edges are drawn by one bundle, not items: found
+        # by their geometry instead.
+        if EdgeItem not in kinds:
+            return None
+        return self._scene.edge_at(self.mapToScene(pos), self._scale())
 
-    @property
-    def layer_sizes(self) -> tuple[int, ...]:
-        return self._sizes
+    # -- mouse, wheel, keys ------------------------------------------------------------
 
-    def show_step_overlay(
-        self, labels: dict[tuple, str], tip: Callable[[tuple], str | None] | None = None
-    ) -> None:
-        """Write short texts over the graph without rebuilding it, replacing the
-        previous ones: keys are nodes ``(layer, j)`` (layer as in layer_sizes),
-        weights ``("w", l, j, i)`` and biases ``("b", l, j)``. ``tip(key)``
-        adds lines to an item's tooltip (default: its label)."""
-        if self._sizes:
-            self._overlay.show(self, labels, tip)
+    def mousePressEvent(self, event) -> None:
+        self._close_editor()
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.item_at(event.position().toPoint(), (EdgeItem, BiasItem))
+            if item is not None:
+                self.select_param(item.param, emit=True)
+                event.accept()
+                return
+        super().mousePressEvent(event)  # empty space: hand-drag panning
 
-    def clear_step_overlay(self) -> None:
-        self._overlay.clear(self._scene)
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+            h.setValue(h.value() - round(delta.x()))
+            v.setValue(v.value() - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
 
-    def step_overlay_texts(self) -> dict[tuple, str]:
-        """The labels drawn now, by key (for tests and the step-through)."""
-        return {k: label.text() for k, label in self._overlay.labels.items()}
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton and self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseDoubleClickEvent(event)
+            return
+        item = self.item_at(event.position().toPoint(), (EdgeItem, BiasItem))
+        if item is not None:
+            self.edit_param(item.param)
+        elif self.item_at(event.position().toPoint()) is None:
+            self.fit()  # double-click on empty space: back to the whole network
+        event.accept()
+
+    def wheelEvent(self, event) -> None:
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if delta:
+            self._zoom(1.0015**delta, under_mouse=True)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        elif key in (Qt.Key.Key_0, Qt.Key.Key_F):
+            self.fit()
+        else:
+            super().keyPressEvent(event)
+
+    # -- zoom, fit and the level of detail -----------------------------------------------
+
+    def _scale(self) -> float:
+        return self.transform().m11()
+
+    def _refresh_lod(self, force: bool = False) -> None:
+        """Texts and a dense network's edges for the zoom and area now on screen."""
+        if self.layer_sizes:
+            self._scene.refresh_lod(self._scale(), force)
+
+    def fit(self) -> None:
+        """Show the whole network (also done on resize until the user zooms)."""
+        if not self.layer_sizes:
+            return
+        rect = self.sceneRect()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        # Keep the bottom strip for the legend so it never covers a node.
+        strip = self._legend.sizeHint().height() + 10
+        if self._scale() > 0 and self.viewport().height() > 3 * strip:
+            rect.adjust(0, 0, 0, strip / self._scale())
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self._scale() > MAX_FIT_SCALE:
+            self.resetTransform()
+            self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
+            self.centerOn(self.sceneRect().center())
+        self._fit_scale = self._scale()
+        self._user_zoomed = False
+        self._refresh_lod()
+
+    def zoom_in(self) -> None:
+        self._zoom(1.25, under_mouse=False)
+
+    def zoom_out(self) -> None:
+        self._zoom(1 / 1.25, under_mouse=False)
+
+    def _zoom(self, factor: float, under_mouse: bool) -> None:
+        current = self._scale()
+        low = min(self._fit_scale * 0.5, 0.5)
+        high = max(self._fit_scale * 60, 8.0)
+        target = min(max(current * factor, low), high)
+        if abs(target / current - 1) < 1e-6:
+            return
+        self._close_editor()
+        anchor = self.transformationAnchor()
+        if not under_mouse:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.scale(target / current, target / current)
+        self.setTransformationAnchor(anchor)
+        self._user_zoomed = True
+        self._lod_timer.start()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if self._scene.dense:
+            self._lod_timer.start()  # other edges came on screen
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._user_zoomed:
+            self.fit()
+        self._legend.place(self.viewport().height())
+
+    def _show_legend(self, text: str) -> None:
+        self._legend.show_text(text, self.viewport().height())
