@@ -60,7 +60,7 @@ def test_output_delta_with_raw_target_91(trace):
 
 
 def test_output_delta_with_normalized_target(trace):
-    # TUTORIAL-NOTES.md, wrong item 2: the target 91 was never normalized. Min-max [0, 1]
+    # TUTORIAL-NOTES.md, wrong item 2: the text never normalizes the target 91. Min-max [0, 1]
     # over 91, 82, 80, 68 maps it to (91 − 68)/(91 − 68) = 1.0.
     z_raw = np.array([91.0, 82.0, 80.0, 68.0])
     z = (z_raw - z_raw.min()) / (z_raw.max() - z_raw.min())

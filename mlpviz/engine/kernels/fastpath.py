@@ -313,11 +313,11 @@ def _record_epochs(
         P, train = P[:k], train[:k]
         done = first_epoch + k
         tr.mlp.set_params(P[-1] if k else start_params)
-        # FIX (engine tests): restore the position and the step/gradient
-        # counts of the rolled-back point too. Before, a run begun mid-epoch
-        # replayed its first epoch from row 0 with the mid-epoch weights,
-        # and the rolled-back epochs' steps stayed counted (so the error
-        # named a later step than the NumPy path does).
+        # Restore the position and the step/gradient counts of the
+        # rolled-back point too: a run begun mid-epoch replays its first
+        # epoch from the row it began at, and the rolled-back epochs' steps
+        # are not counted, so the error names the same step as the NumPy
+        # path does.
         position, steps, evals = start_counts
         done_rows = (tr.n_rows - position) + (k - 1) * tr.n_rows if k else 0
         tr.epoch, tr.position = done, 0 if k else position
