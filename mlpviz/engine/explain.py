@@ -1,7 +1,7 @@
 """Every number of one tutorial training step, for the math inspector.
 
 :func:`explain_step` takes one sample and the *current* weights and writes
-out the tutorial's equations (seeds/001) for a per-sample SGD step:
+out the MLP tutorial's equations for a per-sample SGD step:
 
     forward   s = Σ aᵢ·wᵢ + b,  a = f(s)
     loss      L = ½ Σ (y − z)²

@@ -55,10 +55,10 @@ class WeightHistory:
             # Rewound and retrained: later history no longer describes this run.
             self.truncate(epoch)
         if self._n == self.capacity:
-            # FIX (engine tests): keep the rows on the doubled stride, not every
-            # other row. A record that starts at epoch 1 (the Trainer records
-            # epochs 1, 2, ... unless epoch 0 is recorded by hand) used to keep
-            # 1, 3, 5, … and then add 10, 12, …: uneven spacing (1, 10, 20, 28, …).
+            # Keep the rows on the doubled stride, not every other row, so the
+            # spacing stays even for a record that starts at epoch 1 (the Trainer
+            # records epochs 1, 2, ... unless epoch 0 is recorded by hand): every
+            # other row would keep 1, 3, 5, … and then add 10, 12, ….
             keep = np.flatnonzero(self.epochs % (2 * self.stride) == 0)
             if not 0 < keep.size < self._n:  # irregular hand-made records: every other
                 keep = slice(0, self._n, 2)

@@ -148,7 +148,7 @@ class Adam(Optimizer):
 
 
 class TrialAndError(Optimizer):
-    """The first seed's method: for each parameter try +step, else −step.
+    """The derivatives tutorial's trial and error: for each parameter try +step, else −step.
 
     Keeps whichever lowers the loss (or neither). It costs up to two loss
     evaluations per parameter per step and never looks at a gradient.

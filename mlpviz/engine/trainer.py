@@ -243,7 +243,7 @@ class Trainer:
         )
 
     def _step_rows(self, rows: Array) -> float:
-        # FIX (engine tests): overflow is what TrainingDiverged reports; NumPy's
+        # Overflow is what TrainingDiverged reports; NumPy's
         # own "overflow encountered" RuntimeWarnings about it are noise (and
         # errors under the project's pytest filterwarnings).
         with np.errstate(over="ignore", invalid="ignore"):
@@ -284,11 +284,11 @@ class Trainer:
         if not np.isfinite(params).all():
             np.copyto(params, self._before_last)
             raise self._diverged("a weight became infinite or NaN")
-        # FIX (engine tests): check the epoch's loss before committing the step,
-        # and undo the step if it is not finite, like any other diverging step.
-        # Before, the step was kept and counted, `position` stayed at the end of
-        # the epoch (the next step then ran on an empty batch) and the message
-        # named the step after the one that failed.
+        # Check the epoch's loss before committing the step, and undo the step
+        # if it is not finite, like any other diverging step: the failed step is
+        # neither kept nor counted, `position` stays at its batch (a committed
+        # one would leave it at the epoch's end, with an empty batch next), and
+        # the message names the step that failed.
         epoch_loss = None
         n_rows = len(Xb)
         if self.position + n_rows >= self.n_rows:
@@ -378,7 +378,7 @@ class Trainer:
         if epochs < 1:
             return self.loss_history[-1] if self.loss_history else float("nan")
         if self._fast():
-            # FIX (engine tests): as in _step_rows, no overflow RuntimeWarnings.
+            # As in _step_rows, no overflow RuntimeWarnings.
             with np.errstate(over="ignore", invalid="ignore"):
                 fastpath.run(self, epochs)
         elif self._batched():

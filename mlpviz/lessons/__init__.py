@@ -3,10 +3,14 @@
 Each lesson is a small state you can step, step back and reset, and query
 for every number its view shows, so the numbers are testable on their own:
 
-* :mod:`.derivative` — the derivative as a slope, y = w·x (seeds/000)
-* :mod:`.bowl` — gradient descent on x² + y² with the tutorial's table (seeds/001)
-* :mod:`.trial_vs_gradient` — trial and error against gradients, at equal cost (seeds/000)
-* :mod:`.worked_example` — the tutorial's 2-3-1 network, every number (seeds/001)
+* :mod:`.derivative` — the derivative as a slope, y = w·x
+* :mod:`.bowl` — gradient descent on x² + y² with the tutorial's table
+* :mod:`.trial_vs_gradient` — trial and error against gradients, at equal cost
+* :mod:`.worked_example` — the tutorial's 2-3-1 network, every number
+
+Lessons 1 and 3 follow “Understanding Derivatives and Gradient Descent in
+Machine Learning”, lessons 2 and 4 “The Math Behind Training MLP Neural
+Networks” (the titles live in :mod:`mlpviz.lessons.tutorials`).
 """
 
 from mlpviz.lessons.bowl import (

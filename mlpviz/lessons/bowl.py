@@ -1,11 +1,12 @@
-"""Lesson 2 — gradient descent on the bowl f(x, y) = x² + y² (seeds/001).
+"""Lesson 2 — gradient descent on the bowl f(x, y) = x² + y²,
+from “The Math Behind Training MLP Neural Networks”.
 
 From (3, 4) with η = 0.1 each step is x ← x − η·2x = 0.8·x (same for y),
 so x_k = 3·0.8ᵏ, y_k = 4·0.8ᵏ and f_k = 25·0.64ᵏ. The lesson grows the
 tutorial's table one row per step and compares it with the printed one.
 
 The printed f column is f at (x_new, y_new). Its last three values are
-wrong (0.7140, 0.3579, 0.2294 for 0.7037, 0.4504, 0.2882; TUTORIAL-NOTES
+wrong (0.7140, 0.3579, 0.2294 for 0.7037, 0.4504, 0.2882; docs/TUTORIAL-NOTES.md,
 item 5). A few other cells differ in the last digit because the text
 carried its rounded numbers from row to row.
 """
@@ -20,7 +21,7 @@ START = (3.0, 4.0)
 LEARNING_RATE = 0.1
 COLUMNS = ("x_old", "grad_x", "x_new", "y_old", "grad_y", "y_new", "f")
 
-# The table as printed in seeds/001 ("AN EXAMPLE USING THE GRADIENT DESCENT
+# The table as printed in the tutorial ("AN EXAMPLE USING THE GRADIENT DESCENT
 # FORMULA"), steps 1–10; the start row there is (x, y, f) = (3, 4, 25).
 PRINTED_START = (3.0, 4.0, 25.0)
 PRINTED_TABLE: tuple[tuple[float, ...], ...] = (

@@ -1,4 +1,5 @@
-"""Lesson 1 — the derivative as a slope (seeds/000).
+"""Lesson 1 — the derivative as a slope, from
+“Understanding Derivatives and Gradient Descent in Machine Learning”.
 
 The model y = w·x is fitted to (1, 2), (2, 4), (3, 6) with the mean loss
 L(w) = mean ½(w·x − y)². Its derivative dL/dw = mean x·(w·x − y) says which
@@ -6,7 +7,7 @@ way to move w: negative → increase w, positive → decrease w. One step of
 gradient descent is w ← w − η·dL/dw.
 
 The text only gives the signs at w = 1 and w = 3; the values (∓4.6667) are
-ours (TUTORIAL-NOTES, seeds/000).
+ours (docs/TUTORIAL-NOTES.md).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 XS = (1.0, 2.0, 3.0)
 YS = (2.0, 4.0, 6.0)
 
-# The seed's aside: f(x) = x² at x = 1 with Δx = 0.1 gives 0.21 / 0.1 = 2.1.
+# The tutorial's aside: f(x) = x² at x = 1 with Δx = 0.1 gives 0.21 / 0.1 = 2.1.
 ASIDE_X = 1.0
 ASIDE_DX = 0.1
 
@@ -54,7 +55,7 @@ def stable_lr_limit(xs: Sequence[float] = XS) -> float:
 
 
 def advice(slope: float, tol: float = 1e-12) -> str:
-    """The seed's reading of the derivative's sign."""
+    """The tutorial's reading of the derivative's sign."""
     if slope < -tol:
         return "negative: increase w"
     if slope > tol:

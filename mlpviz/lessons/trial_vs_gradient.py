@@ -1,4 +1,6 @@
-"""Lesson 3 — why gradients, not trial and error (seeds/000).
+"""Lesson 3 — why gradients, not trial and error, from the section
+“Why Use Gradients Instead of Simple Trial and Error?” of
+“Understanding Derivatives and Gradient Descent in Machine Learning”.
 
 Three problems are solved both ways: the line y = w·x (1 parameter), the
 bowl x² + y² (2) and an MLP on the exam scores (4H + 1 for H hidden nodes).
@@ -14,7 +16,7 @@ pass costs about as much as a forward one — in practice 1–2×, which does
 not change the picture). Losses recorded for the plot are monitoring and
 not counted, as in :class:`mlpviz.engine.Trainer`.
 
-The seed's "10 parameters → 2¹⁰ combinations" is the cost of an exhaustive
+The tutorial's "10 parameters → 2¹⁰ combinations" is the cost of an exhaustive
 search over the sign of every parameter's step (2ᴾ evaluations per step),
 not of coordinate-wise trial and error (2P + 1).
 """
@@ -41,7 +43,7 @@ def trial_cost(n_params: int) -> int:
 
 
 def exhaustive_cost(n_params: int) -> int:
-    """Evaluations to try every sign combination of P steps: 2ᴾ (the seed's claim)."""
+    """Evaluations to try every sign combination of P steps: 2ᴾ (the tutorial's claim)."""
     return 2 ** int(n_params)
 
 

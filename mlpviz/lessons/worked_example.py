@@ -1,4 +1,5 @@
-"""Lesson 4 — the tutorial's 2-3-1 network, worked (seeds/001).
+"""Lesson 4 — the tutorial's 2-3-1 network, worked, from
+“The Math Behind Training MLP Neural Networks”.
 
 Every number of the text's example is computed live by the engine (the
 same :class:`~mlpviz.engine.MLP` the app trains): the tutorial's initial
@@ -8,7 +9,7 @@ one online SGD update on the next row in file order, as the companion code
 trains; Back and Reset restore earlier weights exactly.
 
 Where the printed text differs, :func:`text_differences` says what went
-wrong, with the numbers computed here (TUTORIAL-NOTES items 1–7).
+wrong, with the numbers computed here (docs/TUTORIAL-NOTES.md, items 1–7).
 """
 
 from __future__ import annotations

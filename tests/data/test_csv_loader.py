@@ -52,7 +52,7 @@ def test_resource_files_equal_builtin_examples(name):
 
 
 def test_resource_files_keep_the_tutorial_layout():
-    # Byte-for-byte the tables printed in seeds/001.
+    # Byte-for-byte the tables printed in the MLP tutorial.
     text = (RESOURCES / "exam-scores.csv").read_text()
     assert text.splitlines()[:2] == ["I0,  I1,  Z0", "70,  98,  91"]
     assert (RESOURCES / "exam-scores-training.csv").read_text().splitlines()[1] == "70,  100, 90"

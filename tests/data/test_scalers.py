@@ -18,7 +18,7 @@ from mlpviz.data import (
     scaler_from_dict,
 )
 
-# The normalization dataset of seeds/001 (I0, I1, Z0).
+# The normalization dataset of the MLP tutorial (I0, I1, Z0).
 EXAM = load_example("exam-scores").values
 
 

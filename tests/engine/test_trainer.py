@@ -8,7 +8,7 @@ import pytest
 
 from mlpviz.engine import MLP, Schedule, Trainer, TrainingDiverged
 
-# seeds/001's normalization dataset (I0, I1, Z0), min-max scaled to [0, 1] per column.
+# The MLP tutorial's normalization dataset (I0, I1, Z0), min-max scaled to [0, 1] per column.
 RAW = np.array([[70, 98, 91], [50, 85, 82], [65, 67, 80], [25, 95, 68]], dtype=float)
 NORM = (RAW - RAW.min(axis=0)) / (RAW.max(axis=0) - RAW.min(axis=0))
 X, Z = NORM[:, :2], NORM[:, 2:]

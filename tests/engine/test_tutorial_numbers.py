@@ -1,7 +1,7 @@
-"""The tutorial's printed numbers (seeds/001, seeds/000), reproduced by the engine.
+"""The tutorials' printed numbers, reproduced by the engine.
 
 Where the printed text is right we pin its numbers to its 4 decimals; where
-it is wrong we pin the right value and cite /work/shared/TUTORIAL-NOTES.md
+it is wrong we pin the right value and cite docs/TUTORIAL-NOTES.md
 ("Where the printed text is wrong or inconsistent").
 """
 
@@ -60,7 +60,7 @@ def test_output_delta_with_raw_target_91(trace):
 
 
 def test_output_delta_with_normalized_target(trace):
-    # TUTORIAL-NOTES.md, wrong item 2: the target 91 was never normalized. Min-max [0, 1]
+    # TUTORIAL-NOTES.md, wrong item 2: the text never normalizes the target 91. Min-max [0, 1]
     # over 91, 82, 80, 68 maps it to (91 − 68)/(91 − 68) = 1.0.
     z_raw = np.array([91.0, 82.0, 80.0, 68.0])
     z = (z_raw - z_raw.min()) / (z_raw.max() - z_raw.min())
@@ -122,7 +122,7 @@ def test_gradient_descent_table_on_x2_plus_y2():
 
 @pytest.mark.parametrize(("w", "expected"), [(1.0, -4.6667), (3.0, 4.6667)])
 def test_linear_model_slope_sign(w, expected):
-    # seeds/000: y = w·x on (1, 2), (2, 4), (3, 6); L = mean ½(w·x − y)²,
+    # The derivatives tutorial: y = w·x on (1, 2), (2, 4), (3, 6); L = mean ½(w·x − y)²,
     # dL/dw = mean (w·x − y)·x = (w − 2)·(1 + 4 + 9)/3 = ∓14/3 (TUTORIAL-NOTES.md: our values).
     mlp = MLP((1, 1), output_activation="linear")
     mlp.weights[0][...] = w
@@ -138,7 +138,7 @@ def test_linear_model_slope_sign(w, expected):
 
 
 def test_normalization_table_of_the_text():
-    # The [0, 1] table of seeds/001 (inputs 70/50/65/25 and 98/85/67/95) and the notes'
+    # The [0, 1] table of the MLP tutorial (inputs 70/50/65/25 and 98/85/67/95) and the notes'
     # correction of the [−1, 1] table (wrong item 3: input 50 is +0.1111, not −0.1111).
     i0 = np.array([70.0, 50.0, 65.0, 25.0])
     i1 = np.array([98.0, 85.0, 67.0, 95.0])

@@ -298,7 +298,7 @@ def test_write_bytes_atomic_replaces_and_leaves_no_temp_files(tmp_path):
 @pytest.mark.parametrize("umask", [0o022, 0o077])
 def test_saved_pictures_get_the_permissions_of_a_plain_open(tmp_path, umask):
     # mkstemp's temp file is owner-only; a picture exported for others to
-    # open was left 0600. Text files were already given 0o666 less the umask.
+    # open gets 0o666 less the umask, as text files do.
     old = os.umask(umask)
     try:
         write_bytes_atomic(tmp_path / "x.png", b"\x89PNG")

@@ -33,7 +33,7 @@ def loss(w: float) -> float:
         (3.0, 4.6667, "positive: decrease w"),
     ],
 )
-def test_slope_and_its_reading_at_the_seeds_two_points(w, expected, words):
+def test_slope_and_its_reading_at_the_tutorials_two_points(w, expected, words):
     assert round(slope(w), 4) == expected
     assert line_slope(w) == pytest.approx(slope(w), abs=1e-12)
     assert line_loss(w) == pytest.approx(loss(w), abs=1e-12)

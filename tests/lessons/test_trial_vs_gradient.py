@@ -25,7 +25,7 @@ def test_costs_per_step(p):
     assert gradient_cost(p) == (1, 1)
 
 
-def test_the_seeds_two_to_the_ten_claim_against_coordinate_trials():
+def test_the_tutorials_two_to_the_ten_claim_against_coordinate_trials():
     row = next(r for r in cost_table() if r.n_params == 10)
     assert row.exhaustive == 1024
     assert row.trial == 21  # 2 × 10 trials + the current loss

@@ -89,7 +89,7 @@ def test_derivative_lesson(window, qtbot, tmp_path):
     text = panel.readout_text()
     assert "−4.6667" in text and "negative: increase w" in text
     assert "2.1000" in text  # the difference quotient aside
-    assert "moves us uphill" in text  # the note on the seed's wording
+    assert "moves us uphill" in text  # the note on the tutorial's wording
     click(qtbot, panel, panel.step_button)
     assert "w = 1.4667" in panel.readout_text()
     click(qtbot, panel, panel.step_button)
@@ -157,7 +157,7 @@ def test_trial_vs_gradient_lesson(window, qtbot, tmp_path):
     assert panel.race.n_params == 1
     text = panel.readout_text()
     assert "2 × 10 = 20" in text and "2¹⁰ = 1024" in text
-    assert "2¹⁰ = 1 024" in text  # the cost table's row for the seed's claim
+    assert "2¹⁰ = 1 024" in text  # the cost table's row for the tutorial's claim
     panel.problem_box.setCurrentIndex(2)  # the MLP
     assert panel.race.n_params == 13
     for _ in range(4):

@@ -453,7 +453,7 @@ def test_pair_surface_colours_decades_logarithmically(pair_plot):
 
 
 def test_colour_bar_has_room_for_its_labels_and_title(pair_plot, qtbot):
-    # pyqtgraph fixes a colour bar's axis at 45 px: its title was drawn over
+    # pyqtgraph fixes a colour bar's axis at 45 px: its title would cover
     # labels such as 0.002. The axis must hold the widest label and the title.
     pair_plot.resize(700, 400)
     pair_plot.show()

@@ -133,7 +133,7 @@ class LessonPanel(QWidget):
     changed = Signal()
     number = 0
     title = ""
-    source = ""  # which seed text the lesson follows
+    source = ""  # the tutorial the lesson follows, by its title
     can_play = True
     options_row = False  # True: the inputs get a row above the buttons
 

@@ -27,6 +27,7 @@ from mlpviz.lessons.bowl import (
     bowl,
     closed_form,
 )
+from mlpviz.lessons.tutorials import MLP_MATH
 from mlpviz.lessons.worked_example import fmt4
 from mlpviz.ui.lessons.base import CURRENT, TRIAL, LessonPanel, make_plot, note_box, spin_box
 from mlpviz.ui.style import theme
@@ -102,7 +103,7 @@ class BowlContour(HeatmapPlot):
 class BowlPanel(LessonPanel):
     number = 2
     title = "Gradient descent on a bowl"
-    source = "seeds/001 — the gradient descent formula, x² + y²"
+    source = f"From “{MLP_MATH}”: the gradient descent formula, x² + y²"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -17,6 +17,7 @@ from mlpviz.lessons.derivative import (
     stable_lr_limit,
     x_squared_quotients,
 )
+from mlpviz.lessons.tutorials import DERIVATIVES
 from mlpviz.lessons.worked_example import fmt4
 from mlpviz.ui.lessons.base import (
     CURRENT,
@@ -30,14 +31,14 @@ from mlpviz.ui.lessons.base import (
 )
 from mlpviz.ui.style import theme
 
-W_RANGE = (-0.5, 4.5)  # the curve's span: both of the seed's w (1 and 3) and the minimum 2
+W_RANGE = (-0.5, 4.5)  # the curve's span: both of the tutorial's w (1 and 3) and the minimum 2
 MAX_W = 1e6  # beyond this a diverging run is stopped, so the plot stays meaningful
 
 
 class DerivativePanel(LessonPanel):
     number = 1
     title = "Derivative as slope"
-    source = "seeds/000 — derivatives and gradient descent"
+    source = f"From “{DERIVATIVES}”"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -32,6 +32,7 @@ from mlpviz.lessons.trial_vs_gradient import (
     make_objective,
     trial_cost,
 )
+from mlpviz.lessons.tutorials import DERIVATIVES, TRIAL_AND_ERROR
 from mlpviz.lessons.worked_example import fmt4
 from mlpviz.ui.lessons.base import GRADIENT, TRIAL, LessonPanel, make_plot, note_box, spin_box
 from mlpviz.ui.style import theme
@@ -41,7 +42,7 @@ PROBLEMS = (("line", "Line y = w·x"), ("bowl", "Bowl x² + y²"), ("mlp", "MLP 
 MAX_HIDDEN = 20  # 81 parameters: a Step stays well under 50 ms on the GUI thread
 MAX_SWEEPS = 400
 LOSS_FLOOR = 1e-16  # log axis: exact zeros are drawn here
-SEED_CLAIM_P = 10
+CLAIM_P = 10  # the tutorial's "10 parameters → 2¹⁰ combinations"
 HIGHLIGHT = QColor(255, 241, 214)
 _SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -77,7 +78,7 @@ def power_of_two(p: int, exact_below: int = 10**7) -> str:
 class TrialPanel(LessonPanel):
     number = 3
     title = "Why gradients, not trial and error"
-    source = "seeds/000 — “Why use gradients instead of simple trial and error?”"
+    source = f"From “{DERIVATIVES}”: “{TRIAL_AND_ERROR}”"
     options_row = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -136,21 +137,21 @@ class TrialPanel(LessonPanel):
             name="gradient: 1 fwd + 1 bwd",
         )
         self.claim = cp.plot(
-            [SEED_CLAIM_P, SEED_CLAIM_P],
-            [trial_cost(SEED_CLAIM_P), exhaustive_cost(SEED_CLAIM_P)],
+            [CLAIM_P, CLAIM_P],
+            [trial_cost(CLAIM_P), exhaustive_cost(CLAIM_P)],
             pen=None,
             symbol="o",
             symbolSize=9,
             symbolBrush=theme.TEXT,
         )
-        # Two labels beside their dots, clear of the lines: the seed's claim against
+        # Two labels beside their dots, clear of the lines: the tutorial's claim against
         # what coordinate-wise trial and error costs at the same P.
         for text, y, anchor, dx in (
-            ("2¹⁰ = 1024 (the text's claim)", exhaustive_cost(SEED_CLAIM_P), (0, 0.5), 0.14),
-            ("1 + 2·10 = 21", trial_cost(SEED_CLAIM_P), (0, 0), 0.1),
+            ("2¹⁰ = 1024 (the text's claim)", exhaustive_cost(CLAIM_P), (0, 0.5), 0.14),
+            ("1 + 2·10 = 21", trial_cost(CLAIM_P), (0, 0), 0.1),
         ):
             label = pg.TextItem(text, color=theme.TEXT, anchor=anchor)
-            label.setPos(np.log10(SEED_CLAIM_P) + dx, np.log10(y))
+            label.setPos(np.log10(CLAIM_P) + dx, np.log10(y))
             cp.addItem(label)
         self.current_p = pg.InfiniteLine(
             angle=90, pen=pg.mkPen(theme.ACCENT, width=1.5, style=Qt.PenStyle.DotLine)
@@ -252,7 +253,7 @@ class TrialPanel(LessonPanel):
         self.set_text(self._html())
 
     def _fill_table(self, P: int) -> None:
-        sizes = sorted({1, 2, SEED_CLAIM_P, P, 100, 1000, 1_000_000})
+        sizes = sorted({1, 2, CLAIM_P, P, 100, 1000, 1_000_000})
         rows = cost_table(sizes)
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
@@ -270,7 +271,7 @@ class TrialPanel(LessonPanel):
             for j, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if row.n_params in (P, SEED_CLAIM_P):
+                if row.n_params in (P, CLAIM_P):
                     item.setBackground(QBrush(HIGHLIGHT))
                 if row.n_params == P:
                     item.setToolTip("this problem")

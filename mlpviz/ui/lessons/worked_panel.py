@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.data.problem import Problem
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.lessons.tutorials import MLP_MATH
 from mlpviz.lessons.worked_example import (
     LEARNING_RATE,
     NORMALIZATION_EXAMPLE,
@@ -50,7 +51,7 @@ def _term(a: float, b: float) -> str:
 class WorkedPanel(LessonPanel):
     number = 4
     title = "The tutorial's network, worked"
-    source = "seeds/001 — the math behind training an MLP"
+    source = f"From “{MLP_MATH}”: the worked example"
     options_row = True
 
     def __init__(self, parent: QWidget | None = None, on_load: OnLoad | None = None) -> None:

@@ -102,7 +102,7 @@ class HeatmapPlot(QWidget):
             axis.setPen(pg.mkPen(AXIS_LINE))
             axis.setTextPen(pg.mkPen(theme.TEXT))
         # ColorBarItem fixes its axis at 45 px, too narrow for tick labels such
-        # as 0.002 and the title beside them: the title was drawn over the
+        # as 0.002 and the title beside them: the title would cover the
         # labels. Sized by its content instead, with room for such labels from
         # the start, so the plot doesn't shift when they first appear.
         width = QFontMetrics(self.readout.font()).horizontalAdvance("0.0005") + 4
