@@ -17,15 +17,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDir, QEventLoop, QObject, QSettings, QStandardPaths, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QDir, QEventLoop, QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 from shiboken6 import isValid
 
-from mlpviz.io.session_file import SUFFIX, SessionFileError, load_session, save_session
+from mlpviz.io.session_file import SessionFileError, load_session, save_session
 from mlpviz.io.session_read import LoadedSession
 from mlpviz.ui.files import session_dialogs
+from mlpviz.ui.files.autosave_file import default_autosave_path, set_aside
 from mlpviz.ui.files.recent import RECENT_SESSIONS, fill_recent_menu, recent_paths, remember_path
+from mlpviz.ui.files.session_menu import session_menu_entries
 from mlpviz.ui.files.unsaved_changes import UnsavedChanges
 
 if TYPE_CHECKING:
@@ -36,12 +38,6 @@ if TYPE_CHECKING:
 AUTOSAVE_MS = 60_000
 # request_state tokens of our own, far from the small ones other callers use.
 TOKEN_BASE = 0x5E55_0000
-
-
-def default_autosave_path() -> Path:
-    """``autosave.mlpviz`` in the user's application data folder."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder or QDir.homePath()) / f"autosave{SUFFIX}"
 
 
 class SessionActions(QObject):
@@ -100,6 +96,7 @@ class SessionActions(QObject):
         self._dirty = False
         self._title = ""
         self._closed = False
+        self.keep_autosave = False  # a quit on a signal: the autosave is the recovery
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(int(autosave_interval_ms))
@@ -116,24 +113,11 @@ class SessionActions(QObject):
     # -- actions ------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        def action(text: str, keys: str, tip: str, slot: Callable[[], object]) -> QAction:
-            a = QAction(text, self._parent)
-            a.setShortcut(QKeySequence(keys))
-            a.setStatusTip(tip)
-            a.triggered.connect(lambda _=False: slot())
-            return a
-
-        what = "data, network, settings, weights and training history"
-        self.open_action = action(
-            "Open &session…", "Ctrl+Shift+O", f"Open a saved session: {what}", self.open_dialog
+        self.open_action, self.save_action, self.save_as_action, self.recent_menu = (
+            session_menu_entries(
+                self._parent, self.open_dialog, self.save, self.save_as, self._fill_recent
+            )
         )
-        self.save_action = action("&Save session", "Ctrl+S", f"Save the {what}", self.save)
-        self.save_as_action = action(
-            "Save session &as…", "Ctrl+Shift+S", "Save the session to a new file", self.save_as
-        )
-        self.recent_menu = QMenu("Open recent sessio&n", self._parent)
-        self.recent_menu.menuAction().setStatusTip("Open one of the last sessions you used")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.actions = [self.open_action, self.save_action, self.save_as_action]
 
     def install_menu(self, file_menu: QMenu, before_action: QAction | None = None) -> None:
@@ -243,6 +227,28 @@ class SessionActions(QObject):
         if self._dirty and not self._closed and "autosave" not in self._purposes():
             self._request("autosave", self.autosave_path)
 
+    def save_for_recovery(self, done: Callable[[], object]) -> None:
+        """Write unsaved work to the autosave now, asking nothing, then call ``done``.
+
+        For a quit the user did not ask for in the window (SIGTERM at logout,
+        Ctrl+C in the terminal): the autosave stays, and the next start offers
+        it as after a crash. ``done`` is called once the file is written or the
+        write failed (the banner says so), at once when nothing is unsaved.
+        """
+        self.keep_autosave = True
+        if not self._dirty or self._closed:
+            done()
+            return
+        token = -1
+
+        def written(t: int, _ok: bool) -> None:
+            if t == token:
+                self._written.disconnect(written)
+                done()
+
+        self._written.connect(written)  # before asking: the answer is queued
+        token = self._request("autosave", self.autosave_path)
+
     def _purposes(self) -> set[str]:
         return {purpose for purpose, _ in self._requests.values()}
 
@@ -335,10 +341,12 @@ class SessionActions(QObject):
         return False
 
     def shutdown(self) -> None:
-        """A clean close: stop autosaving and remove the autosave (nothing to recover)."""
+        """A close: stop autosaving; a clean one removes the autosave (nothing to
+        recover), a quit on a signal keeps it (see :meth:`save_for_recovery`)."""
         self._closed = True
         self.autosave_timer.stop()
-        self.autosave_path.unlink(missing_ok=True)
+        if not self.keep_autosave:
+            self.autosave_path.unlink(missing_ok=True)
 
     def offer_restore(self) -> bool:
         """At startup: offer the autosave a crash left behind; restore it or delete it.
@@ -352,7 +360,12 @@ class SessionActions(QObject):
             path.unlink(missing_ok=True)
             return False
         if not self._apply(path):
-            path.unlink(missing_ok=True)  # unreadable: offering it again would not help
+            # Unreadable here (damaged, or from a newer mlpviz): never deleted,
+            # set aside so it is not offered at every start; the banner says where.
+            kept = set_aside(path)
+            if kept is not None:  # after _apply's message, which says what is wrong
+                said = self.banner.text.text()
+                self.banner.show_message(f"{said} The autosave was kept as {kept}.", "error")
             return False
         # The restored work is saved nowhere but the autosave, which stays until
         # the next autosave or a clean close.

@@ -17,6 +17,7 @@ def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
 
     from mlpviz.ui.shell.app_icon import app_icon
     from mlpviz.ui.shell.main_window import MainWindow
+    from mlpviz.ui.shell.quit_signals import QuitSignals
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("mlpviz")
@@ -24,12 +25,17 @@ def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName("mlpviz")
     app.setWindowIcon(app_icon())
     window = MainWindow()
+    # Ctrl+C in the terminal and SIGTERM at logout save to the autosave and quit.
+    signals = QuitSignals(window.quit_on_signal, window)
     window.show()
     settle_heap()
     window.session_actions.offer_restore()
     if csv_path:
         window.data_files.open_dialog(csv_path)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        signals.uninstall()
 
 
 def settle_heap() -> None:

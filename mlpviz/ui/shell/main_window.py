@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QMainWindow,
     QTabWidget,
@@ -48,6 +49,7 @@ from mlpviz.ui.weights.tables import WeightTablesPanel
 from mlpviz.ui.widgets.banner import Banner
 
 ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
+QUIT_DEADLINE_MS = 1500  # a quit on a signal ends within this, saved or not
 
 
 def tutorial_problem() -> Problem:
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.undo = QUndoStack(self)
         self.selected: list[tuple] = []
         self.playground = None  # the optimizer playground's window, made when first opened
+        self._quitting = False  # a quit on a signal: close without asking
         self._build_views()
         self.data_files = DataFiles(self, self.session, self.store, self.set_problem)
         self.controls = TrainingControls(self)
@@ -369,8 +372,27 @@ class MainWindow(QMainWindow):
         if message:
             self.banner.show_message(message, "info")
 
+    def quit_on_signal(self, _signum: int = 0) -> None:
+        """SIGINT or SIGTERM: save unsaved work to the autosave, asking nothing,
+        and quit within ``QUIT_DEADLINE_MS`` even if the save has not answered."""
+        if self._quitting:
+            return
+        self._quitting = True
+        self._quit_deadline = QTimer(self, singleShot=True, interval=QUIT_DEADLINE_MS)
+        self._quit_deadline.timeout.connect(self._finish_quit)
+        self._quit_deadline.start()
+        self.session_actions.save_for_recovery(self._finish_quit)
+
+    def _finish_quit(self) -> None:
+        self._quit_deadline.stop()
+        if self.isVisible():
+            self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.session_actions.confirm_close():
+        if not self._quitting and not self.session_actions.confirm_close():
             event.ignore()
             return
         self.session_actions.shutdown()
