@@ -186,3 +186,32 @@ def test_exported_text_cells_never_start_a_spreadsheet_formula():
     # Numbers stay numbers: a negative weight is not quoted.
     mlp.weights[0][...] = -0.5
     assert ",-0.5," in weights_csv(mlp, ["a", "b"], ["z"])
+
+
+def test_a_session_history_is_checked_row_by_row_before_allocating(tmp_path):
+    # Three rows declared for a network of 10⁹ parameters: 24 GB if allocated
+    # first; each row must be checked against the numbers present instead.
+    script = textwrap.dedent(
+        """
+        from mlpviz.io.session_read import _history
+        from mlpviz.io.validate import FileFormatError
+        hd = {"stride": 1, "epochs": [0, 1, 2], "params": [[0.0], [0.0], [0.0]]}
+        try:
+            _history(hd, 10**9, 2)
+        except FileFormatError as e:
+            print("refused:", e)
+        """
+    )
+    result = run_limited(["-c", script], tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("refused: state.history.params[0]")
+
+
+def test_a_session_referring_to_an_endless_file_is_refused(tmp_path):
+    from mlpviz.io.session_write import sha256
+
+    with pytest.raises(ValueError, match="larger than 4,096 bytes"):
+        sha256(Path("/dev/zero"), limit=4096)
+    small = tmp_path / "d.csv"
+    small.write_text("a,b\n1,2\n")
+    assert len(sha256(small, limit=4096)) == 64

@@ -120,7 +120,11 @@ def _dataset(dd: Any, base: Path | None) -> tuple[Dataset, Path | None]:
             f"the data file {stored} is missing (the session refers to it rather than "
             "holding a copy); put it back, or save the session with the data embedded"
         )
-    if sha256(found) != digest.lower():
+    try:
+        digest_found = sha256(found)
+    except (OSError, ValueError) as e:
+        raise FileFormatError(f"the data file {found} cannot be read: {e}") from None
+    if digest_found != digest.lower():
         raise FileFormatError(
             f"the data file {found} has changed since the session was saved (its SHA-256 "
             "checksum differs), so the saved weights no longer match it"
@@ -274,9 +278,10 @@ def _history(hd: Any, n_params: int, epoch: int) -> tuple[np.ndarray, np.ndarray
     rows = field(hd, "params", "state.history")
     if not isinstance(rows, list) or len(rows) != len(epochs):
         raise FileFormatError(f"state.history.params must have one row per epoch ({len(epochs)})")
-    params = np.zeros((len(rows), n_params))
-    for i, r in enumerate(rows):
-        params[i] = _vector(r, n_params, f"state.history.params[{i}]")
+    # Each row is checked against the numbers present before the whole block is
+    # allocated: the row count and n_params alone could ask for gigabytes.
+    checked = [_vector(r, n_params, f"state.history.params[{i}]") for i, r in enumerate(rows)]
+    params = np.array(checked).reshape(len(rows), n_params)
     return params, epochs, stride
 
 

@@ -24,6 +24,7 @@ from mlpviz.data.csv_loader import load_csv
 from mlpviz.data.problem import Problem
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.session_checks import _split
+from mlpviz.io.validate import MAX_FILE_BYTES
 
 FORMAT = "mlpviz-session"
 # Format 3 holds the random generator's state, the evaluation counts and the
@@ -173,9 +174,15 @@ def session_json(v: Any, level: int = 0) -> str:
     return json.dumps(v, ensure_ascii=False, allow_nan=False)
 
 
-def sha256(path: Path) -> str:
+def sha256(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The file's SHA-256, reading at most ``limit`` bytes: a file that yields more
+    (a /proc entry reports size 0 and never ends) raises a ValueError."""
     h = hashlib.sha256()
+    read = 0
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
+            read += len(block)
+            if read > limit:
+                raise ValueError(f"{path} is larger than {limit:,} bytes; not a data file")
             h.update(block)
     return h.hexdigest()
