@@ -157,6 +157,34 @@ def test_peak_series_levels_match_brute_force():
     np.testing.assert_array_equal(y, expected[10:21])
 
 
+def test_decimated_view_spans_exactly_the_covered_indexes():
+    # Whatever the length modulo the bin size, a view that reaches the end of
+    # the data ends on its last index, and one from 0 starts on index 0.
+    rng = np.random.default_rng(1)
+    for n in range(2320, 2340):
+        s = PeakSeries()
+        s.write(0, rng.normal(size=n))
+        for budget in (50, 200, 1000):
+            x, y = s.view(0, n - 1, budget)
+            assert len(x) < n  # decimated, not raw
+            assert x[0] == 0 and x[-1] == n - 1
+            assert np.all(np.diff(x) >= 0)
+            # The envelope is still every bin's max then min.
+            assert np.nanmax(y) == np.nanmax(s.values) and np.nanmin(y) == np.nanmin(s.values)
+
+
+def test_loss_curve_ends_on_the_last_epoch_when_decimated(loss_plot):
+    for n in (2328, 2329, 2330, 2331):
+        loss_plot.clear()
+        loss_plot.append(0, np.linspace(1.0, 0.1, n), np.linspace(1.1, 0.2, n))
+        loss_plot.refresh()
+        x, _ = loss_plot.train_curve.getData()
+        sx, _ = loss_plot.test_curve.getData()
+        assert len(x) < n  # the pyramid drew it
+        assert x[0] == 1 and x[-1] == n
+        assert sx[-1] == n
+
+
 def test_peak_series_gap_and_clear():
     s = PeakSeries()
     s.write(0, [1.0, 2.0])
