@@ -122,19 +122,6 @@ def _ints(v: Any, n: int | None, where: str) -> np.ndarray:
     return np.array(v, dtype=np.int64)
 
 
-def _split(params: np.ndarray, sizes: tuple[int, ...]) -> tuple[list, list]:
-    """Flat parameters (MLP order: per layer, weights row by row, then biases) → per layer."""
-    ws, bs, start = [], [], 0
-    for n_in, n_out in itertools.pairwise(sizes):
-        ws.append(params[start : start + n_in * n_out].reshape(n_out, n_in))
-        start += n_in * n_out
-        bs.append(params[start : start + n_out])
-        start += n_out
-    if start != params.size:
-        raise ValueError(f"{params.size} parameters for a {'-'.join(map(str, sizes))} network")
-    return ws, bs
-
-
 def _join(weights: Any, biases: Any, sizes: tuple[int, ...]) -> np.ndarray:
     n_layers = len(sizes) - 1
     for key, v in (("weights", weights), ("biases", biases)):

@@ -36,6 +36,7 @@ from mlpviz.data.problem import Problem, prepare
 from mlpviz.data.scaler_base import Scaler
 from mlpviz.data.scalers import scaler_from_dict
 from mlpviz.engine.history import WeightHistory
+from mlpviz.engine.layout import ParamLayout
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.atomic import write_text_atomic
 from mlpviz.io.session_checks import (
@@ -49,7 +50,6 @@ from mlpviz.io.session_checks import (
     _naming,
     _number,
     _short,
-    _split,
     _vector,
     typed_fields,
 )
@@ -132,7 +132,7 @@ def session_to_dict(
     """The session as plain JSON types (``base``: the session file's folder)."""
     p, spec, st = ts.problem, ts.spec, ts.state
     sizes = spec.layer_sizes(len(p.input_names), len(p.target_names))
-    weights, biases = _split(np.asarray(st["params"], dtype=np.float64), sizes)
+    weights, biases = ParamLayout.of(sizes).split(np.asarray(st["params"], dtype=np.float64))
     h_params, h_epochs, stride = st["history"]
     opt = st["optimizer"]
     return {

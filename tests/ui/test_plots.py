@@ -14,14 +14,10 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from mlpviz.engine.layout import param_name
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.series import FACTOR, PeakSeries
-from mlpviz.ui.plots.surface_plots import (
-    OutputSurfacePlot,
-    PairSurfacePlot,
-    PcaSurfacePlot,
-    param_label,
-)
+from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import log_ticks, value_label
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface, Snapshot
@@ -126,10 +122,10 @@ def image_stats(image: QImage) -> tuple[int, float]:
 # ------------------------------------------------------------ pure helpers
 
 
-def test_param_label():
-    assert param_label(("w", 0, 1, 0)) == "w[0][1][0]"
-    assert param_label(("b", 1, 2)) == "b[1][2]"
-    assert param_label(("w", np.int64(2), 0, 3)) == "w[2][0][3]"
+def test_param_name():
+    assert param_name(("w", 0, 1, 0)) == "w[0][1][0]"
+    assert param_name(("b", 1, 2)) == "b[1][2]"
+    assert param_name(("w", np.int64(2), 0, 3)) == "w[2][0][3]"
 
 
 def test_peak_series_levels_match_brute_force():

@@ -12,8 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QFont
 
 from mlpviz.data.problem import Problem
-from mlpviz.ui.dataset.table_text import fixed_font, format_number
+from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 
 __all__ = ["Column", "DataTableModel"]
 
@@ -179,7 +180,7 @@ class DataTableModel(QAbstractTableModel):
                 return f"{value:.4f}"
             if kind in ("pred", "resid"):
                 return f"{value:.{self._decimals[j]}f}"
-            return format_number(value)
+            return format_number(value, digits=6, style="significant", plain=True)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _CENTER if kind == "split" else _RIGHT
         if role == Qt.ItemDataRole.FontRole:

@@ -15,8 +15,9 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
 
-from mlpviz.ui.graph.items import NODE_PEN, fmt, short_value
+from mlpviz.ui.graph.items import NODE_PEN
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 
 LEVELS = 32  # quantized widths; a pen is only replaced when its level changes
 _GREY = QColor(theme.MUTED)
@@ -136,7 +137,7 @@ class GraphColoursMixin:
                 node = self.node_items[(layer, j)]
                 node.set_fill(self._fill_palette[level])
                 if show_text:  # formatting 784 hidden strings per frame is wasted work
-                    node.set_value(short_value(value))
+                    node.set_value(format_number(value, digits=2, style="compact"))
 
     def _activation_range(self, layer: int, a: np.ndarray) -> tuple[float, float]:
         """The fill range: the function's own range where it has one, else
@@ -186,7 +187,7 @@ class GraphColoursMixin:
             text = (
                 f"<b style='color:{pos}'>▬</b> {symbol} &gt; 0 &nbsp; "
                 f"<b style='color:{neg}'>▬</b> {symbol} &lt; 0 &nbsp;·&nbsp; "
-                f"width ∝ |{symbol}|, max {fmt(self._vmax, 1)}"
+                f"width ∝ |{symbol}|, max {format_number(self._vmax, digits=1)}"
             )
         if self._dense:
             text += (

@@ -15,10 +15,10 @@ import numpy as np
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsItem
 
+from mlpviz.engine.layout import ParamLayout
 from mlpviz.ui.graph.colours import LEVELS
 from mlpviz.ui.graph.items import NODE_RADIUS, BiasItem, EdgeItem, NodeItem, place_text, text_item
 from mlpviz.ui.style import theme
-from mlpviz.ui.training.snapshot import param_index
 
 # Layout, in scene units (≈ pixels at zoom 1).
 COL_GAP = 230.0  # between layer columns
@@ -105,12 +105,9 @@ class GraphLayoutMixin:
         self._edge_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         # Flat parameter indices of the weights, in edge order (layer, node, input),
         # and of the biases in (layer, node) order: one fancy-index per snapshot.
-        w_index, b_index = [], []
-        for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
-            start = param_index(sizes, ("w", l, 0, 0))
-            w_index.append(np.arange(start, start + n_in * n_out))
-            b_start = param_index(sizes, ("b", l, 0))
-            b_index.append(np.arange(b_start, b_start + n_out))
+        flat = ParamLayout.of(sizes)
+        w_index = [np.arange(w.start, w.stop) for w in flat.weight_slices]
+        b_index = [np.arange(b.start, b.stop) for b in flat.bias_slices]
         self._w_index = np.concatenate(w_index)
         self._b_index = np.concatenate(b_index)
         # Each edge's ends, for the level of detail, picking and drawing a

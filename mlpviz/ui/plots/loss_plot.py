@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from mlpviz.ui.plots.series import PeakSeries
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.style.plot_style import (
     AXIS_LINE,
     BACKGROUND,
     GRID_ALPHA,
     ValueAxis,
-    fmt,
     header_row,
     paint_white,
     set_axis_label,
@@ -351,9 +351,9 @@ class LossPlot(QWidget):
         if n == 0:
             return ""
         epoch = n if epoch is None else min(max(int(epoch), 1), n)
-        text = f"epoch {epoch:,} · train {fmt(self._train.value(epoch - 1))}"
+        text = f"epoch {epoch:,} · train {_loss_text(self._train.value(epoch - 1))}"
         if self._has_test:
-            text += f" · test {fmt(self._test.value(epoch - 1))}"
+            text += f" · test {_loss_text(self._test.value(epoch - 1))}"
         return text
 
     def _on_mouse_moved(self, event) -> None:
@@ -402,6 +402,12 @@ class LossPlot(QWidget):
         self._view_timer.stop()
         self._mouse_proxy.timer.stop()
         super().closeEvent(event)
+
+
+def _loss_text(value: float) -> str:
+    """A stored loss for the readout; the series store gaps and non-finite losses as NaN,
+    which reads as missing ("—")."""
+    return format_number(None if np.isnan(value) else value, style="significant")
 
 
 def _nice_ceiling(x: float) -> float:
