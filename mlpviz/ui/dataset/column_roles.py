@@ -138,7 +138,11 @@ class ColumnsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and c in (0, 3):
             return _ROLE_TEXT.get(kind)
         if role == Qt.ItemDataRole.ToolTipRole:
-            span = f"{self._min[r]:.6g} … {self._max[r]:.6g}"
+            lo, hi = (
+                format_number(v, digits=6, style="significant")
+                for v in (self._min[r], self._max[r])
+            )
+            span = f"{lo} … {hi}"
             return f"“{self._names[r]}”: {kind.lower()}, values {span}"
         return None
 

@@ -177,9 +177,9 @@ class DataTableModel(QAbstractTableModel):
             if value is None:
                 return _DASH
             if kind == "norm":
-                return f"{value:.4f}"
+                return format_number(value, style="fixed", plain=True)
             if kind in ("pred", "resid"):
-                return f"{value:.{self._decimals[j]}f}"
+                return format_number(value, digits=self._decimals[j], style="fixed", plain=True)
             return format_number(value, digits=6, style="significant", plain=True)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _CENTER if kind == "split" else _RIGHT
@@ -212,7 +212,8 @@ class DataTableModel(QAbstractTableModel):
             return f"Row {r} is training sample #{sample}"
         if kind == "resid" and self._predictions is not None:
             t, y = p.raw_targets[r, j], self._predictions[r, j]
-            return f"{p.target_names[j]}: target {t:.6g} − prediction {y:.6g} = {t - y:.6g}"
+            tt, yt, rt = (format_number(v, digits=6, style="significant") for v in (t, y, t - y))
+            return f"{p.target_names[j]}: target {tt} − prediction {yt} = {rt}"
         return None
 
     def headerData(
