@@ -45,6 +45,7 @@ class ParamLayout:
     weight_slices: tuple[slice, ...] = field(init=False, repr=False, compare=False)
     bias_slices: tuple[slice, ...] = field(init=False, repr=False, compare=False)
     size: int = field(init=False, repr=False, compare=False)
+    _shapes: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
 
     def __init__(self, sizes: Sequence[int]) -> None:
         sizes = tuple(int(n) for n in sizes)
@@ -57,6 +58,7 @@ class ParamLayout:
         object.__setattr__(self, "weight_slices", tuple(ws))
         object.__setattr__(self, "bias_slices", tuple(bs))
         object.__setattr__(self, "size", start)
+        object.__setattr__(self, "_shapes", tuple(zip(sizes[1:], sizes[:-1])))
 
     @staticmethod
     def of(sizes: Sequence[int]) -> ParamLayout:
@@ -70,7 +72,7 @@ class ParamLayout:
 
     def shape(self, layer: int) -> tuple[int, int]:
         """``(n_out, n_in)`` of ``W[layer]``."""
-        return self.sizes[layer + 1], self.sizes[layer]
+        return self._shapes[layer]
 
     # -- views -----------------------------------------------------------------
 
@@ -91,11 +93,8 @@ class ParamLayout:
             raise ValueError(
                 f"{flat.size} parameters for a {'-'.join(map(str, self.sizes))} network"
             )
-        ws = tuple(
-            flat[w].reshape(n_out, n_in)
-            for w, n_in, n_out in zip(self.weight_slices, self.sizes, self.sizes[1:])
-        )
-        return ws, tuple(flat[b] for b in self.bias_slices)
+        ws = [flat[w].reshape(shape) for w, shape in zip(self.weight_slices, self._shapes)]
+        return tuple(ws), tuple([flat[b] for b in self.bias_slices])
 
     # -- parameters ↔ flat indexes ------------------------------------------------
 

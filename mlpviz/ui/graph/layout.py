@@ -105,9 +105,9 @@ class GraphLayoutMixin:
         self._edge_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         # Flat parameter indices of the weights, in edge order (layer, node, input),
         # and of the biases in (layer, node) order: one fancy-index per snapshot.
-        flat = ParamLayout.of(sizes)
-        w_index = [np.arange(w.start, w.stop) for w in flat.weight_slices]
-        b_index = [np.arange(b.start, b.stop) for b in flat.bias_slices]
+        params = ParamLayout.of(sizes)
+        w_index = [np.arange(w.start, w.stop) for w in params.weight_slices]
+        b_index = [np.arange(b.start, b.stop) for b in params.bias_slices]
         self._w_index = np.concatenate(w_index)
         self._b_index = np.concatenate(b_index)
         # Each edge's ends, for the level of detail, picking and drawing a

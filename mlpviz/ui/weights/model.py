@@ -158,15 +158,15 @@ class WeightTableModel(QAbstractTableModel):
             rows = self._rows if len(self._rows) == n_out else [f"n{j}" for j in range(n_out)]
             cols = self._cols if len(self._cols) == n_in else [f"x{i}" for i in range(n_in)]
             self._assign_shape(l, rows, cols)
-        flat = snap.layout
+        layout = snap.layout
         # The snapshot is immutable, so views into it are safe to keep.
-        self._w, self._b = flat.weights(snap.params, l), flat.bias(snap.params, l)
+        self._w, self._b = layout.weights(snap.params, l), layout.bias(snap.params, l)
         if snap.gradient is not None:
-            self._gw, self._gb = flat.weights(snap.gradient, l), flat.bias(snap.gradient, l)
+            self._gw, self._gb = layout.weights(snap.gradient, l), layout.bias(snap.gradient, l)
         else:
             self._gw = self._gb = None
         if snap.steps > 0:
-            self._dw, self._db = flat.weights(snap.update, l), flat.bias(snap.update, l)
+            self._dw, self._db = layout.weights(snap.update, l), layout.bias(snap.update, l)
         else:
             self._dw = self._db = None
         if scale is None:
