@@ -23,6 +23,9 @@ from mlpviz.ui.style.numbers import MINUS, STYLES, format_number, parse_number
         (-130.0, {"digits": 2, "style": "compact"}, "−1.3e+02"),
         (0.25, {"digits": 6, "style": "significant", "sign": True}, "+0.25"),
         (-0.25, {"digits": 6, "style": "significant", "sign": True}, "−0.25"),
+        (1234567.4, {"digits": 0, "style": "fixed", "thousands": True}, "1,234,567"),
+        (-1234.5, {"digits": 1, "style": "fixed", "thousands": True}, "−1,234.5"),
+        (1234.5, {"digits": 1, "style": "fixed"}, "1234.5"),
     ],
 )
 def test_format_number(value, kwargs, text):

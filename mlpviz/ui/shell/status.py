@@ -77,7 +77,8 @@ class TrainingStatus:
             self._rates = tuple(r + k * (n - r) for r, n in zip(self._rates, new))
             epochs, steps = self._rates
             # Big data trains less than an epoch a second: count steps then.
-            text = f"{epochs:,.0f} epochs/s" if epochs >= 10 else f"{steps:,.0f} steps/s"
+            rate, unit = (epochs, "epochs/s") if epochs >= 10 else (steps, "steps/s")
+            text = f"{format_number(rate, digits=0, style='fixed', thousands=True)} {unit}"
             set_steady_text(self.speed, text)
         self._last = (now, snap.epoch, snap.steps)
 

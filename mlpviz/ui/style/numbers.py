@@ -11,7 +11,10 @@ six significant digits), never in the rules, which live here only:
   zero is never negative (a tiny negative number rounded to zero keeps its
   minus: it says which side of zero the value is on);
 - the exponent form is Python's (``1.5e+05``), and when it is used depends
-  on the style, see :func:`format_number`.
+  on the style, see :func:`format_number`;
+- thousands separators ("1,234,567") only with ``thousands=True``, for counts
+  and rates that are read, never typed back: :func:`parse_number` reads a
+  lone comma as a decimal comma.
 
 :func:`parse_number` is the one reader of typed numbers: every editor accepts
 the same texts and refuses the rest with the same messages.
@@ -40,6 +43,7 @@ def format_number(
     style: str = "auto",
     plain: bool = False,
     sign: bool = False,
+    thousands: bool = False,
 ) -> str:
     """``value`` as text, with ``digits`` of precision in the given ``style``.
 
@@ -77,7 +81,8 @@ def format_number(
     else:
         raise ValueError(f"unknown number style {style!r}; expected one of {STYLES}")
     places = max(digits - 1, 0) if code == "e" else digits
-    text = f"{v:{plus}.{places}{code}}"
+    group = "," if thousands else ""
+    text = f"{v:{plus}{group}.{places}{code}}"
     return text if plain else text.replace("-", MINUS)
 
 
