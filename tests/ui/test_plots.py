@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from mlpviz.engine.layout import param_name
+from mlpviz.ui.plots.follow import follow_range, nice_ceiling
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.series import FACTOR, PeakSeries
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
@@ -179,6 +180,24 @@ def test_loss_curve_ends_on_the_last_epoch_when_decimated(loss_plot):
         assert len(x) < n  # the pyramid drew it
         assert x[0] == 1 and x[-1] == n
         assert sx[-1] == n
+
+
+def test_follow_range_moves_only_when_the_data_leave_the_view():
+    assert [nice_ceiling(x) for x in (3, 10, 11, 105, 2001, 7000)] == [10, 10, 15, 150, 3000, 8000]
+    ys = np.linspace(1.0, 0.1, 100)
+    view = follow_range(100, ys, False, ((0.0, 10.0), (5.0, 6.0)))
+    assert view is not None
+    (x0, x1), (y0, y1) = view
+    assert (x0, x1) == (0, 150) and y0 < 0.1 and y1 > 1.0
+    # Once in view, more epochs within the frame move nothing; leaving it does.
+    assert follow_range(100, ys, False, view) is None
+    assert follow_range(140, ys, False, view) is None
+    grown = follow_range(151, ys, False, view)
+    assert grown is not None and grown[0] == (0, 200) and grown[1] == view[1]
+    # Log axis: y in log10 units; nothing finite and positive: no move.
+    (_, _), (ly0, ly1) = follow_range(100, ys, True, ((0.0, 10.0), (5.0, 6.0)))
+    assert ly0 < -1.0 < 0.0 < ly1
+    assert follow_range(5, np.array([np.nan, 0.0, -1.0]), True, view) is None
 
 
 def test_peak_series_gap_and_clear():
