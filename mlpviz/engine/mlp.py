@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
 from mlpviz.engine import losses
 from mlpviz.engine.activations import Activation, get_activation
 from mlpviz.engine.initializers import initialize
+from mlpviz.engine.layout import Param, ParamLayout
 
 Array = np.ndarray
 
@@ -69,17 +69,6 @@ class Gradients:
     weights: tuple[Array, ...]
     biases: tuple[Array, ...]
     flat: Array
-
-
-def _layer_slices(sizes: Sequence[int]) -> list[tuple[slice, slice]]:
-    out, start = [], 0
-    for n_in, n_out in pairwise(sizes):
-        w = slice(start, start + n_in * n_out)
-        start = w.stop
-        b = slice(start, start + n_out)
-        start = b.stop
-        out.append((w, b))
-    return out
 
 
 class MLP:
@@ -132,19 +121,16 @@ class MLP:
         self.loss = loss
         self.init = init
         self.seed = seed
-        self._slices = _layer_slices(sizes)
-        self.params = np.zeros(self._slices[-1][1].stop)
+        self.layout = ParamLayout.of(sizes)
+        self._slices = list(zip(self.layout.weight_slices, self.layout.bias_slices))
+        self.params = np.zeros(self.layout.size)
         self.weights, self.biases = self._views(self.params)
         self.initialize(init, seed)
 
     # -- parameters ---------------------------------------------------------
 
     def _views(self, flat: Array) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
-        ws, bs = [], []
-        for (w, b), n_in, n_out in zip(self._slices, self.layer_sizes[:-1], self.layer_sizes[1:]):
-            ws.append(flat[w].reshape(n_out, n_in))
-            bs.append(flat[b])
-        return tuple(ws), tuple(bs)
+        return self.layout.split(flat)
 
     def initialize(self, init: str | None = None, seed: int | None = None) -> None:
         """Re-draw every weight and bias in place (reproducible for a given seed)."""
@@ -184,26 +170,9 @@ class MLP:
             raise ValueError(f"expected {self.params.shape} parameters, got {flat.shape}")
         return self._views(flat)
 
-    def param_index(self, param: tuple) -> int:
+    def param_index(self, param: Param) -> int:
         """Index into :attr:`params` of ``("w", layer, node, input)`` or ``("b", layer, node)``."""
-        kind, layer, node, *rest = param
-        if not 0 <= layer < len(self._slices):
-            raise IndexError(f"no parameter {param!r} in a {self.layer_sizes} network")
-        n_in = self.layer_sizes[layer]
-        n_out = self.layer_sizes[layer + 1]
-        if not 0 <= node < n_out:
-            raise IndexError(f"no parameter {param!r} in a {self.layer_sizes} network")
-        w, b = self._slices[layer]
-        if kind == "w":
-            (inp,) = rest
-            if not 0 <= inp < n_in:
-                raise IndexError(f"no parameter {param!r} in a {self.layer_sizes} network")
-            return w.start + node * n_in + inp
-        if kind == "b" and not rest:
-            return b.start + node
-        raise ValueError(
-            f"a parameter is ('w', layer, node, input) or ('b', layer, node), not {param!r}"
-        )
+        return self.layout.index(param)
 
     def copy(self) -> MLP:
         """An independent network with the same architecture and parameters."""

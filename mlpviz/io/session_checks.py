@@ -7,7 +7,6 @@ expected 3``), so a hand-edited or damaged file says exactly where it is wrong.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import math
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from mlpviz.engine.layout import ParamLayout
 from mlpviz.io.validate import FileFormatError
 
 # What each kind of field must be, and how an error names it.
@@ -122,32 +122,29 @@ def _ints(v: Any, n: int | None, where: str) -> np.ndarray:
     return np.array(v, dtype=np.int64)
 
 
-def _split(params: np.ndarray, sizes: tuple[int, ...]) -> tuple[list, list]:
-    """Flat parameters (MLP order: per layer, weights row by row, then biases) → per layer."""
-    ws, bs, start = [], [], 0
-    for n_in, n_out in itertools.pairwise(sizes):
-        ws.append(params[start : start + n_in * n_out].reshape(n_out, n_in))
-        start += n_in * n_out
-        bs.append(params[start : start + n_out])
-        start += n_out
-    if start != params.size:
-        raise ValueError(f"{params.size} parameters for a {'-'.join(map(str, sizes))} network")
-    return ws, bs
-
-
 def _join(weights: Any, biases: Any, sizes: tuple[int, ...]) -> np.ndarray:
+    """A file's per-layer weight rows and biases → the flat vector (ParamLayout order),
+    each list checked and named in the error if it is wrong."""
     n_layers = len(sizes) - 1
     for key, v in (("weights", weights), ("biases", biases)):
         if not isinstance(v, list) or len(v) != n_layers:
             raise FileFormatError(f"state.{key} must have {n_layers} layers")
-    parts = []
-    for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+    layout = ParamLayout.of(sizes)
+    # Every row is checked against the numbers in the file before the flat
+    # vector is allocated: the sizes alone could ask for gigabytes.
+    checked = []
+    for l in range(n_layers):
+        n_out, n_in = layout.shape(l)
         rows = weights[l]
         if not isinstance(rows, list) or len(rows) != n_out:
             raise FileFormatError(f"state.weights[{l}] must have {n_out} rows (one per node)")
-        parts += [_vector(r, n_in, f"state.weights[{l}][{j}]") for j, r in enumerate(rows)]
-        parts.append(_vector(biases[l], n_out, f"state.biases[{l}]"))
-    return np.concatenate(parts)
+        w = [_vector(r, n_in, f"state.weights[{l}][{j}]") for j, r in enumerate(rows)]
+        checked.append((w, _vector(biases[l], n_out, f"state.biases[{l}]")))
+    flat = np.empty(layout.size)
+    for l, (w, b) in enumerate(checked):
+        layout.weights(flat, l)[:] = w
+        layout.bias(flat, l)[:] = b
+    return flat
 
 
 def _find_nonfinite(v: Any, where: str) -> str | None:

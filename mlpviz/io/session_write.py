@@ -22,8 +22,8 @@ import numpy as np
 
 from mlpviz.data.csv_loader import load_csv
 from mlpviz.data.problem import Problem
+from mlpviz.engine.layout import ParamLayout
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.io.session_checks import _split
 from mlpviz.io.validate import MAX_FILE_BYTES
 
 FORMAT = "mlpviz-session"
@@ -52,7 +52,7 @@ def session_to_dict(
     """The session as plain JSON types (``base``: the session file's folder)."""
     p, spec, st = ts.problem, ts.spec, ts.state
     sizes = spec.layer_sizes(len(p.input_names), len(p.target_names))
-    weights, biases = _split(np.asarray(st["params"], dtype=np.float64), sizes)
+    weights, biases = ParamLayout.of(sizes).split(np.asarray(st["params"], dtype=np.float64))
     h_params, h_epochs, stride = st["history"]
     opt = st["optimizer"]
     return {

@@ -13,9 +13,11 @@ from PySide6.QtGui import QHelpEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from mlpviz.engine import MLP, Trainer
+from mlpviz.engine.layout import param_name
 from mlpviz.ui.graph.hover import HoverFilter
-from mlpviz.ui.graph.items import EdgeItem, fmt, param_name
+from mlpviz.ui.graph.items import EdgeItem
 from mlpviz.ui.graph.view import NetworkGraphView
+from mlpviz.ui.style.numbers import format_number as fmt
 from mlpviz.ui.training.measure import build_snapshot
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

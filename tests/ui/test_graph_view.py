@@ -11,12 +11,13 @@ from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QToolTip
 
 from mlpviz.engine import MLP, Trainer
-from mlpviz.ui.graph.editor import parse_value
-from mlpviz.ui.graph.items import EdgeItem, fmt, param_name
+from mlpviz.engine.layout import ParamLayout, param_name
+from mlpviz.ui.graph.items import EdgeItem
 from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number as fmt
+from mlpviz.ui.style.numbers import parse_number
 from mlpviz.ui.training.measure import build_snapshot
-from mlpviz.ui.training.snapshot import param_index
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Z = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -144,7 +145,7 @@ def test_edge_modes_follow_gradient_and_update_signs(view, trainer, mode):
     values = snap.gradient if mode == "gradient" else snap.update
     seen_signs = set()
     for (l, j, i), edge in view.edge_items.items():
-        v = values[param_index(snap.layer_sizes, ("w", l, j, i))]
+        v = values[ParamLayout.of(snap.layer_sizes).index(("w", l, j, i))]
         if abs(v) < 1e-12:
             continue
         expected = theme.POSITIVE if v > 0 else theme.NEGATIVE
@@ -174,7 +175,7 @@ def test_hover_text_for_edge_bias_and_node(view, trainer):
     view.update_snapshot(snap)
     param = ("w", 0, 1, 0)
     text = view.hover_text(view.edge_items[(0, 1, 0)])
-    idx = param_index(snap.layer_sizes, param)
+    idx = ParamLayout.of(snap.layer_sizes).index(param)
     assert "w[0][1][0]" in text
     assert f"w = {fmt(snap.params[idx])}" in text
     assert f"∂L/∂w = {fmt(snap.gradient[idx])}" in text
@@ -182,7 +183,7 @@ def test_hover_text_for_edge_bias_and_node(view, trainer):
     assert snap.update[idx] != 0
 
     bias = view.hover_text(view.bias_items[(1, 0)])
-    bidx = param_index(snap.layer_sizes, ("b", 1, 0))
+    bidx = ParamLayout.of(snap.layer_sizes).index(("b", 1, 0))
     assert "b[1][0]" in bias and f"b = {fmt(snap.params[bidx])}" in bias
     assert "∂L/∂b = " in bias and "last Δb = " in bias
 
@@ -312,13 +313,13 @@ def test_edit_bias_escape_cancels_and_nan_is_refused(view, qtbot):
     assert view.editor is None
 
 
-def test_parse_value():
-    assert parse_value(" −1.5 ") == -1.5
-    assert parse_value("0,25") == 0.25
-    assert parse_value("1e-3") == 0.001
+def test_parse_number():
+    assert parse_number(" −1.5 ") == -1.5
+    assert parse_number("0,25") == 0.25
+    assert parse_number("1e-3") == 0.001
     for bad in ("", "abc", "inf", "-inf", "nan", "1,000.5,"):
         with pytest.raises(ValueError):
-            parse_value(bad)
+            parse_number(bad)
 
 
 # -- zoom, fit, highlight --------------------------------------------------------------
@@ -443,3 +444,20 @@ def test_screenshot_is_not_blank(view, trainer, tmp_path):
     p = view.mapFromScene(view.edge_items[(1, 0, 1)].anchor(0.5))
     pixel = image.pixelColor(p)
     assert pixel.red() > pixel.blue() + 60
+
+
+def test_graph_editor_reads_numbers_as_the_weight_table_does(view, qtbot):
+    # Same inputs, same refusal text as every editor: the one parser's.
+    for text, value in (("0,5", 0.5), ("−0.25", -0.25)):
+        editor = view.edit_param(("w", 0, 1, 0))
+        editor.line_edit.setText(text)
+        with qtbot.waitSignal(view.editRequested, timeout=1000) as sig:
+            qtbot.keyClick(editor.line_edit, Qt.Key.Key_Return)
+        assert sig.args == [("w", 0, 1, 0), value]
+    editor = view.edit_param(("w", 0, 1, 0))
+    editor.line_edit.setText("abc")
+    with qtbot.assertNotEmitted(view.editRequested):
+        qtbot.keyClick(editor.line_edit, Qt.Key.Key_Return)
+    with pytest.raises(ValueError) as err:
+        parse_number("abc")
+    assert editor.error == str(err.value) == "'abc' is not a number"

@@ -29,12 +29,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication
 
+from mlpviz.engine.layout import ParamLayout
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.ui.graph.items import fmt
 from mlpviz.ui.shell.controls import SPEEDS
 from mlpviz.ui.shell.main_window import MainWindow
-from mlpviz.ui.training.snapshot import all_params
-from mlpviz.ui.weights.model import format_value
+from mlpviz.ui.style.numbers import format_number as fmt
+from mlpviz.ui.weights.cell_look import cell_text as format_value
 
 SEED = int(os.environ.get("MLPVIZ_MONKEY_SEED", "20240611"))
 ACTIONS = int(os.environ.get("MLPVIZ_MONKEY_ACTIONS", "1000"))
@@ -98,7 +98,7 @@ class Monkey:
         return snap.layer_sizes
 
     def random_param(self) -> tuple:
-        return self.rng.choice(all_params(self.snapshot_sizes()))
+        return self.rng.choice(ParamLayout.of(self.snapshot_sizes()).params())
 
     # -- actions ------------------------------------------------------------------
 
@@ -303,7 +303,7 @@ def check_consistent(monkey: Monkey) -> None:
     graph = w.graph
     assert graph.layer_sizes == sizes
     assert len(graph.bias_items) == sum(sizes[1:])
-    for param, value in zip(all_params(sizes), params):
+    for param, value in zip(ParamLayout.of(sizes).params(), params):
         kind = param[0]
         assert f"{kind} = {fmt(value)}" in graph.hover_text(param), (param, value)
 

@@ -14,14 +14,11 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from mlpviz.engine.layout import param_name
+from mlpviz.ui.plots.follow import follow_range, nice_ceiling
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.series import FACTOR, PeakSeries
-from mlpviz.ui.plots.surface_plots import (
-    OutputSurfacePlot,
-    PairSurfacePlot,
-    PcaSurfacePlot,
-    param_label,
-)
+from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import log_ticks, value_label
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface, Snapshot
@@ -126,10 +123,10 @@ def image_stats(image: QImage) -> tuple[int, float]:
 # ------------------------------------------------------------ pure helpers
 
 
-def test_param_label():
-    assert param_label(("w", 0, 1, 0)) == "w[0][1][0]"
-    assert param_label(("b", 1, 2)) == "b[1][2]"
-    assert param_label(("w", np.int64(2), 0, 3)) == "w[2][0][3]"
+def test_param_name():
+    assert param_name(("w", 0, 1, 0)) == "w[0][1][0]"
+    assert param_name(("b", 1, 2)) == "b[1][2]"
+    assert param_name(("w", np.int64(2), 0, 3)) == "w[2][0][3]"
 
 
 def test_peak_series_levels_match_brute_force():
@@ -155,6 +152,52 @@ def test_peak_series_levels_match_brute_force():
     x, y = s.view(10, 20, 100)
     np.testing.assert_array_equal(x, np.arange(10, 21))
     np.testing.assert_array_equal(y, expected[10:21])
+
+
+def test_decimated_view_spans_exactly_the_covered_indexes():
+    # Whatever the length modulo the bin size, a view that reaches the end of
+    # the data ends on its last index, and one from 0 starts on index 0.
+    rng = np.random.default_rng(1)
+    for n in range(2320, 2340):
+        s = PeakSeries()
+        s.write(0, rng.normal(size=n))
+        for budget in (50, 200, 1000):
+            x, y = s.view(0, n - 1, budget)
+            assert len(x) < n  # decimated, not raw
+            assert x[0] == 0 and x[-1] == n - 1
+            assert np.all(np.diff(x) >= 0)
+            # The envelope is still every bin's max then min.
+            assert np.nanmax(y) == np.nanmax(s.values) and np.nanmin(y) == np.nanmin(s.values)
+
+
+def test_loss_curve_ends_on_the_last_epoch_when_decimated(loss_plot):
+    for n in (2328, 2329, 2330, 2331):
+        loss_plot.clear()
+        loss_plot.append(0, np.linspace(1.0, 0.1, n), np.linspace(1.1, 0.2, n))
+        loss_plot.refresh()
+        x, _ = loss_plot.train_curve.getData()
+        sx, _ = loss_plot.test_curve.getData()
+        assert len(x) < n  # the pyramid drew it
+        assert x[0] == 1 and x[-1] == n
+        assert sx[-1] == n
+
+
+def test_follow_range_moves_only_when_the_data_leave_the_view():
+    assert [nice_ceiling(x) for x in (3, 10, 11, 105, 2001, 7000)] == [10, 10, 15, 150, 3000, 8000]
+    ys = np.linspace(1.0, 0.1, 100)
+    view = follow_range(100, ys, False, ((0.0, 10.0), (5.0, 6.0)))
+    assert view is not None
+    (x0, x1), (y0, y1) = view
+    assert (x0, x1) == (0, 150) and y0 < 0.1 and y1 > 1.0
+    # Once in view, more epochs within the frame move nothing; leaving it does.
+    assert follow_range(100, ys, False, view) is None
+    assert follow_range(140, ys, False, view) is None
+    grown = follow_range(151, ys, False, view)
+    assert grown is not None and grown[0] == (0, 200) and grown[1] == view[1]
+    # Log axis: y in log10 units; nothing finite and positive: no move.
+    (_, _), (ly0, ly1) = follow_range(100, ys, True, ((0.0, 10.0), (5.0, 6.0)))
+    assert ly0 < -1.0 < 0.0 < ly1
+    assert follow_range(5, np.array([np.nan, 0.0, -1.0]), True, view) is None
 
 
 def test_peak_series_gap_and_clear():

@@ -12,10 +12,12 @@ from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from mlpviz.engine import MLP, Trainer
+from mlpviz.engine.layout import param_name
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import parse_number
 from mlpviz.ui.training.measure import build_snapshot
 from mlpviz.ui.training.undo import SetParameterCommand
-from mlpviz.ui.weights.model import WeightTableModel, param_name, parse_value
+from mlpviz.ui.weights.model import WeightTableModel
 from mlpviz.ui.weights.tables import WeightTablesPanel, layer_title
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -186,7 +188,8 @@ def test_snapshot_applies_and_clears_a_pending_edit(panel, trainer):
         ("nan", "'nan' is not a finite number"),
         ("inf", "'inf' is not a finite number"),
         ("-Infinity", "not a finite number"),
-        ("1,5", "'1,5' is not a number"),
+        ("1,5,0", "'1,5,0' is not a number"),
+        ("1.000,5", "'1.000,5' is not a number"),
     ],
 )
 def test_invalid_edit_is_rejected_naming_the_cell(qtbot, panel, text, reason):
@@ -209,11 +212,11 @@ def test_rejected_bias_edit_names_the_bias(qtbot, panel):
     assert blocker.args == ["b[1][0]: 'x' is not a number"]
 
 
-def test_parse_value_accepts_numbers_and_typographic_minus():
-    assert parse_value("−0.5") == -0.5
-    assert parse_value(0.125) == 0.125
+def test_parse_number_accepts_numbers_and_typographic_minus():
+    assert parse_number("−0.5") == -0.5
+    assert parse_number(0.125) == 0.125
     with pytest.raises(ValueError, match="finite"):
-        parse_value(float("nan"))
+        parse_number(float("nan"))
     assert param_name(("w", 2, 3, 4)) == "w[2][3][4]"
     assert param_name(("b", 1, 0)) == "b[1][0]"
 
@@ -567,3 +570,17 @@ def test_screenshot_looks_finished(qtbot, tmp_path, trainer):
         v = p.view(l)
         right = v.mapTo(host, QPoint(v.width(), 0)).x()
         assert right <= host.width()
+
+
+def test_weight_table_reads_numbers_as_the_graph_editor_does(qtbot, panel):
+    # Same inputs, same refusal text as every editor: the one parser's.
+    model = panel.model(0)
+    for text, value in (("0,5", 0.5), ("−0.25", -0.25)):
+        with qtbot.waitSignal(panel.editRequested, timeout=1000) as sig:
+            assert model.setData(model.index(1, 0), text, EDIT) is True
+        assert sig.args == [("w", 0, 1, 0), value]
+    with qtbot.waitSignal(panel.editRejected, timeout=1000) as blocker:
+        assert model.setData(model.index(1, 0), "abc", EDIT) is False
+    with pytest.raises(ValueError) as err:
+        parse_number("abc")
+    assert blocker.args == [f"w[0][1][0]: {err.value}"] == ["w[0][1][0]: 'abc' is not a number"]

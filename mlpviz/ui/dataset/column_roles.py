@@ -21,8 +21,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from mlpviz.ui.dataset.table_text import fixed_font, format_number
+from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -124,9 +125,9 @@ class ColumnsModel(QAbstractTableModel):
             if c == 0:
                 return self._names[r]
             if c == 1:
-                return format_number(float(self._min[r]))
+                return format_number(float(self._min[r]), digits=6, style="significant", plain=True)
             if c == 2:
-                return format_number(float(self._max[r]))
+                return format_number(float(self._max[r]), digits=6, style="significant", plain=True)
             return kind
         if role == Qt.ItemDataRole.TextAlignmentRole and c in (1, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -137,7 +138,11 @@ class ColumnsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and c in (0, 3):
             return _ROLE_TEXT.get(kind)
         if role == Qt.ItemDataRole.ToolTipRole:
-            span = f"{self._min[r]:.6g} … {self._max[r]:.6g}"
+            lo, hi = (
+                format_number(v, digits=6, style="significant")
+                for v in (self._min[r], self._max[r])
+            )
+            span = f"{lo} … {hi}"
             return f"“{self._names[r]}”: {kind.lower()}, values {span}"
         return None
 

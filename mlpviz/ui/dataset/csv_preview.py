@@ -21,8 +21,9 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from mlpviz.ui.dataset.column_roles import _ROLE_TEXT, _ROLE_TINT
-from mlpviz.ui.dataset.table_text import fixed_font, format_number
+from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 
 __all__ = ["DataPreviewModel", "RawPreview"]
 
@@ -101,7 +102,9 @@ class DataPreviewModel(QAbstractTableModel):
             return None
         r, c = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_number(float(self._values[r, c]))
+            return format_number(
+                float(self._values[r, c]), digits=6, style="significant", plain=True
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole:

@@ -12,8 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QFont
 
 from mlpviz.data.problem import Problem
-from mlpviz.ui.dataset.table_text import fixed_font, format_number
+from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 
 __all__ = ["Column", "DataTableModel"]
 
@@ -176,10 +177,10 @@ class DataTableModel(QAbstractTableModel):
             if value is None:
                 return _DASH
             if kind == "norm":
-                return f"{value:.4f}"
+                return format_number(value, style="fixed", plain=True)
             if kind in ("pred", "resid"):
-                return f"{value:.{self._decimals[j]}f}"
-            return format_number(value)
+                return format_number(value, digits=self._decimals[j], style="fixed", plain=True)
+            return format_number(value, digits=6, style="significant", plain=True)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _CENTER if kind == "split" else _RIGHT
         if role == Qt.ItemDataRole.FontRole:
@@ -211,7 +212,8 @@ class DataTableModel(QAbstractTableModel):
             return f"Row {r} is training sample #{sample}"
         if kind == "resid" and self._predictions is not None:
             t, y = p.raw_targets[r, j], self._predictions[r, j]
-            return f"{p.target_names[j]}: target {t:.6g} − prediction {y:.6g} = {t - y:.6g}"
+            tt, yt, rt = (format_number(v, digits=6, style="significant") for v in (t, y, t - y))
+            return f"{p.target_names[j]}: target {tt} − prediction {yt} = {rt}"
         return None
 
     def headerData(

@@ -1,7 +1,8 @@
 """How the dataset dialog and the data view write numbers and counts.
 
-A fixed-width font so digits line up (:func:`fixed_font`), numbers to six
-significant digits (:func:`format_number`) and "3 rows" (:func:`plural`).
+A fixed-width font so digits line up (:func:`fixed_font`) and "3 rows"
+(:func:`plural`); the numbers themselves are written by
+:func:`mlpviz.ui.style.numbers.format_number` (six significant digits, plain minus).
 """
 
 from __future__ import annotations
@@ -17,11 +18,6 @@ def fixed_font() -> QFont:
         # The system fixed font is often a point larger than the UI font.
         font.setPointSizeF(size)
     return font
-
-
-def format_number(value: float) -> str:
-    """Up to six significant digits, no exponent for everyday magnitudes."""
-    return f"{value:.6g}"
 
 
 def plural(n: int, word: str) -> str:

@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
 
 from mlpviz.engine.activations import ACTIVATIONS
-from mlpviz.ui.graph.items import NODE_PEN, fmt
+from mlpviz.ui.graph.items import NODE_PEN
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.training.snapshot import Snapshot
 
 LEVELS = 32  # quantized widths; a pen is only replaced when its level changes
@@ -164,7 +165,7 @@ def legend_text(
         text = (
             f"<b style='color:{pos}'>▬</b> {symbol} &gt; 0 &nbsp; "
             f"<b style='color:{neg}'>▬</b> {symbol} &lt; 0 &nbsp;·&nbsp; "
-            f"width ∝ |{symbol}|, max {fmt(vmax, 1)}"
+            f"width ∝ |{symbol}|, max {format_number(vmax, digits=1)}"
         )
     if drawn is not None:
         text += (

@@ -1,17 +1,17 @@
 """The inline editor of the network graph: a small popup over the graph to
-type a parameter's new value, and :func:`parse_value`, which reads it.
+type a parameter's new value, read by :func:`mlpviz.ui.style.numbers.parse_number`
+like every other number a user types.
 """
 
 from __future__ import annotations
-
-import math
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from mlpviz.ui.graph.items import Param, param_name
+from mlpviz.engine.layout import Param, param_name
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import parse_number
 
 # A dynamic "invalid" property on the line edit switches on the red border.
 _EDITOR_STYLE = """
@@ -21,28 +21,6 @@ QLabel#error { color: #c62828; font-size: 11px; }
 QLineEdit { border: 1px solid #bbb; border-radius: 3px; padding: 2px 4px; }
 QLineEdit[invalid="true"] { border: 2px solid #c62828; background: #fff5f5; }
 """.replace("ACCENT", theme.ACCENT.name())
-
-
-def parse_value(text: str) -> float:
-    """The number typed in an editor, or ValueError with a message for people.
-
-    Accepts a typographic minus and a decimal comma; refuses NaN and ±∞
-    because a network with one non-finite weight only produces NaN.
-    """
-    cleaned = text.strip().replace("\u2212", "-")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    if not cleaned:
-        raise ValueError("Type a number, e.g. 0.25 (Esc cancels).")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(
-            f"“{text.strip()}” is not a number. Type e.g. 0.25, or Esc to cancel."
-        ) from None
-    if not math.isfinite(value):
-        raise ValueError("The value must be a finite number (not NaN or infinity).")
-    return value
 
 
 class _LineEdit(QLineEdit):
@@ -98,7 +76,7 @@ class InlineEditor(QFrame):
 
     def _submit(self) -> None:
         try:
-            value = parse_value(self.line_edit.text())
+            value = parse_number(self.line_edit.text())
         except ValueError as e:
             self._show_error(str(e))
             return

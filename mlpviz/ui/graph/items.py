@@ -9,8 +9,6 @@ without rebuilding.
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -28,53 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.engine.activations import ACTIVATIONS
+from mlpviz.engine.layout import Param
 from mlpviz.ui.style import theme
 
-Param = tuple  # ("w", layer, node, input) or ("b", layer, node)
-
-MINUS = "\u2212"
 NODE_RADIUS = 19.0  # radius of a node in a small layer, in scene units
 HIT_WIDTH = 9.0  # default pick stroke of an edge, in scene units
 HIT_MARGIN = 5.0  # an edge's bounding rect reaches this far around its curve
 NODE_PEN = QColor(150, 150, 150)
 # The graph labels a node with its activation record's label.
 SHORT_ACTIVATION = {name: record.label for name, record in ACTIVATIONS.items()}
-
-
-def fmt(value: float | None, decimals: int = 4) -> str:
-    """A number for people: fixed decimals for ordinary sizes, significant
-    digits for small ones (a gradient of 3e-5 must not read as 0.0000),
-    and a real minus sign."""
-    if value is None:
-        return "—"
-    v = float(value)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "∞" if v > 0 else MINUS + "∞"
-    if v == 0:
-        text = f"{0:.{decimals}f}"
-    elif 0.1 <= abs(v) < 1e5:
-        text = f"{v:.{decimals}f}"
-    elif abs(v) >= 1e5:
-        text = f"{v:.{decimals - 1}e}"
-    else:
-        text = f"{v:.{decimals}g}"
-    return text.replace("-", MINUS)
-
-
-def short_value(a: float) -> str:
-    """The two-decimal value printed inside a node ("0.62", "−1.3e+02")."""
-    if not math.isfinite(a):
-        return "NaN" if math.isnan(a) else ("∞" if a > 0 else MINUS + "∞")
-    text = f"{a:.2f}" if abs(a) < 100 else f"{a:.1e}"
-    return text.replace("-", MINUS)
-
-
-def param_name(param: Param) -> str:
-    """The tutorial's indexing: ``w[layer][node][input]`` or ``b[layer][node]``."""
-    kind, layer, node, *rest = param
-    return f"{kind}[{layer}][{node}]" + "".join(f"[{i}]" for i in rest)
 
 
 def text_item(

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mlpviz.engine.layout import ParamLayout
 from mlpviz.ui.graph.items import NODE_RADIUS, BiasItem
-from mlpviz.ui.training.snapshot import param_index
 
 # Layout, in scene units (≈ pixels at zoom 1).
 COL_GAP = 230.0  # between layer columns
@@ -60,14 +60,11 @@ class GraphLayout:
         counts = [a * b for a, b in itertools.pairwise(sizes)]
         self.n_edges = sum(counts)
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        w_index, b_index = [], []
-        for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
-            start = param_index(sizes, ("w", l, 0, 0))
-            w_index.append(np.arange(start, start + n_in * n_out))
-            b_start = param_index(sizes, ("b", l, 0))
-            b_index.append(np.arange(b_start, b_start + n_out))
-        self.w_index = np.concatenate(w_index)
-        self.b_index = np.concatenate(b_index)
+        # Flat parameter indices of the weights, in edge order (layer, node, input),
+        # and of the biases in (layer, node) order: one fancy-index per snapshot.
+        params = ParamLayout.of(sizes)
+        self.w_index = np.concatenate([np.arange(w.start, w.stop) for w in params.weight_slices])
+        self.b_index = np.concatenate([np.arange(b.start, b.stop) for b in params.bias_slices])
         # From the right of its input node to the left of its node.
         layers = range(len(sizes) - 1)
         self.edge_x = [

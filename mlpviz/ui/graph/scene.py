@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from mlpviz.engine.layout import Param
 from mlpviz.ui.graph.colours import (
     GraphPalette,
     activation_range,
@@ -35,9 +36,7 @@ from mlpviz.ui.graph.items import (
     BiasItem,
     EdgeItem,
     NodeItem,
-    Param,
     place_text,
-    short_value,
     text_item,
 )
 from mlpviz.ui.graph.layout import GraphLayout
@@ -46,6 +45,7 @@ from mlpviz.ui.graph.marks import SelectionMarks
 from mlpviz.ui.graph.overlay import StepOverlay
 from mlpviz.ui.graph.tooltips import TooltipText
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.training.snapshot import Snapshot
 
 
@@ -250,7 +250,7 @@ class GraphScene(QGraphicsScene):
                 node = self.node_items[(layer, j)]
                 node.set_fill(fills[level])
                 if show_text:  # formatting 784 hidden strings per frame is wasted work
-                    node.set_value(short_value(value))
+                    node.set_value(format_number(value, digits=2, style="compact"))
 
     def _update_biases(self) -> None:
         lay = self.layout

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mlpviz.ui.graph.items import Param, fmt, param_name
-from mlpviz.ui.training.snapshot import Snapshot, param_index
+from mlpviz.engine.layout import Param, ParamLayout, param_name
+from mlpviz.ui.style.numbers import format_number
+from mlpviz.ui.training.snapshot import Snapshot
 
 
 class TooltipText:
@@ -53,13 +54,13 @@ class TooltipText:
             head = f"{param_name(param)}   bias of {to}"
         if snap is None:
             return head + "\n(no values yet)"
-        idx = param_index(self._sizes, param)
-        grad = "— (no step yet)" if snap.gradient is None else fmt(snap.gradient[idx])
+        idx = ParamLayout.of(self._sizes).index(param)
+        grad = "— (no step yet)" if snap.gradient is None else format_number(snap.gradient[idx])
         lines = [
             head,
-            f"{kind} = {fmt(snap.params[idx])}",
+            f"{kind} = {format_number(snap.params[idx])}",
             f"∂L/∂{kind} = {grad}",
-            f"last Δ{kind} = {fmt(snap.update[idx])}",
+            f"last Δ{kind} = {format_number(snap.update[idx])}",
             "click: select · double-click: edit",
         ]
         return "\n".join(lines)
@@ -76,13 +77,13 @@ class TooltipText:
             return head + "\n(no values yet)"
         lines = [head, f"sample #{snap.sample_index}"]
         if layer == 0:
-            lines.append(f"value = {fmt(snap.sample_activations[0][j])} (normalized)")
+            lines.append(f"value = {format_number(snap.sample_activations[0][j])} (normalized)")
             return "\n".join(lines)
         lines += [
-            f"s = {fmt(snap.sample_sums[layer - 1][j])}   (weighted sum)",
-            f"a = {fmt(snap.sample_activations[layer][j])}   (activation)",
-            f"δ = {fmt(snap.sample_deltas[layer - 1][j])}   (∂L/∂s)",
+            f"s = {format_number(snap.sample_sums[layer - 1][j])}   (weighted sum)",
+            f"a = {format_number(snap.sample_activations[layer][j])}   (activation)",
+            f"δ = {format_number(snap.sample_deltas[layer - 1][j])}   (∂L/∂s)",
         ]
         if layer == last and j < len(snap.sample_target):
-            lines.append(f"target = {fmt(snap.sample_target[j])}")
+            lines.append(f"target = {format_number(snap.sample_target[j])}")
         return "\n".join(lines)

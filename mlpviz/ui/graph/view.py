@@ -24,9 +24,10 @@ from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QWidget
 
+from mlpviz.engine.layout import Param
 from mlpviz.ui.graph.editor import InlineEditor
 from mlpviz.ui.graph.hover import HoverFilter
-from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem, Param
+from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem
 from mlpviz.ui.graph.legend import GraphLegend
 from mlpviz.ui.graph.scene import GraphScene
 from mlpviz.ui.training.snapshot import Snapshot

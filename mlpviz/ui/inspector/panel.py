@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QToolButton, QV
 
 from mlpviz.engine.activations import LEAKY_SLOPE
 from mlpviz.engine.explain import NodeStep, StepExplanation
+from mlpviz.engine.layout import Param, param_name
 from mlpviz.ui.inspector.formulas import (
     MAX_TERMS,
     NB,
@@ -32,7 +33,7 @@ from mlpviz.ui.inspector.formulas import (
     sum_of,
     to_text,
 )
-from mlpviz.ui.training.snapshot import Param, Snapshot
+from mlpviz.ui.training.snapshot import Snapshot
 
 __all__ = ["MAX_ROWS", "RUNNING_INTERVAL", "MathInspector", "Sheet"]
 
@@ -166,7 +167,7 @@ class Sheet:
             b = exp.for_bias(l, j)
             grad.append(("∂$L/∂$b", f"$δ = {n(b.gradient)}"))
             upd += _update_rows("$b", "∂$L/∂$b", b.old, b.gradient, b.new, eta, bias)
-            self.update = (f"b[{l}][{j}]", b.old, b.new)
+            self.update = (param_name(("b", l, j)), b.old, b.new)
         picks = [weight] if weight is not None else ([] if bias else list(range(len(node.inputs))))
         more = len(picks) - MAX_ROWS
         note = f"and {more} more weights: select one to see it" if more > 0 else ""
@@ -180,7 +181,7 @@ class Sheet:
                 upd += _update_rows(f"$w_({i})", lhs, w.old, w.gradient, w.new, eta, False)
             else:
                 upd += _update_rows("$w", lhs, w.old, w.gradient, w.new, eta, True)
-                self.update = (f"w[{l}][{j}][{i}]", w.old, w.new)
+                self.update = (param_name(("w", l, j, i)), w.old, w.new)
         from_ = "input" if x else "activation"
         return [
             Block("Gradients", f"∂L/∂w = δ · {from_}, ∂L/∂b = δ", "grad", grad, note),
@@ -334,10 +335,12 @@ class MathInspector(QWidget):
         sheet = Sheet(exp, self._names)
         blocks = sheet.blocks(k, j, weight, bias)
         if weight is not None:
-            title = f"Weight w[{k - 1}][{j}][{weight}]: {sheet.node_name(k - 1, weight)} → "
+            title = (
+                f"Weight {param_name(('w', k - 1, j, weight))}: {sheet.node_name(k - 1, weight)} → "
+            )
             title += sheet.node_name(k, j)
         elif bias:
-            title = f"Bias b[{k - 1}][{j}] of {sheet.node_name(k, j)}"
+            title = f"Bias {param_name(('b', k - 1, j))} of {sheet.node_name(k, j)}"
         else:
             title = f"Neuron: {sheet.node_name(k, j)}"
         xs = ", ".join(n(x) for x in exp.x[:MAX_TERMS]) + (", …" if exp.x.size > MAX_TERMS else "")

@@ -36,7 +36,7 @@ from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.playground.race import RacerSpec, RaceSnapshot
 from mlpviz.playground.testfunctions import FUNCTIONS, TestFunction
 from mlpviz.ui.style import theme
-from mlpviz.ui.style.plot_style import fmt
+from mlpviz.ui.style.numbers import format_number
 
 OPTIMIZER_LABELS = {
     "sgd": "SGD",
@@ -357,13 +357,13 @@ class ResultsTable(QTableWidget):
                 r.name,
                 status,
                 f"{r.steps:,}",
-                fmt(r.value),
+                format_number(r.value, style="significant"),
                 f"{r.loss_evals:,}",
                 f"{r.grad_evals:,}",
                 "—" if reached is None else f"{reached.step:,}",
                 "—" if reached is None else f"{reached.evals:,}",
-                fmt(r.point[0]),
-                fmt(r.point[1]),
+                format_number(r.point[0], style="significant"),
+                format_number(r.point[1], style="significant"),
             ]
             for col, text in enumerate(cells):
                 item = self.item(row, col)

@@ -53,7 +53,8 @@ from mlpviz.ui.playground.worker import (
 )
 from mlpviz.ui.playground.worker import Quit as QuitWorker
 from mlpviz.ui.style import theme
-from mlpviz.ui.style.plot_style import fmt, note_label
+from mlpviz.ui.style.numbers import format_number
+from mlpviz.ui.style.plot_style import note_label
 
 __all__ = ["PlaygroundWindow"]
 
@@ -252,7 +253,8 @@ class PlaygroundWindow(QMainWindow):
     def set_start(self, x: float, y: float) -> None:
         self.start = (float(x), float(y))
         self._configure(start=self.start)
-        self.statusBar().showMessage(f"Start moved to ({fmt(x)}, {fmt(y)}).", 4000)
+        x_text, y_text = (format_number(v, style="significant") for v in (x, y))
+        self.statusBar().showMessage(f"Start moved to ({x_text}, {y_text}).", 4000)
 
     def set_function(self, key: str) -> None:
         """Select a built-in function by key, or "custom" to type one."""

@@ -19,14 +19,15 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
+from mlpviz.ui.plots.follow import follow_range
 from mlpviz.ui.plots.series import PeakSeries
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.style.plot_style import (
     AXIS_LINE,
     BACKGROUND,
     GRID_ALPHA,
     ValueAxis,
-    fmt,
     header_row,
     paint_white,
     set_axis_label,
@@ -257,30 +258,12 @@ class LossPlot(QWidget):
         self._update_readout()
 
     def _follow(self, n: int, ys: np.ndarray) -> None:
-        """Keep everything in view, moving the range only when the data leave it.
-
-        pyqtgraph's auto-range moves the range on every redraw, and every move
-        regenerates both axes and paints the plot twice; stepping the x range
-        to 1-2-5 values and giving y some slack makes most redraws reuse them.
-        """
+        """Keep everything in view, moving the range only when the data leave it
+        (see :func:`mlpviz.ui.plots.follow.follow_range`)."""
         vb = self.plot_item.getViewBox()
-        if self.log_scale:
-            ys = np.log10(ys[ys > 0])
-        ys = ys[np.isfinite(ys)]
-        if ys.size == 0:
-            return
-        lo, hi = float(ys.min()), float(ys.max())
-        pad = max((hi - lo) * 0.06, 1e-12 if not self.log_scale else 0.02)
-        (cx0, cx1), (cy0, cy1) = vb.viewRange()
-        x_end = _nice_ceiling(n * 1.05)
-        need_x = not (cx1 >= n and cx1 <= x_end * 1.01 and abs(cx0) < 1e-9)
-        need_y = not (cy0 <= lo and cy1 >= hi and (cy1 - cy0) <= 2.0 * (hi - lo + 2 * pad))
-        if need_x or need_y:
-            vb.setRange(
-                xRange=(0, x_end) if need_x else (cx0, cx1),
-                yRange=(lo - pad, hi + pad) if need_y else (cy0, cy1),
-                padding=0,
-            )
+        ranges = follow_range(n, ys, self.log_scale, tuple(map(tuple, vb.viewRange())))
+        if ranges is not None:
+            vb.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
 
     def _frame_empty(self) -> None:
         # With no data auto-range has nothing to fit and pyqtgraph would show
@@ -351,9 +334,9 @@ class LossPlot(QWidget):
         if n == 0:
             return ""
         epoch = n if epoch is None else min(max(int(epoch), 1), n)
-        text = f"epoch {epoch:,} · train {fmt(self._train.value(epoch - 1))}"
+        text = f"epoch {epoch:,} · train {_loss_text(self._train.value(epoch - 1))}"
         if self._has_test:
-            text += f" · test {fmt(self._test.value(epoch - 1))}"
+            text += f" · test {_loss_text(self._test.value(epoch - 1))}"
         return text
 
     def _on_mouse_moved(self, event) -> None:
@@ -404,15 +387,7 @@ class LossPlot(QWidget):
         super().closeEvent(event)
 
 
-def _nice_ceiling(x: float) -> float:
-    """The smallest 1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ᵏ at or above ``x`` (at least 10).
-
-    Steps this fine keep the curve over most of the width, yet the range
-    changes only every 15–50 % of growth.
-    """
-    x = max(float(x), 10.0)
-    k = 10 ** np.floor(np.log10(x))
-    for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
-        if m * k >= x:
-            return float(m * k)
-    return float(10 * k)
+def _loss_text(value: float) -> str:
+    """A stored loss for the readout; the series store gaps and non-finite losses as NaN,
+    which reads as missing ("—")."""
+    return format_number(None if np.isnan(value) else value, style="significant")

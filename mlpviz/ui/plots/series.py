@@ -123,7 +123,11 @@ class PeakSeries:
 
         Returns the raw values when they fit; otherwise each bin contributes its
         maximum and minimum at the bin's centre, which draws the envelope of the
-        data exactly as dense data would look on screen.
+        data exactly as dense data would look on screen. Either way the curve
+        spans exactly the indexes its bins cover: the first point sits on the
+        first covered index and the last on the last one, so a curve that
+        reaches the end of the data ends on its last index, not on the centre
+        of the last bin.
         """
         n = self._n
         i0 = max(0, math.floor(x0))
@@ -141,5 +145,7 @@ class PeakSeries:
         b1 = min(self._counts[level - 1], -(-i1 // size))
         centres = np.minimum(np.arange(b0, b1) * size + (size - 1) / 2, n - 1)
         x = np.repeat(centres, 2)
+        x[0] = b0 * size
+        x[-1] = min(b1 * size, n) - 1
         y = np.column_stack([self._maxs[level - 1][b0:b1], self._mins[level - 1][b0:b1]]).ravel()
         return x, y

@@ -17,13 +17,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from mlpviz.engine.layout import param_name
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import AXIS_LINE, note_label
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface
 from mlpviz.ui.widgets.contour import contour_segments, iso_levels
 from mlpviz.ui.widgets.heatmap import HeatmapPlot, finite_range
 
-__all__ = ["OutputSurfacePlot", "PairSurfacePlot", "PcaSurfacePlot", "param_label"]
+__all__ = ["OutputSurfacePlot", "PairSurfacePlot", "PcaSurfacePlot"]
 
 PAIR_HINT = "Select two weights in the graph (click)\nto see the loss surface over them"
 PCA_HINT = "The descent path appears here once the weights have moved"
@@ -40,12 +41,6 @@ LOG_COLOUR_RATIO = 100.0
 REGRESSION_CMAP = "CET-L17"
 WHITE = QColor(255, 255, 255)
 CURRENT = QColor(255, 69, 58)  # a bright red: "you are here" on any viridis shade
-
-
-def param_label(param) -> str:
-    """("w", l, j, i) → "w[l][j][i]", ("b", l, j) → "b[l][j]"."""
-    kind, *indexes = param
-    return str(kind) + "".join(f"[{int(i)}]" for i in indexes)
 
 
 class LossSurfacePlot(HeatmapPlot):
@@ -154,7 +149,7 @@ class PairSurfacePlot(LossSurfacePlot):
         if pair is None:
             self._show_hint()
             return
-        a, b = param_label(pair.a), param_label(pair.b)
+        a, b = param_name(pair.a), param_name(pair.b)
         self._set_axis_names(a, b, a, b)
         same = self._same_grid(old, pair, "a_values", "b_values")
         self._show_surface(pair.a_values, pair.b_values, pair.grid, pair.path, same)

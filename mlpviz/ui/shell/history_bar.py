@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.widgets.steady import ElidedText, set_steady_text
 
@@ -22,9 +23,10 @@ from mlpviz.ui.widgets.steady import ElidedText, set_steady_text
 def _bytes(n: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+            text = format_number(n, digits=0 if unit == "B" else 1, style="fixed")
+            return f"{text} {unit}"
         n /= 1024
-    return f"{n:.1f} GB"
+    return f"{format_number(n, digits=1, style='fixed')} GB"
 
 
 class RewindCommand(QUndoCommand):

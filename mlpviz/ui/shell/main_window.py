@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.data import load_example
 from mlpviz.data.problem import Problem, prepare
+from mlpviz.engine.layout import param_name
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.dataset.data_view import DataView
 from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
@@ -29,12 +30,7 @@ from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.inspector.step_through import StepThrough
 from mlpviz.ui.plots.loss_plot import LossPlot
-from mlpviz.ui.plots.surface_plots import (
-    OutputSurfacePlot,
-    PairSurfacePlot,
-    PcaSurfacePlot,
-    param_label,
-)
+from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.shell.controls import TrainingControls
 from mlpviz.ui.shell.history_bar import HistoryBar, RewindCommand
 from mlpviz.ui.shell.menus import build_menus
@@ -331,7 +327,7 @@ class MainWindow(QMainWindow):
             self.session.select(pair=tuple(self.selected))
             self.surfaces.setCurrentWidget(self.pair_plot)
         self.statusBar().showMessage(
-            "Descent path axes: " + " × ".join(param_label(p) for p in self.selected), 5000
+            "Descent path axes: " + " × ".join(param_name(p) for p in self.selected), 5000
         )
 
     def set_problem(self, problem: Problem) -> None:

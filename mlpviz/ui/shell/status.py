@@ -7,13 +7,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.widgets.steady import set_steady_text
-
-
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.6g}"
-
 
 # Seconds over which the shown speed is averaged: steady enough to read,
 # quick enough to follow a change of settings.
@@ -51,14 +47,18 @@ class TrainingStatus:
     def update(self, snap: Snapshot) -> None:
         row = f" · row {snap.position}/{snap.n_rows}" if snap.position else ""
         set_steady_text(self.epoch, f"Epoch {snap.epoch}{row}")
-        set_steady_text(self.loss, f"Train loss {_fmt(snap.train_loss)}")
-        set_steady_text(self.test, f"Test loss {_fmt(snap.test_loss)}")
+        set_steady_text(
+            self.loss, f"Train loss {format_number(snap.train_loss, digits=6, style='significant')}"
+        )
+        set_steady_text(
+            self.test, f"Test loss {format_number(snap.test_loss, digits=6, style='significant')}"
+        )
         if snap.metric is None:
             set_steady_text(self.metric, f"{snap.metric_name} —")
         elif snap.metric_name == "accuracy":
             set_steady_text(self.metric, f"Accuracy {snap.metric:.1%}")
         else:
-            set_steady_text(self.metric, f"R² {snap.metric:.4f}")
+            set_steady_text(self.metric, f"R² {format_number(snap.metric, style='fixed')}")
 
         self._update_speed(snap)
 
@@ -77,7 +77,8 @@ class TrainingStatus:
             self._rates = tuple(r + k * (n - r) for r, n in zip(self._rates, new))
             epochs, steps = self._rates
             # Big data trains less than an epoch a second: count steps then.
-            text = f"{epochs:,.0f} epochs/s" if epochs >= 10 else f"{steps:,.0f} steps/s"
+            rate, unit = (epochs, "epochs/s") if epochs >= 10 else (steps, "steps/s")
+            text = f"{format_number(rate, digits=0, style='fixed', thousands=True)} {unit}"
             set_steady_text(self.speed, text)
         self._last = (now, snap.epoch, snap.steps)
 

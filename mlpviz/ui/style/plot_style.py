@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import MISSING, format_number
 
 BACKGROUND = QColor(255, 255, 255)
 AXIS_LINE = QColor(160, 160, 160)
@@ -101,23 +102,19 @@ def note_label(text: str) -> QLabel:
     return label
 
 
-def fmt(value: float) -> str:
-    """Four significant digits, a typographic minus, and a dash for missing values."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return "—"
-    return f"{value:.4g}".replace("-", "−")
-
-
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def value_label(value: float) -> str:
-    """A tick label: plain decimals for 0.001…9999, "2×10⁻⁵" beyond."""
-    if value == 0 or not math.isfinite(value):
-        return fmt(value)
+    """A tick label: plain decimals for 0.001…9999, "2×10⁻⁵" beyond; no value
+    (—) at a non-finite position, which an axis only reaches when it is empty."""
+    if not math.isfinite(value):
+        return MISSING
+    if value == 0:
+        return format_number(value, style="significant")
     exponent = math.floor(math.log10(abs(value)) + 1e-9)
     if -3 <= exponent <= 3:
-        return fmt(value)
+        return format_number(value, style="significant")
     mantissa = round(value / 10.0**exponent, 3)
     power = "10" + str(exponent).translate(_SUPERSCRIPT)
     return power if mantissa == 1 else f"{mantissa:g}×{power}"

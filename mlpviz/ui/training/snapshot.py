@@ -8,14 +8,12 @@ newest snapshot and still draw a complete loss curve.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from mlpviz.engine.explain import StepExplanation
-
-Param = tuple  # ("w", layer, node, input) or ("b", layer, node)
+from mlpviz.engine.layout import Param, ParamLayout
 
 
 @dataclass(frozen=True)
@@ -103,41 +101,17 @@ class Snapshot:
     next_sample: int = 0
     explanation: StepExplanation | None = None
 
-    def _views(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        ws, bs, start = [], [], 0
-        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
-            ws.append(self.params[start : start + n_in * n_out].reshape(n_out, n_in))
-            start += n_in * n_out
-            bs.append(self.params[start : start + n_out])
-            start += n_out
-        return ws, bs
+    @property
+    def layout(self) -> ParamLayout:
+        """Where each layer's weights and biases sit in :attr:`params` (and
+        in :attr:`gradient` and :attr:`update`, which share the layout)."""
+        return ParamLayout.of(self.layer_sizes)
 
     def weights(self) -> list[np.ndarray]:
-        return self._views()[0]
+        return list(self.layout.split(self.params)[0])
 
     def biases(self) -> list[np.ndarray]:
-        return self._views()[1]
+        return list(self.layout.split(self.params)[1])
 
     def param_value(self, param: Param) -> float:
-        return float(self.params[param_index(self.layer_sizes, param)])
-
-
-def param_index(layer_sizes: tuple[int, ...], param: Param) -> int:
-    """Flat index of ``param`` for a network with ``layer_sizes``."""
-    kind, layer, node, *rest = param
-    start = 0
-    for l in range(layer):
-        start += (layer_sizes[l] + 1) * layer_sizes[l + 1]
-    n_in, n_out = layer_sizes[layer], layer_sizes[layer + 1]
-    if kind == "w":
-        return start + node * n_in + rest[0]
-    return start + n_in * n_out + node
-
-
-def all_params(layer_sizes: tuple[int, ...]) -> list[Param]:
-    """Every parameter in flat order."""
-    out: list[Param] = []
-    for l, (n_in, n_out) in enumerate(itertools.pairwise(layer_sizes)):
-        out += [("w", l, j, i) for j in range(n_out) for i in range(n_in)]
-        out += [("b", l, j) for j in range(n_out)]
-    return out
+        return float(self.params[self.layout.index(param)])

@@ -11,19 +11,14 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from mlpviz.ui.training.snapshot import Param
-from mlpviz.ui.weights.model import param_name
+from mlpviz.engine.layout import Param, param_name
+from mlpviz.ui.style.numbers import format_number
 
 __all__ = ["SetParameterCommand"]
 
 # Any constant unique among the app's mergeable commands; QUndoStack only
 # tries to merge consecutive commands that report the same id.
 _SET_PARAMETER_ID = 0x6D6C_7001
-
-
-def _short(value: float) -> str:
-    """Six significant digits: enough for a menu entry, never a 17-digit repr."""
-    return f"{value:.6g}"
 
 
 class SetParameterCommand(QUndoCommand):
@@ -51,7 +46,8 @@ class SetParameterCommand(QUndoCommand):
         self._update_text()
 
     def _update_text(self) -> None:
-        self.setText(f"Set {param_name(self.param)} to {_short(self.new)}")
+        value = format_number(self.new, digits=6, style="significant")
+        self.setText(f"Set {param_name(self.param)} to {value}")
 
     def redo(self) -> None:
         self._apply(self.param, self.new)

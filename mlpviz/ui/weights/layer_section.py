@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPaintEvent,
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.weights.model import WeightTableModel
 from mlpviz.ui.weights.table_view import _BORDER, WeightTableView
 
@@ -41,7 +42,7 @@ class _ScaleLegend(QWidget):
         return self._scale
 
     def _labels(self) -> tuple[str, str]:
-        s = f"{self._scale:.3g}"
+        s = format_number(self._scale, digits=3, style="significant")
         return f"−{s}", f"+{s}"
 
     def sizeHint(self) -> QSize:

@@ -13,9 +13,7 @@ value back. That keeps a single source of truth while training runs.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from itertools import pairwise
 
 import numpy as np
 from PySide6.QtCore import (
@@ -26,25 +24,18 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QBrush, QFont, QGuiApplication
 
+from mlpviz.engine.layout import Param, param_name
 from mlpviz.ui.style import theme
-from mlpviz.ui.training.snapshot import Param, Snapshot
+from mlpviz.ui.style.numbers import parse_number
+from mlpviz.ui.training.snapshot import Snapshot
+from mlpviz.ui.weights.cell_look import cell_text, cell_tooltip, number_font, text_colour
 
-__all__ = [
-    "WeightTableModel",
-    "format_value",
-    "number_font",
-    "param_name",
-    "parse_value",
-]
+__all__ = ["WeightTableModel"]
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# Backgrounds darker than this (perceived luminance, 0–255) get white text;
-# past roughly 60 % of the scale the blue and orange are too dark for black.
-_DARK_LUMA = 140.0
-_WHITE = QColor(255, 255, 255)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _FLAGS = (
     Qt.ItemFlag.ItemIsEnabled
@@ -52,53 +43,6 @@ _FLAGS = (
     | Qt.ItemFlag.ItemIsEditable
     | Qt.ItemFlag.ItemNeverHasChildren
 )
-
-
-def param_name(param: Param) -> str:
-    """The tutorial's name of a parameter: ``w[l][j][i]`` or ``b[l][j]``."""
-    kind, layer, node, *rest = param
-    if kind == "w":
-        return f"w[{layer}][{node}][{rest[0]}]"
-    return f"b[{layer}][{node}]"
-
-
-def format_value(value: float) -> str:
-    """The table's display text: four decimals, as the tutorial prints them."""
-    return f"{value:.4f}"
-
-
-def parse_value(text: object) -> float:
-    """The finite float a user typed, or ``ValueError`` with a readable reason.
-
-    Accepts what ``float()`` accepts after trimming spaces ("1e-3", "-0.5",
-    "+2") and the typographic minus "−" (people paste it from documents);
-    refuses empty text, NaN and infinities, which would poison training.
-    """
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        value = float(text)
-        shown = repr(value)
-    else:
-        shown = str(text).strip()
-        if not shown:
-            raise ValueError("an empty value is not a number")
-        try:
-            value = float(shown.replace("−", "-"))
-        except ValueError:
-            raise ValueError(f"{shown!r} is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{shown!r} is not a finite number")
-    return value
-
-
-def number_font() -> QFont:
-    """Fixed-width font at the application's size, so digits line up in columns."""
-    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    app_font = QGuiApplication.font()
-    if app_font.pointSizeF() > 0:
-        # The system fixed font is often a point larger than the UI font,
-        # which makes dense tables look shouty next to the headers.
-        font.setPointSizeF(app_font.pointSizeF())
-    return font
 
 
 class WeightTableModel(QAbstractTableModel):
@@ -214,17 +158,15 @@ class WeightTableModel(QAbstractTableModel):
             rows = self._rows if len(self._rows) == n_out else [f"n{j}" for j in range(n_out)]
             cols = self._cols if len(self._cols) == n_in else [f"x{i}" for i in range(n_in)]
             self._assign_shape(l, rows, cols)
-        ws, bs = snap.weights(), snap.biases()
+        layout = snap.layout
         # The snapshot is immutable, so views into it are safe to keep.
-        self._w, self._b = ws[l], bs[l]
+        self._w, self._b = layout.weights(snap.params, l), layout.bias(snap.params, l)
         if snap.gradient is not None:
-            gws, gbs = _split(snap.layer_sizes, snap.gradient)
-            self._gw, self._gb = gws[l], gbs[l]
+            self._gw, self._gb = layout.weights(snap.gradient, l), layout.bias(snap.gradient, l)
         else:
             self._gw = self._gb = None
         if snap.steps > 0:
-            dws, dbs = _split(snap.layer_sizes, snap.update)
-            self._dw, self._db = dws[l], dbs[l]
+            self._dw, self._db = layout.weights(snap.update, l), layout.bias(snap.update, l)
         else:
             self._dw = self._db = None
         if scale is None:
@@ -363,11 +305,10 @@ class WeightTableModel(QAbstractTableModel):
     def _cell(self, row: int, col: int) -> dict:
         value = self.value(row, col)
         bg = theme.diverging(value, self._scale)
-        luma = 0.299 * bg.red() + 0.587 * bg.green() + 0.114 * bg.blue()
         pending = self.param(self.index(row, col)) in self._pending
-        text = _WHITE if luma < _DARK_LUMA else theme.TEXT
+        text = text_colour(bg)
         return {
-            Qt.ItemDataRole.DisplayRole: format_value(value),
+            Qt.ItemDataRole.DisplayRole: cell_text(value),
             Qt.ItemDataRole.TextAlignmentRole: _RIGHT,
             Qt.ItemDataRole.FontRole: self._italic if pending else self._font,
             Qt.ItemDataRole.CheckStateRole: None,
@@ -381,20 +322,17 @@ class WeightTableModel(QAbstractTableModel):
         param = self.param(self.index(row, col))
         assert param is not None
         bias = col == self.bias_column
-        sym = "b" if bias else "w"
         where = f"bias of {self._rows[row]}" if bias else f"{self._cols[col]} → {self._rows[row]}"
-        lines = [f"{param_name(param)}  ({where})", f"value = {self.value(row, col)!r}"]
-        grad = self._gb if bias else self._gw
-        if grad is not None:
-            g = grad[row] if bias else grad[row, col]
-            lines.append(f"∂L/∂{sym} = {float(g):.6g}")
-        step = self._db if bias else self._dw
-        if step is not None:
-            d = step[row] if bias else step[row, col]
-            lines.append(f"last Δ{sym} = {float(d):+.6g}")
-        if param in self._pending:
-            lines.append(f"edit to {self._pending[param]!r} pending")
-        return "\n".join(lines)
+        grad, step = (self._gb, self._db) if bias else (self._gw, self._dw)
+        at = row if bias else (row, col)
+        return cell_tooltip(
+            param,
+            where,
+            self.value(row, col),
+            None if grad is None else float(grad[at]),
+            None if step is None else float(step[at]),
+            self._pending.get(param),
+        )
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -411,7 +349,7 @@ class WeightTableModel(QAbstractTableModel):
         if param is None or role != Qt.ItemDataRole.EditRole:
             return False
         try:
-            number = parse_value(value)
+            number = parse_number(value)
         except ValueError as err:
             self.editRejected.emit(f"{param_name(param)}: {err}")
             return False
@@ -425,14 +363,3 @@ class WeightTableModel(QAbstractTableModel):
     def is_pending(self, param: Param) -> bool:
         """Whether an edit of ``param`` was requested and no snapshot came since."""
         return param in self._pending
-
-
-def _split(layer_sizes: tuple[int, ...], flat: np.ndarray) -> tuple[list, list]:
-    """Per-layer (weights, biases) views of a flat vector in MLP order."""
-    ws, bs, start = [], [], 0
-    for n_in, n_out in pairwise(layer_sizes):
-        ws.append(flat[start : start + n_in * n_out].reshape(n_out, n_in))
-        start += n_in * n_out
-        bs.append(flat[start : start + n_out])
-        start += n_out
-    return ws, bs

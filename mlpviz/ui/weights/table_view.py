@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.ui.style import theme
-from mlpviz.ui.weights.model import WeightTableModel, format_value, number_font
+from mlpviz.ui.weights.cell_look import cell_text, number_font
+from mlpviz.ui.weights.model import WeightTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -235,7 +236,7 @@ class WeightTableView(QTableView):
         from twitching while training.
         """
         model = self.weight_model()
-        digits = max(len(format_value(-model.max_abs())), len("-0.0000"))
+        digits = max(len(cell_text(-model.max_abs())), len("-0.0000"))
         if digits <= self._digits:
             return
         self._digits = digits

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mlpviz.engine.layout import Param
 from mlpviz.ui.style import theme
-from mlpviz.ui.training.snapshot import Param, Snapshot
+from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.weights.layer_section import _LayerSection
 from mlpviz.ui.weights.model import WeightTableModel
 from mlpviz.ui.weights.table_view import _BORDER, WeightTableView

@@ -16,10 +16,10 @@ from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from mlpviz.ui.style import theme
+from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.style.plot_style import (
     AXIS_LINE,
     BACKGROUND,
-    fmt,
     header_row,
     hint_label,
     log_ticks,
@@ -205,10 +205,11 @@ class HeatmapPlot(QWidget):
         i = int(np.abs(self._xs - x).argmin())
         j = int(np.abs(self._ys - y).argmin())
         xn, yn, vn = self._names
-        return (
-            f"{xn} = {fmt(self._xs[i])} · {yn} = {fmt(self._ys[j])} · "
-            f"{vn} {fmt(self._values[i, j])}"
+        x_text, y_text, v_text = (
+            format_number(v, style="significant")
+            for v in (self._xs[i], self._ys[j], self._values[i, j])
         )
+        return f"{xn} = {x_text} · {yn} = {y_text} · {vn} {v_text}"
 
     def _on_mouse_moved(self, event) -> None:
         pos = event[0] if isinstance(event, (tuple, list)) else event
