@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlpviz.engine import losses
-from mlpviz.engine.activations import get_activation
+from mlpviz.engine.activations import get_activation, sigmoid_of_negated_
 from mlpviz.engine.mlp import MLP
 
 Array = np.ndarray
@@ -59,11 +59,18 @@ class _Form:
     shift: float
 
 
+def _sigmoid_of_negated_inplace(u: Array) -> None:
+    # e^t overflows to ∞ for t > 709.78, and 1/(1 + ∞) = 0 is the right σ.
+    with np.errstate(over="ignore"):
+        sigmoid_of_negated_(u)
+
+
 _FORMS = {
-    # The same function as activations.sigmoid's 1/(1 + e^−s), to within rounding:
-    # this form puts one core function (tanh) on the big tensor, its constants
-    # folding into the neighbouring layers.
-    "sigmoid": _Form(0.5, _tanh_inplace, 0.5, 0.5),
+    # σ(s) = 1/(1 + e^−s) from −s, which the previous layer forms for free (its
+    # weights and bias negated: IEEE negation is exact, so these are the
+    # engine's σ bits). A tanh form 0.5·tanh(s/2) + 0.5 would lose 1 − σ's
+    # relative precision at saturation, which cross-entropy's log(1 − y) magnifies.
+    "sigmoid": _Form(-1.0, _sigmoid_of_negated_inplace, 1.0, 0.0),
     "tanh": _Form(1.0, _tanh_inplace, 1.0, 0.0),
     "relu": _Form(1.0, _relu_inplace, 1.0, 0.0),
     "linear": _Form(1.0, None, 1.0, 0.0),
@@ -81,7 +88,9 @@ def _form(name: str) -> _Form:
     function = record.f_in_place
 
     def core(u: Array) -> None:
-        out = function(u)
+        # σ's e^−s overflows to ∞ for far negative sums, and 1/(1 + ∞) = 0 is right.
+        with np.errstate(over="ignore"):
+            out = function(u)
         if out is not u:
             np.copyto(u, out)
 
