@@ -350,6 +350,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutations=MUTATION)
 def test_fuzzed_session_files_load_whole_or_raise_session_file_error(saved, tmp_path, mutations):
@@ -387,6 +388,7 @@ JSON_VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_fuzzed_session_fields_load_whole_or_raise_session_file_error(saved, tmp_path, data):
@@ -433,6 +435,7 @@ def model_file(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutations=MUTATION)
 def test_fuzzed_model_files_load_or_raise_model_file_error(model_file, tmp_path, mutations):
