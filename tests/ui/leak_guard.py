@@ -2,8 +2,8 @@
 
 Like napari's ``_dangling_qthreads``: ``QThread.start``, ``QTimer.start`` and
 the launch of a training process are wrapped once per session, and each
-object is recorded in the :class:`Started` of the test that is running when
-it starts. At the test's end :func:`still_going` checks only those objects,
+object is recorded, as it starts, in every open :class:`Started` (the running
+test's). At the test's end :func:`still_going` checks only those objects,
 so the check costs nothing like a walk over the ~80,000 objects of a
 window's heap.
 
