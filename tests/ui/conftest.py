@@ -30,10 +30,12 @@ def no_leaked_threads_or_timers(qapp):
     # not during this test: a cycle holding Qt wrappers of closed windows, torn
     # down by the collector in the middle of a live training run, has crashed
     # PySide6 here (a segfault "Garbage-collecting" in the GUI thread while the
-    # worker trained). Refcounting still frees everything else as usual. The
-    # session's long-lived objects are frozen (tests/conftest.py), so this pass
-    # walks only what recent tests made.
+    # worker trained). Refcounting still frees everything else as usual.
+    # Then freeze what survived: this pass walks only what the previous test
+    # left, and a test that unfreezes the heap (the app's settle_heap test, the
+    # benchmarks) does not leave the tests after it walking everything again.
     gc.collect()
+    gc.freeze()
     gc.disable()
     started = leak_guard.begin()
     try:
