@@ -12,12 +12,13 @@ Prints three figures, each against a baseline measured in the same run:
 from __future__ import annotations
 
 import gc
-import os
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from mlpviz.bench.event_loop import LatenessProbe, app, run_loop
 
 
 def headless_epochs_per_second(seconds: float) -> float:
@@ -34,7 +35,7 @@ def headless_epochs_per_second(seconds: float) -> float:
     return trainer.epoch / (time.perf_counter() - t0)
 
 
-def _run_window(app, window, seconds: float) -> dict:
+def _run_window(window, seconds: float) -> dict:
     """Train with the window shown: ``seconds`` with the lateness probe on
     (lateness, refresh rate), then ``seconds`` with it off (training speed).
 
@@ -42,51 +43,28 @@ def _run_window(app, window, seconds: float) -> dict:
     the GUI thread 100 times a second, and every wake-up takes the GIL from
     the training worker, so speed is measured while it is off.
     """
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
-
-    lateness: list[float] = []
-    clock = QElapsedTimer()
-    probe = QTimer()
-    probe.setInterval(10)
-    state = {"last": 0.0}
-
-    def tick() -> None:
-        now = clock.nsecsElapsed() / 1e9
-        if state["last"]:
-            lateness.append(max(0.0, now - state["last"] - 0.010))
-        state["last"] = now
-
-    probe.timeout.connect(tick)
-    loop = QEventLoop()
-
-    def wait(ms: int) -> None:
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
+    probe = LatenessProbe()
     window.session.run()
-    wait(300)  # let the run and the frames settle
+    run_loop(300)  # let the run and the frames settle
     frames0, t0 = window.session.frames, time.perf_counter()
-    clock.start()
     probe.start()
-    wait(int(seconds * 1000))
+    run_loop(int(seconds * 1000))
     probe.stop()
     refresh_hz = (window.session.frames - frames0) / (time.perf_counter() - t0)
     epoch0, t0 = window.session.latest.epoch, time.perf_counter()
-    wait(int(seconds * 1000))
+    run_loop(int(seconds * 1000))
     epochs_s = (window.session.latest.epoch - epoch0) / (time.perf_counter() - t0)
     window.session.pause()
-    wait(200)
+    run_loop(200)
     return {
-        "lateness_ms": np.array(lateness) * 1000,
+        "lateness_ms": np.array(probe.lateness) * 1000,
         "refresh_hz": refresh_hz,
         "epochs_s": epochs_s,
     }
 
 
 def main(quick: bool = False, rounds: int | None = None) -> dict:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from mlpviz.ui.shell.app import settle_heap
     from mlpviz.ui.shell.main_window import MainWindow
@@ -96,7 +74,7 @@ def main(quick: bool = False, rounds: int | None = None) -> dict:
     # headless one taken just before it, and the median of the pairs is kept.
     seconds = 1.0 if quick else 1.5
     rounds = rounds or (3 if quick else 8)
-    app = QApplication.instance() or QApplication([])
+    app()
     # Neither the user's settings nor their crash-recovery file are touched.
     scratch = Path(tempfile.mkdtemp(prefix="mlpviz-bench-"))
     store = QSettings(str(scratch / "bench.ini"), QSettings.Format.IniFormat)
@@ -108,7 +86,7 @@ def main(quick: bool = False, rounds: int | None = None) -> dict:
     ratios, lateness, refresh, gui_speeds, headless_speeds = [], [], [], [], []
     for _ in range(rounds):
         headless = headless_epochs_per_second(seconds)
-        r = _run_window(app, window, seconds)
+        r = _run_window(window, seconds)
         headless_speeds.append(headless)
         gui_speeds.append(r["epochs_s"])
         ratios.append(r["epochs_s"] / headless)

@@ -99,6 +99,7 @@ def quirky_csv(draw):
     return data.encode("utf-8"), expected, columns, delimiter
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(quirky_csv(), st.integers(1, 12), st.integers(1, 5))
 def test_quirky_files_load_exactly(scratch, case, split_chars, chunk_lines):
@@ -150,6 +151,7 @@ def mutated(draw):
 LOCATION = re.compile(r"line (\d+)")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.binary(max_size=200) | mutated())
 def test_junk_loads_cleanly_or_raises_dataset_error(scratch, data):
@@ -179,6 +181,7 @@ def test_junk_loads_cleanly_or_raises_dataset_error(scratch, data):
 ALPHABET = '0123456789.,;\t "e-+naif'
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None)
 @given(
     lines=st.lists(st.text(alphabet=ALPHABET, max_size=14), min_size=1, max_size=6),

@@ -227,6 +227,7 @@ ALPHABET = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=60), st.lists(ALPHABET, max_size=40).map("".join)))
 def test_random_text_parses_or_raises_expression_error_only(text):

@@ -407,6 +407,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutations=MUTATION)
 def test_fuzzed_session_files_load_whole_or_raise_session_file_error(saved, tmp_path, mutations):
@@ -444,6 +445,7 @@ JSON_VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_fuzzed_session_fields_load_whole_or_raise_session_file_error(saved, tmp_path, data):
@@ -490,6 +492,7 @@ def model_file(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutations=MUTATION)
 def test_fuzzed_model_files_load_or_raise_model_file_error(model_file, tmp_path, mutations):

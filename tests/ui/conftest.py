@@ -2,7 +2,8 @@
 
 Like napari's conftest: a test that leaks a QThread or an active QTimer fails,
 because in the app such a leak is a worker that survives its window or a
-redraw loop that never stops.
+redraw loop that never stops. :mod:`tests.ui.leak_guard` records what each
+test starts; the check looks at those objects only.
 """
 
 from __future__ import annotations
@@ -10,26 +11,11 @@ from __future__ import annotations
 import gc
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
-from mlpviz.engine.offload.process import OffloadedTraining
+from tests.ui import leak_guard
 
-_WATCHED = (QThread, QTimer, OffloadedTraining)
-
-
-def _live() -> dict[type, list]:
-    """The live objects of each watched kind, from one pass over the heap.
-
-    One pass, not one per kind: a window's heap holds ~80,000 objects, and
-    each pass costs ~30 ms of every GUI test's set-up and teardown.
-    """
-    found: dict[type, list] = {kind: [] for kind in _WATCHED}
-    for o in gc.get_objects():
-        if isinstance(o, _WATCHED):
-            for kind in _WATCHED:
-                if isinstance(o, kind):
-                    found[kind].append(o)
-    return found
+leak_guard.install()
 
 
 def _drain() -> None:
@@ -45,42 +31,22 @@ def no_leaked_threads_or_timers(qapp):
     # down by the collector in the middle of a live training run, has crashed
     # PySide6 here (a segfault "Garbage-collecting" in the GUI thread while the
     # worker trained). Refcounting still frees everything else as usual.
+    # Then freeze what survived: this pass walks only what the previous test
+    # left, and a test that unfreezes the heap (the app's settle_heap test, the
+    # benchmarks) does not leave the tests after it walking everything again.
     gc.collect()
+    gc.freeze()
     gc.disable()
-    before = {id(o) for objects in _live().values() for o in objects}
+    started = leak_guard.begin()
     try:
         yield
     finally:
         gc.enable()
-    _drain()
-    live = _live()
-    threads = [t for t in live[QThread] if id(t) not in before and _alive(t) and t.isRunning()]
-    timers = [t for t in live[QTimer] if id(t) not in before and _alive(t) and t.isActive()]
-    # A training process outliving its worker would train on, unseen.
-    processes = [
-        o._process
-        for o in live[OffloadedTraining]
-        if id(o) not in before and o._process is not None and o._process.poll() is None
-    ]
-    for p in processes:
-        p.kill()
-        p.wait()
-    for t in threads:  # stop them so one leak does not cascade into later tests
-        t.quit()
-        t.wait(2000)
-    for t in timers:
-        t.stop()
-    assert not threads, (
-        f"test left {len(threads)} QThread(s) running: {[t.objectName() for t in threads]}"
-    )
-    assert not timers, f"test left {len(timers)} QTimer(s) active"
-    assert not processes, f"test left {len(processes)} training process(es) running"
-
-
-def _alive(obj) -> bool:
-    import shiboken6
-
-    return shiboken6.isValid(obj)
+        _drain()
+        leak_guard.end(started)
+    leaks = leak_guard.still_going(started)
+    leaks.stop()
+    assert not leaks, "; ".join(leaks.messages())
 
 
 @pytest.fixture

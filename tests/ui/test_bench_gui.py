@@ -10,6 +10,7 @@ import pytest
 from mlpviz.bench import gui as bench_gui
 
 
+@pytest.mark.slow
 def test_gui_bench_reports_lateness_refreshes_and_speed(qtbot, capsys):
     from PySide6.QtWidgets import QApplication
 

@@ -28,6 +28,7 @@ def _lateness_ok(r: dict) -> None:
     assert math.isfinite(r["max_ms"])
 
 
+@pytest.mark.slow
 def test_quick_scale_bench_reports_every_figure(qtbot, capsys):
     result = bench_scale.main(quick=True)
     a, g, h = result["big_data"], result["graph"], result["history"]

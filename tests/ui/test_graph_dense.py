@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication
 
-from mlpviz.bench.scale import _on_screen_candidates, _zoomed_detail
+from mlpviz.bench.big_graph import _on_screen_candidates, _zoomed_detail
 from mlpviz.engine import MLP, Trainer
 from mlpviz.ui.graph.items import EdgeItem
 from mlpviz.ui.graph.lod import EDGE_BUDGET, HIT_PIXELS, curve_rise, curve_t

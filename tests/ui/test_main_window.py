@@ -176,6 +176,7 @@ def test_layout_is_remembered(qtbot, settings_store):
     w2.close()
 
 
+@pytest.mark.slow
 def test_long_live_run_repaints_thousands_of_times(window, qtbot):
     """PySide6 6.12.0 on Python < 3.12 aborts after a few thousand QPainter
     draw calls; the dependency pin excludes it. This run must survive."""

@@ -312,6 +312,7 @@ def check_consistent(monkey: Monkey) -> None:
     np.testing.assert_array_equal(w.loss_plot.train_losses, losses)
 
 
+@pytest.mark.slow
 def test_monkey(window, qtbot, monkeypatch):
     rng = random.Random(SEED)
     monkey = Monkey(window, qtbot, rng)

@@ -602,6 +602,7 @@ def test_output_surface_regression(qtbot):
 # ------------------------------------------------------------------ stress
 
 
+@pytest.mark.slow
 def test_stress_thousands_of_repaints(qtbot):
     """Guards against PySide6 6.12.0 on Python < 3.12, which aborts the process
     after a few thousand QPainter draw calls (our dependency pin excludes it).

@@ -1,6 +1,7 @@
 """The worker's two-weight grid: covers the path, and holds still while it can."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ finite = st.floats(-1e4, 1e4, allow_nan=False)
 huge = st.floats(allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(values=st.lists(finite, min_size=1, max_size=20), current=finite)
 def test_span_covers_the_path_and_the_current_value(values, current):
@@ -34,6 +36,7 @@ def test_span_holds_still_while_the_path_moves_inside_it():
     assert len(spans) <= 2
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(values=st.lists(huge, min_size=1, max_size=5), current=huge)
 def test_span_stays_finite_for_weights_near_the_float_limit(values, current):
