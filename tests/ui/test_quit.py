@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from mlpviz.io import session_file
 from mlpviz.ui.files import autosave_file
 from mlpviz.ui.files.session_actions import SessionActions
@@ -83,6 +85,7 @@ def test_an_autosave_that_cannot_be_restored_is_set_aside_not_deleted(
     w.close()
 
 
+@pytest.mark.slow
 def test_the_app_quits_on_sigint_within_two_seconds(tmp_path):
     env = dict(
         os.environ,
