@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from mlpviz.data import Dataset, load_csv
 from mlpviz.data.problem import prepare
 from mlpviz.engine import MLP, Trainer
+from mlpviz.ui.dataset import table_text
 from mlpviz.ui.dataset.data_view import PREDICTION_LIMIT, DataView
+from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
 from mlpviz.ui.training.measure import build_snapshot
 
@@ -106,7 +107,9 @@ def test_rows_columns_predictions_and_residuals(view, problem):
     # Numbers are right-aligned in a fixed-width font; headers explain.
     align = _cell(view, 0, "Z0\npredicted", Qt.ItemDataRole.TextAlignmentRole)
     assert align & int(Qt.AlignmentFlag.AlignRight)
-    assert QFontInfo(_cell(view, 0, "I0\nraw", Qt.ItemDataRole.FontRole)).fixedPitch()
+    # The table font is the one the app chose as fixed-pitch (what the
+    # platform resolves it to is the platform's business).
+    assert _cell(view, 0, "I0\nraw", Qt.ItemDataRole.FontRole).family() == fixed_font().family()
     for c in range(m.columnCount()):
         assert m.headerData(c, H, Qt.ItemDataRole.ToolTipRole)
     assert view.counts_label.text() == "4 rows · 3 training · 1 test"
@@ -226,3 +229,21 @@ def test_screenshot_of_the_data_view(view, problem, tmp_path):
     assert image.save(str(tmp_path / "data_view.png"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert image.save(str(SHOTS / "data_view.png"))
+
+
+def test_the_table_font_is_a_fixed_pitch_family_when_the_system_one_is_not(qapp, monkeypatch):
+    from PySide6.QtGui import QFontDatabase
+
+    fixed = {f for f in QFontDatabase.families() if QFontDatabase.isFixedPitch(f)}
+    # A machine whose "monospace" resolves to a proportional face: the app picks
+    # the first family the database reports fixed, whatever that machine has.
+    monkeypatch.setattr(table_text.QFontInfo, "fixedPitch", lambda self: False)
+    chosen = fixed_font()
+    if fixed:
+        assert chosen.family() == table_text.first_fixed_family(QFontDatabase.families())
+        assert chosen.family() in fixed
+    else:  # nothing fixed installed: the system's choice stands
+        expected = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        assert chosen.family() == expected
+    assert chosen.styleHint() == chosen.StyleHint.TypeWriter
+    assert table_text.first_fixed_family(["no such family"]) is None

@@ -7,17 +7,33 @@ A fixed-width font so digits line up (:func:`fixed_font`) and "3 rows"
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QGuiApplication
 
 
 def fixed_font() -> QFont:
-    """The system fixed-width font at the UI's size, so digits line up."""
+    """A fixed-pitch font at the UI's size, so digits line up.
+
+    The system's fixed font when Qt reports it fixed-pitch; on machines where
+    it resolves to a proportional face (fontconfig's "monospace" can be Noto
+    Sans Mono, which Qt reports as not fixed), the first family the font
+    database reports as fixed-pitch; the system's choice only when there is none.
+    """
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if not QFontInfo(font).fixedPitch():
+        family = first_fixed_family(QFontDatabase.families())
+        if family is not None:
+            font = QFont(family)
+    font.setStyleHint(QFont.StyleHint.TypeWriter)
     size = QGuiApplication.font().pointSizeF()
     if size > 0:
         # The system fixed font is often a point larger than the UI font.
         font.setPointSizeF(size)
     return font
+
+
+def first_fixed_family(families: list[str]) -> str | None:
+    """The first of ``families`` that the font database reports as fixed-pitch."""
+    return next((f for f in families if QFontDatabase.isFixedPitch(f)), None)
 
 
 def plural(n: int, word: str) -> str:
