@@ -7,12 +7,11 @@ checks and the friendly errors cost little when nothing is wrong.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from mlpviz.bench.timing import best_of
 from mlpviz.data.csv_loader import load_csv
 
 
@@ -26,15 +25,6 @@ def write_numeric_csv(path: Path, rows: int, seed: int = 0) -> None:
         for block in np.array_split(values, max(1, rows // 100_000)):
             f.write("\n".join(f"{a:.6f},{b:.6f},{c:.6f}" for a, b, c in block.tolist()))
             f.write("\n")
-
-
-def _best_of(fn: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def bench_load_csv(
@@ -65,8 +55,8 @@ def bench_load_csv(
         reference = np.loadtxt(path, delimiter=",", ndmin=2)
         if not np.array_equal(load_csv(path).values, reference):
             raise RuntimeError("load_csv and np.loadtxt disagree on the benchmark file")
-        loadtxt_s = _best_of(lambda: np.loadtxt(path, delimiter=","), repeats)
-        load_csv_s = _best_of(lambda: load_csv(path), repeats)
+        loadtxt_s = best_of(lambda: np.loadtxt(path, delimiter=","), repeats)
+        load_csv_s = best_of(lambda: load_csv(path), repeats)
     finally:
         path.unlink(missing_ok=True)
     return {

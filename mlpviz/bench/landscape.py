@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
 
 import numpy as np
 
+from mlpviz.bench.timing import best_of
 from mlpviz.engine.landscape.surface import grid_extent, loss_grid, pca_loss_grid, trajectory_pca
 from mlpviz.engine.mlp import MLP
 
@@ -25,15 +25,6 @@ def _naive_pair_grid(
     P[:, ia] = np.repeat(a_values, len(b_values))
     P[:, ib] = np.tile(b_values, len(a_values))
     return mlp.losses_for(P, X, Z).reshape(len(a_values), len(b_values))
-
-
-def _best_of(fn: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def bench_loss_grid(
@@ -98,12 +89,12 @@ def bench_loss_grid(
     for name, (a, b) in cases.items():
         av, bv = mlp.params[mlp.param_index(a)] + span, mlp.params[mlp.param_index(b)] + span
         args = (mlp, X, Z, a, b, av, bv)
-        result[f"{name}_s"] = _best_of(functools.partial(loss_grid, *args), repeats)
+        result[f"{name}_s"] = best_of(functools.partial(loss_grid, *args), repeats)
         if name == "different_nodes":
             one = functools.partial(loss_grid, *args, threads=1)
-            result["different_nodes_1thread_s"] = _best_of(one, repeats)
+            result["different_nodes_1thread_s"] = best_of(one, repeats)
             single = functools.partial(loss_grid, *args, dtype=np.float32)
-            result["different_nodes_float32_s"] = _best_of(single, repeats)
+            result["different_nodes_float32_s"] = best_of(single, repeats)
             part = grid if naive_rows is None else max(1, min(grid, naive_rows))
             t0 = time.perf_counter()
             naive = _naive_pair_grid(mlp, X, Z, a, b, av[:part], bv)
@@ -117,6 +108,6 @@ def bench_loss_grid(
     path = mlp.params + walk - walk[-1]
     pca = trajectory_pca(path)
     alphas, betas = grid_extent(pca.coords, n=50)
-    result["pca_50x50_s"] = _best_of(lambda: pca_loss_grid(mlp, X, Z, pca, alphas, betas), repeats)
+    result["pca_50x50_s"] = best_of(lambda: pca_loss_grid(mlp, X, Z, pca, alphas, betas), repeats)
     result["speedup"] = result["naive_s"] / result["different_nodes_s"]
     return result

@@ -13,8 +13,8 @@ import pytest
 
 from mlpviz.io import session_file
 from mlpviz.ui.files import autosave_file
-from mlpviz.ui.files.session_actions import SessionActions
 from mlpviz.ui.shell.quit_signals import QuitSignals
+from tests.ui.session_helpers import side_actions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,17 +64,7 @@ def test_an_autosave_that_cannot_be_restored_is_set_aside_not_deleted(
     auto.parent.mkdir()
     newer = '{"format": "mlpviz-session", "version": 999}'
     auto.write_text(newer)
-    actions = SessionActions(
-        w,
-        w.session,
-        w.undo,
-        banner=w.banner,
-        store=w.store,
-        status_bar=w.statusBar(),
-        show_settings=w.settings_panel.set_values,
-        set_title=w.setWindowTitle,
-        autosave_path=auto,
-    )
+    actions = side_actions(w, auto)
     actions.ask_restore = lambda path: True
     assert not actions.offer_restore()
     kept = auto.with_name("autosave-unreadable-1.mlpviz")

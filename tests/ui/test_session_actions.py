@@ -11,6 +11,7 @@ from mlpviz.io import session_file, session_read
 from mlpviz.ui.files.session_actions import SessionActions
 from mlpviz.ui.shell.main_window import MainWindow
 from mlpviz.ui.training import worker
+from tests.ui.session_helpers import side_actions
 
 
 def no_question(*_):
@@ -25,18 +26,7 @@ def make(qtbot, settings_store, tmp_path):
     def new(interval_ms: int = 60_000) -> tuple[MainWindow, SessionActions]:
         w = MainWindow(settings_store=settings_store)
         qtbot.addWidget(w)
-        actions = SessionActions(
-            w,
-            w.session,
-            w.undo,
-            banner=w.banner,
-            store=w.store,
-            status_bar=w.statusBar(),
-            show_settings=w.settings_panel.set_values,
-            set_title=w.setWindowTitle,
-            autosave_path=tmp_path / "data" / "autosave.mlpviz",
-            autosave_interval_ms=interval_ms,
-        )
+        actions = side_actions(w, tmp_path / "data" / "autosave.mlpviz", interval_ms)
         actions.ask = actions.ask_restore = no_question
         w.show()
         qtbot.waitUntil(lambda: w.session.latest is not None)
