@@ -7,6 +7,9 @@ aborts the process, and one that outlives its window keeps the app alive.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -146,3 +149,80 @@ def test_close_while_running(qtbot, settings_store, case):
     thread.wait(30_000)  # a failure here must not also leak the thread
     assert stopped, "the training thread was still running after close()"
     assert took < CLOSE_BUDGET_S, f"closing took {took:.2f} s"
+
+
+def test_about_to_quit_mid_run_stops_the_training_thread(qtbot, qapp, settings_store):
+    """QApplication.exit() emits aboutToQuit as exec() returns: the worker must
+    stop then, not only when the window is closed (it may never be)."""
+    window = _shown(qtbot, settings_store)
+    thread: QThread = window.session.thread
+    window.controls.run.trigger()
+    qtbot.waitUntil(lambda: window.session.running, timeout=5000)
+    qtbot.waitUntil(lambda: window.session.latest.epoch > 20, timeout=5000)
+
+    start = time.perf_counter()
+    qapp.aboutToQuit.emit()
+    took = time.perf_counter() - start
+
+    stopped = not thread.isRunning()
+    thread.wait(30_000)  # a failure here must not also leak the thread
+    assert stopped, "the training thread was still running after aboutToQuit"
+    assert took < CLOSE_BUDGET_S, f"stopping took {took:.2f} s"
+
+
+_QUIT_MID_RUN = """
+import sys
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+from mlpviz.ui.shell.main_window import MainWindow
+
+window = MainWindow(settings_store=QSettings(sys.argv[1], QSettings.Format.IniFormat))
+window.show()
+thread = window.session.thread
+
+
+def quit_once_training() -> None:
+    latest = window.session.latest
+    if window.session.running and latest is not None and latest.epoch > 5:
+        print("training", flush=True)
+        app.exit(0)
+    else:
+        QTimer.singleShot(20, quit_once_training)
+
+
+window.session.run()
+QTimer.singleShot(20, quit_once_training)
+code = app.exec()
+print("exec returned", code, "thread running:", thread.isRunning(), flush=True)
+"""
+
+
+def test_app_exit_mid_run_quits_cleanly(tmp_path):
+    """The app's real way out: exec() returns while training runs, then the
+    interpreter tears the window down. A thread still running then aborts with
+    "QThread: Destroyed while thread 'mlpviz-training' is still running"."""
+    script = tmp_path / "quit_mid_run.py"
+    script.write_text(_QUIT_MID_RUN)
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "mlpviz.ini")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "training" in done.stdout, done.stdout + done.stderr
+    assert "thread running: False" in done.stdout, done.stdout + done.stderr
+    assert "Destroyed while thread" not in done.stderr
+    assert done.returncode == 0, done.stderr
