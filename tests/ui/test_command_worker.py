@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from mlpviz.ui.training.command_worker import (
@@ -255,6 +256,11 @@ def test_quit_ends_the_thread(qtbot, started):
     assert not thread.isRunning()
     assert not handle.is_running()
     assert handle.stop()  # a second stop is a no-op
+    # The thread, the worker and the handle's Qt side go once the thread has ended.
+    qtbot.waitUntil(lambda: not shiboken6.isValid(handle), timeout=WAIT)
+    assert not shiboken6.isValid(thread)
+    assert not shiboken6.isValid(worker.worker)
+    assert not handle.is_running() and handle.stop()
 
 
 def test_about_to_quit_stops_a_running_worker(qtbot, qapp, started):

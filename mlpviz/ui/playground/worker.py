@@ -131,7 +131,6 @@ class PlaygroundWorker(CommandWorker):
     """Owns the race; talk to it only through :meth:`post`."""
 
     NAME = "playground worker"
-    MAX_CHUNK = 4096
 
     raceUpdated = Signal(object)  # RaceSnapshot
     gridReady = Signal(object)  # ContourGrid

@@ -251,7 +251,9 @@ class WorkerThread(QObject):
     """A :class:`CommandWorker` running in a QThread of its own, as the GUI thread holds it.
 
     Give it a ``parent`` that outlives the worker's use (the window or session);
-    its :meth:`stop` runs on ``QCoreApplication.aboutToQuit`` while it lives.
+    its :meth:`stop` runs on ``QCoreApplication.aboutToQuit`` while it lives. Its
+    Qt side is deleted once the thread has ended; :meth:`stop` and
+    :meth:`is_running` still answer (True, False) through the Python object.
     """
 
     def __init__(self, worker: CommandWorker, name: str, parent: QObject | None = None) -> None:
@@ -259,6 +261,8 @@ class WorkerThread(QObject):
         self.worker = worker
         self.qthread = move_to_thread(worker, name)
         self.qthread.finished.connect(self.qthread.deleteLater)
+        # Gone with its thread: an owner that starts a new worker keeps no old one.
+        self.qthread.finished.connect(self.deleteLater)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
