@@ -137,6 +137,7 @@ class CommandWorker(QObject):
             try:
                 self._end()
             finally:
+                hand_back(self)
                 self.finished.emit()
 
     def _idle_wait(self) -> float | None:
@@ -230,13 +231,28 @@ class CommandWorker(QObject):
         raise TypeError(f"{type(self).__name__} has no command {c!r}")
 
 
+def hand_back(worker: QObject) -> None:
+    """Called by a worker in its own thread as its work ends, before ``finished``:
+    move it to the GUI thread, so it is deleted there.
+
+    Deleting a Python-made QObject in another thread takes Qt's signal locks and
+    then waits for the GIL, while the GUI thread may hold the GIL and wait for
+    one of those locks (connecting a signal): a deadlock. The GUI thread deletes
+    it holding the GIL.
+    """
+    app = QCoreApplication.instance()
+    if app is not None:
+        worker.moveToThread(app.thread())
+
+
 def move_to_thread(worker: QObject, name: str) -> QThread:
     """A new, not yet started QThread named ``name`` that runs ``worker.work()`` once.
 
-    ``worker`` needs a ``work`` slot and a ``finished`` signal, emitted last. The
-    thread quits as soon as it is emitted (a direct call, in the worker's thread:
-    it must not wait for the GUI thread, which may be waiting for this one), and
-    the worker is deleted in its own thread as the thread ends.
+    ``worker`` needs a ``work`` slot and a ``finished`` signal, emitted last,
+    after :func:`hand_back`. The thread quits as soon as ``finished`` is emitted
+    (a direct call, in the worker's thread: it must not wait for the GUI thread,
+    which may be waiting for this one); the worker is then deleted in the GUI
+    thread.
     """
     thread = QThread()
     thread.setObjectName(name)

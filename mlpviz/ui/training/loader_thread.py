@@ -33,7 +33,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from mlpviz.data import Dataset, DatasetError, LoadCancelled, load_csv
-from mlpviz.ui.training.command_worker import move_to_thread
+from mlpviz.ui.training.command_worker import hand_back, move_to_thread
 
 __all__ = [
     "PREVIEW_ROWS",
@@ -98,6 +98,7 @@ class _Worker(QObject):
             else:
                 self.succeeded.emit(result)
         finally:
+            hand_back(self)
             self.finished.emit()
 
 

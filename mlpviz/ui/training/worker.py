@@ -3,8 +3,8 @@
 It owns the network while the app runs. Commands (:mod:`.worker_commands` and
 the base's Run, Pause, Step, Reset, Speed, Quit) are applied between training
 steps; one step while running is one chunk of training (``_train_chunk``).
-Results leave as immutable snapshots,
-paced by a :class:`~.view_feed.ViewFeed`. Nothing here touches a widget.
+Results leave as immutable snapshots, paced by a :class:`~.view_feed.ViewFeed`.
+Nothing here touches a widget.
 
 Continuous runs of small jobs (any optimizer; see
 ``engine.offload_state.offloadable``) train in a child process
