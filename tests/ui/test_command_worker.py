@@ -263,15 +263,6 @@ def test_quit_ends_the_thread(qtbot, started):
     assert not handle.is_running() and handle.stop()
 
 
-def test_about_to_quit_stops_a_running_worker(qtbot, qapp, started):
-    worker, handle = started()
-    with qtbot.waitSignal(worker.runStateChanged, timeout=WAIT, check_params_cb=bool):
-        worker.post(Run())
-    thread = handle.qthread
-    qapp.aboutToQuit.emit()
-    assert not thread.isRunning()
-
-
 def test_an_unknown_command_is_reported_and_the_worker_ends(qtbot, started):
     worker, handle = started()
     with qtbot.waitSignal(worker.failed, timeout=WAIT) as failed:
