@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication
@@ -43,7 +44,10 @@ def big(qtbot, trainer) -> NetworkGraphView:
     v.set_architecture(BIG, [], [], trainer.mlp.activation_names)
     v.update_snapshot(build_snapshot(trainer, 0))
     yield v
-    qtbot.waitUntil(lambda: not v._lod_timer.isActive(), timeout=1000)
+    # The level-of-detail timer must have run out before the view goes; the
+    # view's Qt side may already be gone (then so is its timer).
+    timer = v._lod_timer
+    qtbot.waitUntil(lambda: not shiboken6.isValid(timer) or not timer.isActive(), timeout=1000)
 
 
 def _hover_at(view: NetworkGraphView, p: QPoint) -> None:
