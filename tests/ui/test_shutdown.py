@@ -7,6 +7,9 @@ aborts the process, and one that outlives its window keeps the app alive.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -146,3 +149,63 @@ def test_close_while_running(qtbot, settings_store, case):
     thread.wait(30_000)  # a failure here must not also leak the thread
     assert stopped, "the training thread was still running after close()"
     assert took < CLOSE_BUDGET_S, f"closing took {took:.2f} s"
+
+
+_QUIT_MID_RUN = """
+import sys
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+from mlpviz.ui.shell.main_window import MainWindow
+
+window = MainWindow(settings_store=QSettings(sys.argv[1], QSettings.Format.IniFormat))
+window.show()
+thread = window.session.thread
+
+
+def quit_once_training() -> None:
+    latest = window.session.latest
+    if window.session.running and latest is not None and latest.epoch > 5:
+        print("training", flush=True)
+        app.exit(0)
+    else:
+        QTimer.singleShot(20, quit_once_training)
+
+
+window.session.run()
+QTimer.singleShot(20, quit_once_training)
+code = app.exec()
+print("exec returned", code, "thread running:", thread.isRunning(), flush=True)
+"""
+
+
+def test_app_exit_mid_run_quits_cleanly(tmp_path):
+    """The app's real way out: exec() returns while training runs, then the
+    interpreter tears the window down. A thread still running then aborts with
+    "QThread: Destroyed while thread 'mlpviz-training' is still running".
+    In a process of its own: aboutToQuit also runs pyqtgraph's cleanup, which
+    would break every later test here."""
+    script = tmp_path / "quit_mid_run.py"
+    script.write_text(_QUIT_MID_RUN)
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "mlpviz.ini")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "training" in done.stdout, done.stdout + done.stderr
+    assert "thread running: False" in done.stdout, done.stdout + done.stderr
+    assert "Destroyed while thread" not in done.stderr
+    assert done.returncode == 0, done.stderr

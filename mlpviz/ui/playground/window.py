@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt, QThread
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,20 +41,19 @@ from mlpviz.playground.testfunctions import FUNCTIONS, TestFunction, from_expres
 from mlpviz.ui.playground.racers import RacersPanel, ResultsTable, default_racers
 from mlpviz.ui.playground.toolbar import SPEEDS, PlaygroundToolbar
 from mlpviz.ui.playground.views import ContourView, SurfaceView
-from mlpviz.ui.playground.worker import (
-    Configure,
-    ContourGrid,
-    Pause,
-    Play,
-    PlaygroundWorker,
-    Reset,
-    Speed,
-    Step,
-)
-from mlpviz.ui.playground.worker import Quit as QuitWorker
+from mlpviz.ui.playground.worker import Configure, ContourGrid, PlaygroundWorker
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.style.plot_style import note_label
+from mlpviz.ui.training.command_worker import (
+    STOP_TIMEOUT_MS,
+    Pause,
+    Reset,
+    Run,
+    Speed,
+    Step,
+    WorkerThread,
+)
 
 __all__ = ["PlaygroundWindow"]
 
@@ -183,9 +182,6 @@ class PlaygroundWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._start_worker()
-        # A safety net for a window that is never closed (its parent deleted it,
-        # the app quit): a QThread destroyed while running aborts the process.
-        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
         self._configure(function=self.function, start=self.start)
 
     # -- building -------------------------------------------------------------------------
@@ -204,13 +200,10 @@ class PlaygroundWindow(QMainWindow):
         self._speed_changed(self.speed.value(), post=False)
 
     def _start_worker(self) -> None:
-        self._thread = QThread()
-        self._thread.setObjectName("mlpviz-playground")
         self.worker = PlaygroundWorker()
-        self.worker.moveToThread(self._thread)
-        self._thread.started.connect(self.worker.work)
-        self.worker.finished.connect(self._thread.quit)
-        self.worker.finished.connect(self.worker.deleteLater)
+        # Stops the worker on aboutToQuit too: a window may never be closed.
+        self._worker_thread = WorkerThread(self.worker, "mlpviz-playground", self)
+        self._thread = self._worker_thread.qthread
         # Queued explicitly, and to bound methods only: PySide calls a lambda in the
         # emitting (worker) thread, where touching a widget is undefined behaviour.
         queued = Qt.ConnectionType.QueuedConnection
@@ -220,12 +213,12 @@ class PlaygroundWindow(QMainWindow):
         self.worker.stopped.connect(self._message, queued)
         self.worker.failed.connect(self._message, queued)
         self.worker.post(Speed(SPEEDS[self.speed.value()]))
-        self._thread.start()
+        self._worker_thread.start()
 
     # -- commands -------------------------------------------------------------------------
 
     def play(self) -> None:
-        self.worker.post(Play())
+        self.worker.post(Run())
 
     def pause(self) -> None:
         self.worker.post(Pause())
@@ -235,7 +228,7 @@ class PlaygroundWindow(QMainWindow):
 
     def step(self, n: int = 1) -> None:
         """``n`` steps for every running racer, then pause."""
-        self.worker.post(Step(int(n)))
+        self.worker.post(Step(n=int(n)))
 
     def reset(self) -> None:
         self.worker.post(Reset())
@@ -276,13 +269,9 @@ class PlaygroundWindow(QMainWindow):
         self._use_function(function)
         return True
 
-    def shutdown(self, timeout_ms: int = 2000) -> bool:
+    def shutdown(self, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
         """Stop the worker thread; True if it ended within the timeout."""
-        if not self._thread.isRunning():
-            return True
-        self.worker.post(QuitWorker())
-        self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        return self._worker_thread.stop(timeout_ms)
 
     # -- reacting -------------------------------------------------------------------------
 
@@ -384,7 +373,7 @@ class PlaygroundWindow(QMainWindow):
     def showEvent(self, event) -> None:
         # Closing stops the worker; a window shown again gets a fresh one, so the
         # owner can keep one instance and just show() it.
-        if not self._thread.isRunning():
+        if not self._worker_thread.is_running():
             self._start_worker()
             self.running = False
             self._run_state(False)

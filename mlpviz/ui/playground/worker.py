@@ -1,7 +1,8 @@
 """The optimizer playground's worker: races and contour grids off the GUI thread.
 
-Like the training worker (:mod:`mlpviz.ui.training.worker`), a QObject living in its
-own QThread. Commands arrive on a thread-safe queue; results leave as
+Like the training worker (:mod:`mlpviz.ui.training.worker`), a
+:class:`~mlpviz.ui.training.command_worker.CommandWorker`: one step is one race
+step, Run plays the race, Reset starts it over. Results leave as
 immutable objects (a :class:`~mlpviz.playground.race.RaceSnapshot`, a
 :class:`ContourGrid`), at most ~30 race updates a second however fast the
 race runs. Nothing here touches a widget.
@@ -10,27 +11,25 @@ race runs. Nothing here touches a widget.
 from __future__ import annotations
 
 import math
-import queue
 import time
-import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal
 
 from mlpviz.playground.race import Race, RacerSpec
 from mlpviz.playground.testfunctions import TestFunction
+from mlpviz.ui.training.command_worker import CommandWorker, Run, Step
 from mlpviz.ui.widgets.contour import contour_segments, iso_levels
 from mlpviz.ui.widgets.heatmap import finite_range
 
 SNAPSHOT_INTERVAL = 1 / 30  # seconds between race updates while running
-CHUNK_SECONDS = 0.010  # unpaced: race time between looks at the queue
 MAX_STEPS = 10_000  # a race pauses here: paths stay drawable, memory bounded
 GRID_SIZE = 161
 ISO_LINES = 14
 
 
-# -- commands (immutable, posted from the GUI thread) ------------------------------------
+# -- the playground's own command (the base's Run, Pause, Step, Reset, Speed and Quit too) --
 
 
 @dataclass(frozen=True)
@@ -44,36 +43,6 @@ class Configure:
     start: tuple[float, float] | None = None
     racers: tuple[RacerSpec, ...] | None = None
     tol: float | None = None
-
-
-@dataclass(frozen=True)
-class Play:
-    pass
-
-
-@dataclass(frozen=True)
-class Pause:
-    pass
-
-
-@dataclass(frozen=True)
-class Step:
-    n: int = 1
-
-
-@dataclass(frozen=True)
-class Reset:
-    pass
-
-
-@dataclass(frozen=True)
-class Speed:
-    steps_per_second: float | None  # None: as fast as possible
-
-
-@dataclass(frozen=True)
-class Quit:
-    pass
 
 
 # -- the contour grid -----------------------------------------------------------------------
@@ -158,91 +127,55 @@ def contour_grid(function: TestFunction, size: int = GRID_SIZE) -> ContourGrid:
 # -- the worker ---------------------------------------------------------------------------
 
 
-class PlaygroundWorker(QObject):
+class PlaygroundWorker(CommandWorker):
     """Owns the race; talk to it only through :meth:`post`."""
+
+    NAME = "playground worker"
 
     raceUpdated = Signal(object)  # RaceSnapshot
     gridReady = Signal(object)  # ContourGrid
-    runStateChanged = Signal(bool)
     stopped = Signal(str)  # why a playing race paused by itself
-    failed = Signal(str)  # a command could not be applied; the race is unchanged
-    finished = Signal()
 
     def __init__(self) -> None:
-        super().__init__()
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        super().__init__(speed=20.0)
         self._function: TestFunction | None = None
         self._start: tuple[float, float] = (0.0, 0.0)
         self._specs: tuple[RacerSpec, ...] = ()
         self._tol = 1e-3
         self._race: Race | None = None
-        self._running = False
-        self._speed: float | None = 20.0
-        self._paced_from = (0.0, 0)  # (time, race step) pacing counts from
-        self._chunk = 1
         self._last_sent = 0.0
 
-    def post(self, command: object) -> None:
-        """Queue a command (thread-safe)."""
-        self._queue.put(command)
-
-    @Slot()
-    def work(self) -> None:
+    def _command(self, c: object) -> None:
         try:
-            while True:
-                try:
-                    command = self._queue.get(timeout=self._wait())
-                except queue.Empty:
-                    command = None
-                if isinstance(command, Quit):
-                    break
-                if command is not None:
-                    self._apply_safely(command)
-                    continue  # everything queued first, then race on
-                if self._running and self._race is not None:
-                    self._advance()
-        except Exception:  # pragma: no cover - last resort, shown to the user
-            self.failed.emit("The playground worker stopped:\n" + traceback.format_exc(limit=4))
-        finally:
-            self.finished.emit()
-
-    def _wait(self) -> float | None:
-        if not self._running:
-            return None  # sleep until a command arrives
-        if self._speed is None or self._race is None:
-            return 0.0
-        t0, s0 = self._paced_from
-        due = t0 + (self._race.steps + 1 - s0) / self._speed
-        return max(0.0, due - time.perf_counter())
-
-    def _apply_safely(self, command: object) -> None:
-        try:
-            self._apply(command)
+            self._dispatch(c)
         except ValueError as e:  # e.g. an optimizer option it does not have
             self.failed.emit(str(e))
+
+    def _position(self) -> int:
+        return self._race.steps if self._race is not None else 0
+
+    def _start_running(self, c: Run) -> None:
+        race = self._race
+        if race is not None and (not race.running or race.steps >= MAX_STEPS):
+            self._rebuild()  # a finished race replays from the start
+        super()._start_running(c)
+
+    def _paused(self) -> None:
+        self._send(force=True)
+
+    def _step(self, c: Step) -> None:
+        if self._race is not None:
+            self._race.step(c.n)
+        self._send(force=True)
+
+    def _reset(self) -> None:
+        self._rebuild()
 
     def _apply(self, c: object) -> None:
         if isinstance(c, Configure):
             self._configure(c)
-        elif isinstance(c, Play):
-            race = self._race
-            if race is not None and (not race.running or race.steps >= MAX_STEPS):
-                self._rebuild()  # a finished race replays from the start
-            self._set_running(True)
-        elif isinstance(c, Pause):
-            self._set_running(False)
-            self._send(force=True)
-        elif isinstance(c, Step):
-            self._set_running(False)
-            if self._race is not None:
-                self._race.step(c.n)
-            self._send(force=True)
-        elif isinstance(c, Reset):
-            self._set_running(False)
-            self._rebuild()
-        elif isinstance(c, Speed):
-            self._speed = c.steps_per_second
-            self._restart_pacing()
+        else:
+            super()._apply(c)
 
     def _configure(self, c: Configure) -> None:
         if c.tol is not None:
@@ -268,33 +201,16 @@ class PlaygroundWorker(QObject):
             self._restart_pacing()
         self._send(force=True)
 
-    def _set_running(self, running: bool) -> None:
-        if running != self._running:
-            self._running = running
-            self._restart_pacing()
-            self._chunk = 1
-            self.runStateChanged.emit(running)
-
-    def _restart_pacing(self) -> None:
-        steps = self._race.steps if self._race is not None else 0
-        self._paced_from = (time.perf_counter(), steps)
-
     def _advance(self) -> None:
         race = self._race
-        assert race is not None
+        if race is None:
+            return
         if self._speed is None:
             start = time.perf_counter()
             race.step(min(self._chunk, MAX_STEPS - race.steps))
-            took = time.perf_counter() - start
-            # Grow or shrink the chunk so one takes about CHUNK_SECONDS.
-            if took < CHUNK_SECONDS / 2:
-                self._chunk = min(self._chunk * 2, 4096)
-            elif took > CHUNK_SECONDS * 2 and self._chunk > 1:
-                self._chunk //= 2
+            self._adapt_chunk(time.perf_counter() - start)
         else:
-            t0, s0 = self._paced_from
-            due = s0 + int((time.perf_counter() - t0) * self._speed) - race.steps
-            race.step(max(1, min(due, MAX_STEPS - race.steps, 1000)))
+            race.step(max(1, min(self._steps_due(), MAX_STEPS - race.steps, 1000)))
         reason = None
         if not race.racers:
             reason = "No racer is selected: tick at least one in the list of racers."
@@ -303,7 +219,7 @@ class PlaygroundWorker(QObject):
         elif race.steps >= MAX_STEPS:
             reason = f"Paused at the step limit ({MAX_STEPS:,} steps)."
         if reason:
-            self._set_running(False)
+            self._stop_running()
             self.stopped.emit(reason)
         self._send(force=reason is not None)
 

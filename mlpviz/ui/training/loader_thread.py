@@ -1,7 +1,10 @@
 """Run one slow job — loading a CSV file, preparing a big problem — off the GUI thread.
 
 A :class:`BackgroundTask` owns a :class:`~PySide6.QtCore.QThread` and a
-QObject worker moved into it. The job is a plain function
+QObject worker moved into it, wired as every worker is
+(:func:`~mlpviz.ui.training.command_worker.move_to_thread`), with the same
+``started`` / ``failed`` / ``finished`` signals as a
+:class:`~mlpviz.ui.training.command_worker.CommandWorker`. The job is a plain function
 ``job(progress, cancel) -> result``:
 
 * ``progress(fraction)`` may be called from the worker thread at any time; it
@@ -27,9 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from mlpviz.data import Dataset, DatasetError, LoadCancelled, load_csv
+from mlpviz.ui.training.command_worker import hand_back, move_to_thread
 
 __all__ = [
     "PREVIEW_ROWS",
@@ -61,10 +65,12 @@ def running_tasks() -> int:
 class _Worker(QObject):
     """Lives in the background thread and runs the job once."""
 
+    started = Signal()
     progressed = Signal(float)
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
+    finished = Signal()  # after exactly one of succeeded, failed, cancelled
 
     def __init__(self, job: Job, cancel: threading.Event) -> None:
         super().__init__()
@@ -77,7 +83,8 @@ class _Worker(QObject):
             self.progressed.emit(float(fraction))
 
     @Slot()
-    def run(self) -> None:
+    def work(self) -> None:
+        self.started.emit()
         try:
             result = self._job(self._progress, self._cancel.is_set)
         except LoadCancelled:
@@ -91,12 +98,8 @@ class _Worker(QObject):
             else:
                 self.succeeded.emit(result)
         finally:
-            # Hand the worker back to the GUI thread so Python may delete it
-            # there, then let the thread's event loop end.
-            app = QCoreApplication.instance()
-            if app is not None:
-                self.moveToThread(app.thread())
-            QThread.currentThread().quit()
+            hand_back(self)
+            self.finished.emit()
 
 
 class BackgroundTask(QObject):
@@ -104,6 +107,8 @@ class BackgroundTask(QObject):
 
     Signals (all delivered in the GUI thread; none after :meth:`discard`)
     -------
+    started()
+        The job began.
     progressed(float)
         Fraction done, in (0, 1].
     succeeded(object)
@@ -112,28 +117,33 @@ class BackgroundTask(QObject):
         The exception the job raised.
     cancelled()
         The job stopped because :meth:`cancel` was called.
+    finished()
+        The job ended, after one of the three above.
     """
 
+    started = Signal()
     progressed = Signal(float)
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
+    finished = Signal()
 
     def __init__(self, job: Job, name: str = "mlpviz-task") -> None:
         # No parent: the dialog may be deleted while the thread still runs.
         super().__init__()
         self._cancel = threading.Event()
         self._discarded = False
-        self.thread = QThread()
-        self.thread.setObjectName(name)
         self._worker = _Worker(job, self._cancel)
-        self._worker.moveToThread(self.thread)
-        self.thread.started.connect(self._worker.run)
+        # The thread stays this task's (Python's) until it has ended: the
+        # dialog and tests ask it isRunning() after that.
+        self.thread = move_to_thread(self._worker, name)
         # The task lives in the GUI thread, so these connections are queued.
+        self._worker.started.connect(self._on_started)
         self._worker.progressed.connect(self._on_progressed)
         self._worker.succeeded.connect(self._on_succeeded)
         self._worker.failed.connect(self._on_failed)
         self._worker.cancelled.connect(self._on_cancelled)
+        self._worker.finished.connect(self._on_finished)
         self.thread.finished.connect(self._release)
 
     def start(self) -> None:
@@ -168,6 +178,11 @@ class BackgroundTask(QObject):
             return True
         return bool(self.thread.wait(timeout_ms))
 
+    @Slot()
+    def _on_started(self) -> None:
+        if not self._discarded:
+            self.started.emit()
+
     @Slot(float)
     def _on_progressed(self, fraction: float) -> None:
         if not self._discarded:
@@ -187,6 +202,11 @@ class BackgroundTask(QObject):
     def _on_cancelled(self) -> None:
         if not self._discarded:
             self.cancelled.emit()
+
+    @Slot()
+    def _on_finished(self) -> None:
+        if not self._discarded:
+            self.finished.emit()
 
     @Slot()
     def _release(self) -> None:

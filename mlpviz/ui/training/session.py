@@ -3,7 +3,8 @@ and hands the views at most ~30 snapshots a second.
 
 Views subscribe to :attr:`Session.updated` and :attr:`Session.architectureChanged`;
 they never talk to the worker, and nothing here blocks the GUI thread
-(except :meth:`shutdown`, which waits a bounded time for the thread to end).
+(except :meth:`shutdown`, which waits a bounded time for the thread to end;
+it runs on the window's close and on ``QCoreApplication.aboutToQuit``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 from mlpviz.data.problem import Problem
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.training import worker_commands as cmd
+from mlpviz.ui.training.command_worker import (
+    STOP_TIMEOUT_MS,
+    Pause,
+    Reset,
+    Run,
+    Speed,
+    Step,
+    WorkerThread,
+)
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.training.worker import TrainingWorker
 
@@ -62,13 +72,9 @@ class Session(QObject):
         self._last_flush = 0.0
         self._frame_hops = 0
 
-        self._thread = QThread()
-        self._thread.setObjectName("mlpviz-training")
         self.worker = TrainingWorker(problem, spec, settings)
-        self.worker.moveToThread(self._thread)
-        self._thread.started.connect(self.worker.work)
-        self.worker.finished.connect(self._thread.quit)
-        self.worker.finished.connect(self.worker.deleteLater)
+        # Stops the worker on aboutToQuit too, while this session lives.
+        self._worker_thread = WorkerThread(self.worker, "mlpviz-training", self)
         self.worker.snapshotReady.connect(self._receive)
         self.worker.diverged.connect(self.diverged)
         self.worker.failed.connect(self.failed)
@@ -85,24 +91,24 @@ class Session(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._flush)
-        self._thread.start()
+        self._worker_thread.start()
 
     # -- commands ---------------------------------------------------------------
 
     def step(self, kind: str) -> None:
-        self.worker.post(cmd.Step(kind))
+        self.worker.post(Step(kind=kind))
 
     def run(self, epochs: int | None = None) -> None:
-        self.worker.post(cmd.Run(epochs))
+        self.worker.post(Run(epochs))
 
     def pause(self) -> None:
-        self.worker.post(cmd.Pause())
+        self.worker.post(Pause())
 
     def toggle_run(self) -> None:
         self.pause() if self.running else self.run()
 
     def reset(self) -> None:
-        self.worker.post(cmd.Reset())
+        self.worker.post(Reset())
 
     def set_param(self, param: tuple, value: float) -> None:
         self.worker.post(cmd.SetParam(param, float(value)))
@@ -145,7 +151,7 @@ class Session(QObject):
         self.worker.post(cmd.Predict())
 
     def set_speed(self, epochs_per_second: float | None) -> None:
-        self.worker.post(cmd.Speed(epochs_per_second))
+        self.worker.post(Speed(epochs_per_second))
 
     def configure(
         self,
@@ -161,18 +167,14 @@ class Session(QObject):
             self.problemChanged.emit(problem)
         self.worker.post(cmd.Configure(problem, spec, settings, reinit))
 
-    def shutdown(self, timeout_ms: int = 2000) -> bool:
+    def shutdown(self, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
         """Stop the worker and its thread; True if it ended within the timeout."""
         self._timer.stop()
-        if not self._thread.isRunning():
-            return True
-        self.worker.post(cmd.Quit())
-        self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        return self._worker_thread.stop(timeout_ms)
 
     @property
     def thread(self) -> QThread:
-        return self._thread
+        return self._worker_thread.qthread
 
     # -- snapshots ----------------------------------------------------------------
 

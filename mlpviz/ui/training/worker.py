@@ -1,8 +1,10 @@
-"""The training worker: a QObject living in its own QThread.
+"""The training worker: a :class:`~mlpviz.ui.training.command_worker.CommandWorker`.
 
-It owns the network while the app runs. Commands arrive on a thread-safe
-queue and are applied between steps; results leave as immutable snapshots,
-paced by a :class:`~.view_feed.ViewFeed`. Nothing here touches a widget.
+It owns the network while the app runs. Commands (:mod:`.worker_commands` and
+the base's Run, Pause, Step, Reset, Speed, Quit) are applied between training
+steps; one step while running is one chunk of training (``_train_chunk``).
+Results leave as immutable snapshots, paced by a :class:`~.view_feed.ViewFeed`.
+Nothing here touches a widget.
 
 Continuous runs of small jobs (any optimizer; see
 ``engine.offload_state.offloadable``) train in a child process
@@ -15,13 +17,11 @@ from __future__ import annotations
 
 import math
 import os
-import queue
 import threading
 import time
-import traceback
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal
 
 from mlpviz.data.problem import Problem
 from mlpviz.engine import MLP, Trainer, TrainingDiverged, WeightHistory
@@ -29,29 +29,30 @@ from mlpviz.engine.offload.process import OffloadedTraining
 from mlpviz.engine.offload.state import FAST_ROWS
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.training import worker_commands as cmd
+from mlpviz.ui.training.command_worker import CommandWorker, Run, Step
 from mlpviz.ui.training.measure import is_classification
 from mlpviz.ui.training.run_limits import RunLimits
 from mlpviz.ui.training.shared_core import SharedCore
 from mlpviz.ui.training.state import TrainingState
 from mlpviz.ui.training.view_feed import SNAPSHOT_INTERVAL, ViewFeed
 
-CHUNK_SECONDS = 0.012  # training time between looks at the queue
 HISTORY_CAPACITY = 4096
 HISTORY_BYTES = 64 << 20
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(CommandWorker):
     """Runs the engine's Trainer; talk to it only through :meth:`post`."""
+
+    NAME = "training worker"
+    CHUNK_SECONDS = 0.012  # training time between looks at the queue
+    MAX_CHUNK = 1 << 16
 
     snapshotReady = Signal(object)  # Snapshot
     diverged = Signal(str)
-    failed = Signal(str)  # a command could not be applied; the state is unchanged
-    runStateChanged = Signal(bool)
     runProgress = Signal(int, int)  # epochs done, epochs asked (Run N)
     runStopped = Signal(str)  # why a run ended by itself
     predictionsReady = Signal(object, int)  # (n, n_out) raw units, epoch
     stateReady = Signal(int, object)  # token, TrainingState (copies)
-    finished = Signal()
 
     def __init__(
         self,
@@ -60,17 +61,12 @@ class TrainingWorker(QObject):
         settings: TrainingSettings,
         offload: bool | None = None,
     ) -> None:
-        super().__init__()
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        super().__init__(speed=None)
         self.problem, self.spec, self.settings = problem, spec, settings
-        self._running = False
         self._limits = RunLimits()
-        self._speed: float | None = None
-        self._paced_from: tuple[float, int] = (0.0, 0)
         self._sample = 0
         self._pair: tuple[tuple, tuple] | None = None
         self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
-        self._chunk = 1
         self._feed = ViewFeed(self.snapshotReady.emit)
         # Set and cleared by the Session around frames (see ViewFeed).
         self.gui_idle = self._feed.gui_idle
@@ -88,47 +84,30 @@ class TrainingWorker(QObject):
 
     # -- called from the GUI thread -------------------------------------------
 
-    def post(self, command: object) -> None:
-        """Queue a command (thread-safe); it is applied before the next step.
-
-        It also ends a wait for a frame (see ViewFeed.wait_for_frame): Pause, Quit or an
-        edit must not wait behind a frame the GUI may not finish — e.g. while
-        it is itself waiting for this thread to end.
-        """
-        self._queue.put(command)
+    def _posted(self) -> None:
+        # A command also ends a wait for a frame (see ViewFeed.wait_for_frame):
+        # Pause, Quit or an edit must not wait behind a frame the GUI may not
+        # finish — e.g. while it is itself waiting for this thread to end.
         self.gui_idle.set()
         self.offload.wake()
 
     # -- the worker thread ----------------------------------------------------
 
-    @Slot()
-    def work(self) -> None:
+    def _begin(self) -> None:
         self._thread_id = threading.get_native_id()
-        try:
-            self._build(self.problem, self.spec, self.settings, new_network=True)
-            self._send(force=True, surfaces=True)
-            while True:
-                try:
-                    command = self._queue.get(timeout=self._idle_wait())
-                except queue.Empty:
-                    command = None
-                if isinstance(command, cmd.Quit):
-                    break
-                if command is not None:
-                    # Commands apply to the state training has reached.
-                    self._recall()
-                    self._apply_safely(command)
-                    # Apply everything queued before training on.
-                    continue
-                if self._running:
-                    self._feed.wait_for_frame()  # a frame drawn off the Session's own timer
-                    self._survive(self._train_chunk)
-        except Exception:  # pragma: no cover - last resort, reported to the user
-            self.failed.emit("The training worker stopped:\n" + traceback.format_exc(limit=4))
-        finally:
-            self._core.release()
-            self.offload.close()
-            self.finished.emit()
+        self._build(self.problem, self.spec, self.settings, new_network=True)
+        self._send(force=True, surfaces=True)
+
+    def _end(self) -> None:
+        self._core.release()
+        self.offload.close()
+
+    def _position(self) -> int:
+        return self.trainer.epoch
+
+    def _advance(self) -> None:
+        self._feed.wait_for_frame()  # a frame drawn off the Session's own timer
+        self._survive(self._train_chunk)
 
     def _survive(self, fn, *args) -> bool:
         """Run ``fn``; an unexpected error pauses training and is reported, and
@@ -142,19 +121,12 @@ class TrainingWorker(QObject):
             self.failed.emit(f"{type(e).__name__}: {e}")
             return False
 
-    def _idle_wait(self) -> float | None:
-        if not self._running:
-            return None  # sleep until a command arrives
-        if self._speed is None:
-            return 0.0
-        t0, e0 = self._paced_from
-        due = t0 + (self.trainer.epoch - e0) / self._speed
-        return max(0.0, due - time.perf_counter())
-
-    def _apply_safely(self, command: object) -> None:
+    def _command(self, command: object) -> None:
+        # Commands apply to the state training has reached.
+        self._recall()
         try:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                self._apply(command)
+                self._dispatch(command)
         except (ValueError, IndexError) as e:
             self.failed.emit(str(e))
             self._survive(self._send, True)
@@ -163,17 +135,21 @@ class TrainingWorker(QObject):
             self.failed.emit(f"{type(e).__name__}: {e}")
             self._survive(self._send, True)
 
+    def _step(self, c: Step) -> None:
+        for _ in range(c.n):
+            if not self._guarded(self._step_once, c.kind):
+                break
+        self._send(force=True, surfaces=True)
+
+    def _paused(self) -> None:
+        self._send(force=True, surfaces=True)
+
+    def _reset(self) -> None:
+        self._build(self.problem, self.spec, self.settings, new_network=True)
+        self._send(force=True, surfaces=True)
+
     def _apply(self, c: object) -> None:
-        if isinstance(c, cmd.Step):
-            self._stop_running()
-            self._guarded(self._step, c.kind)
-            self._send(force=True, surfaces=True)
-        elif isinstance(c, cmd.Run):
-            self._start_running(c.epochs)
-        elif isinstance(c, cmd.Pause):
-            self._stop_running()
-            self._send(force=True, surfaces=True)
-        elif isinstance(c, cmd.SetParam):
+        if isinstance(c, cmd.SetParam):
             value = float(c.value)
             if not math.isfinite(value):
                 raise ValueError(f"{c.value!r} is not a finite number")
@@ -184,10 +160,6 @@ class TrainingWorker(QObject):
             self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Configure):
             self._configure(c)
-        elif isinstance(c, cmd.Reset):
-            self._stop_running()
-            self._build(self.problem, self.spec, self.settings, new_network=True)
-            self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Select):
             if c.sample is not None:
                 self._sample = int(c.sample)
@@ -229,9 +201,8 @@ class TrainingWorker(QObject):
             p = self.problem
             pred = p.decode_targets(self.mlp.forward(p.X).activations[-1])
             self.predictionsReady.emit(pred, self.trainer.epoch)
-        elif isinstance(c, cmd.Speed):
-            self._speed = c.epochs_per_second
-            self._paced_from = (time.perf_counter(), self.trainer.epoch)
+        else:
+            super()._apply(c)
 
     def _configure(self, c: cmd.Configure) -> None:
         problem = c.problem or self.problem
@@ -300,7 +271,7 @@ class TrainingWorker(QObject):
             self.diverged.emit(str(e))
             return False
 
-    def _step(self, kind: str) -> None:
+    def _step_once(self, kind: str) -> None:
         t = self.trainer
         if kind == "sample":
             t.step_sample()
@@ -309,22 +280,18 @@ class TrainingWorker(QObject):
         else:
             t.step_epoch()
 
-    def _start_running(self, epochs: int | None) -> None:
-        self._running = True
-        self._limits.start(self.trainer.epoch, epochs)
-        self._paced_from = (time.perf_counter(), self.trainer.epoch)
-        self._chunk = 1
-        self.runStateChanged.emit(True)
-        if epochs is not None:
-            self.runProgress.emit(0, int(epochs))
+    def _start_running(self, c: Run) -> None:
+        self._limits.start(self.trainer.epoch, c.count)
+        super()._start_running(c)
+        if c.count is not None:
+            self.runProgress.emit(0, int(c.count))
 
     def _stop_running(self) -> None:
         self._recall()
         self._core.release()
         if self._running:
-            self._running = False
             self._limits.end()
-            self.runStateChanged.emit(False)
+        super()._stop_running()
 
     def _train_chunk(self) -> None:
         t = self.trainer
@@ -349,17 +316,12 @@ class TrainingWorker(QObject):
                 n = max(1, min(n, self._limits.target - t.epoch))
             start = time.perf_counter()
             ok = self._guarded(t.run, n)
-            took = time.perf_counter() - start
-            # Grow or shrink the chunk so one takes about CHUNK_SECONDS.
-            if took < CHUNK_SECONDS / 2:
-                self._chunk = min(self._chunk * 2, 1 << 16)
-            elif took > CHUNK_SECONDS * 2 and self._chunk > 1:
-                self._chunk //= 2
+            self._adapt_chunk(time.perf_counter() - start)
         else:
             self._core.release()
             # Batch by batch, so a long epoch (a million rows) never keeps a
             # command — Pause, Quit — waiting longer than one chunk.
-            deadline = time.perf_counter() + CHUNK_SECONDS
+            deadline = time.perf_counter() + self.CHUNK_SECONDS
             ok = True
             while ok and time.perf_counter() < deadline:
                 ok = self._guarded(t.step_batch)

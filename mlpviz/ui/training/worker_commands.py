@@ -1,7 +1,8 @@
-"""Commands the GUI posts to the training worker.
+"""Commands the GUI posts to the training worker, besides the ones every worker takes.
 
-They are small frozen dataclasses put on a thread-safe queue; the worker
-applies them between training steps, never in the middle of one.
+Run, Pause, Step, Reset, Speed and Quit are :mod:`mlpviz.ui.training.command_worker`'s.
+These are small frozen dataclasses put on the same thread-safe queue; the
+worker applies them between training steps, never in the middle of one.
 """
 
 from __future__ import annotations
@@ -12,21 +13,6 @@ import numpy as np
 
 from mlpviz.data.problem import Problem
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-
-
-@dataclass(frozen=True)
-class Step:
-    kind: str  # "sample", "batch" or "epoch"
-
-
-@dataclass(frozen=True)
-class Run:
-    epochs: int | None = None  # None: until paused or a stop condition holds
-
-
-@dataclass(frozen=True)
-class Pause:
-    pass
 
 
 @dataclass(frozen=True)
@@ -55,26 +41,11 @@ class Configure:
 
 
 @dataclass(frozen=True)
-class Reset:
-    pass
-
-
-@dataclass(frozen=True)
 class Select:
     """The sample the views explain, and the two parameters of the surface plot."""
 
     sample: int | None = None
     pair: tuple[tuple, tuple] | None = None
-
-
-@dataclass(frozen=True)
-class Speed:
-    epochs_per_second: float | None  # None: as fast as possible
-
-
-@dataclass(frozen=True)
-class Quit:
-    pass
 
 
 @dataclass(frozen=True)
