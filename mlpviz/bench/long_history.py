@@ -16,8 +16,8 @@ from mlpviz.bench.event_loop import app, run_loop
 def bench_history(epochs: int, refreshes: int = 15) -> dict:
     """Weight history and loss curve after ``epochs`` epochs; loss-plot refresh time."""
     from mlpviz.engine import MLP, WeightHistory
+    from mlpviz.engine.history import HISTORY_CAPACITY
     from mlpviz.ui.plots.loss_plot import LossPlot
-    from mlpviz.ui.training.worker import HISTORY_CAPACITY
 
     app()
     out: dict = {"epochs": epochs}

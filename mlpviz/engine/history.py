@@ -10,6 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
+# The app's weight history: at most this many rows, and at most HISTORY_BYTES
+# of weights, so a wide network is decimated sooner instead of holding GBs
+# (784-128-64-10 at 4096 rows would need 3.6 GB).
+HISTORY_CAPACITY = 4096
+HISTORY_BYTES = 64 << 20
+
+
+def capacity_for(n_params: int) -> int:
+    """Rows of the app's history for a network of ``n_params``: HISTORY_CAPACITY
+    for small networks, fewer for wide ones, never below 16."""
+    return max(16, min(HISTORY_CAPACITY, HISTORY_BYTES // (8 * max(1, n_params))))
+
 
 class WeightHistory:
     """Flat parameter vectors by epoch, at most ``capacity`` of them.

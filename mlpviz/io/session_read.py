@@ -25,7 +25,7 @@ from mlpviz.data.dataset import Dataset
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.data.scaler_base import Scaler
 from mlpviz.data.scalers import scaler_from_dict
-from mlpviz.engine.history import WeightHistory
+from mlpviz.engine.history import HISTORY_CAPACITY, WeightHistory, capacity_for
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.session_checks import (
     SCHEDULE_TYPES,
@@ -44,10 +44,6 @@ from mlpviz.io.session_checks import (
 from mlpviz.io.session_write import FORMAT, FORMAT_VERSION, sha256
 from mlpviz.io.validate import FileFormatError, check_format, field, string_list
 
-# The training worker's history capacity (mlpviz.ui.training.worker.HISTORY_CAPACITY;
-# a test keeps the two equal). A longer record would fail inside the worker,
-# after it had already replaced its network, so it is refused here instead.
-HISTORY_CAPACITY = 4096
 MAX_LAYER = 100_000  # nodes per layer, as model files allow
 
 
@@ -229,7 +225,7 @@ def _state(
     }
     if version >= 3:
         state.update(_run_fields(sd))
-    trainer.history = WeightHistory(params.size, HISTORY_CAPACITY)
+    trainer.history = WeightHistory(params.size, max(capacity_for(params.size), len(history[1])))
     trainer.load_state_dict(state)
     return state
 

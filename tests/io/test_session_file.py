@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 from mlpviz.data import load_csv, load_example
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine import MLP, WeightHistory
+from mlpviz.engine.history import HISTORY_CAPACITY
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io import Model, ModelFileError, load_model, save_model
 from mlpviz.io.session_file import SessionFileError, load_session, save_session
-from mlpviz.io.session_read import HISTORY_CAPACITY, LoadedSession
+from mlpviz.io.session_read import LoadedSession
 from mlpviz.io.session_write import FORMAT_VERSION
 
 SPEC = NetworkSpec(hidden=(4,), hidden_activations=("tanh",), init="xavier", seed=3)

@@ -13,11 +13,11 @@ from mlpviz.bench import scale as bench_scale
 from mlpviz.data import Dataset
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine import MLP, WeightHistory
+from mlpviz.engine.history import HISTORY_CAPACITY
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.graph.lod import EDGE_BUDGET
 from mlpviz.ui.training import surfaces
 from mlpviz.ui.training.measure import build_snapshot
-from mlpviz.ui.training.worker import HISTORY_CAPACITY
 
 BIG_EDGES = 784 * 128 + 128 * 64 + 64 * 10
 

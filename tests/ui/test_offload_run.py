@@ -142,3 +142,26 @@ def test_an_adam_run_with_dropout_trains_in_the_process_too(window, qtbot):
     assert (local.epoch, local.position) == (worker.epoch, worker.position)
     assert session.latest.params.tobytes() == local.mlp.params.tobytes()
     assert worker.optimizer.state["m"].tobytes() == local.optimizer.state["m"].tobytes()
+
+
+def test_a_dead_training_process_is_restarted_and_the_status_bar_says_so(window, qtbot):
+    from mlpviz.engine.offload.process import MAX_RESTARTS
+
+    session, notices = window.session, []
+    session.notice.connect(notices.append)
+    session.run()
+    offload = session.worker.offload
+    for death in range(1, MAX_RESTARTS + 2):
+        qtbot.waitUntil(lambda: offload.active and offload._process is not None, timeout=30_000)
+        offload._process.kill()
+        qtbot.waitUntil(lambda death=death: len(notices) == death, timeout=30_000)
+    assert notices[:-1] == ["The training process stopped; training goes on in a new one"] * (
+        MAX_RESTARTS
+    )
+    assert notices[-1].startswith(f"The training process stopped {MAX_RESTARTS + 1} times")
+    qtbot.waitUntil(lambda: "training goes on" in window.statusBar().currentMessage())
+    # Training went on in the worker thread: epochs keep coming.
+    epoch = session.latest.epoch
+    qtbot.waitUntil(lambda: session.latest.epoch > epoch + 10, timeout=10_000)
+    assert not session.worker.offload.available(session.worker.trainer)
+    pause(qtbot, session)

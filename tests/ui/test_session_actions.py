@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mlpviz.engine import history
 from mlpviz.io import session_file, session_read
 from mlpviz.ui.files.session_actions import SessionActions
 from mlpviz.ui.shell.main_window import MainWindow
@@ -236,4 +237,8 @@ def test_menu_entries_and_the_save_action(make, qtbot, tmp_path):
 
 
 def test_the_loader_refuses_histories_longer_than_the_worker_keeps():
-    assert session_read.HISTORY_CAPACITY == worker.HISTORY_CAPACITY
+    # One constant serves both (engine.history); the worker never keeps more.
+    assert session_read.HISTORY_CAPACITY is history.HISTORY_CAPACITY
+    assert worker.capacity_for is history.capacity_for
+    assert history.capacity_for(17) == history.HISTORY_CAPACITY
+    assert 16 <= history.capacity_for(109_184) < history.HISTORY_CAPACITY

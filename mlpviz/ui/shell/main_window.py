@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
             message.connect(lambda m: self.banner.show_message(m, "warning"))
         s.runProgress.connect(self.status.show_progress)
         s.runStopped.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        s.notice.connect(lambda m: self.statusBar().showMessage(m, 15000))
         for view in (self.graph, self.tables):
             view.editRequested.connect(self.edit_param)
             view.parameterSelected.connect(self.select_param)

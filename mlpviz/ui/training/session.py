@@ -49,6 +49,7 @@ class Session(QObject):
     runStateChanged = Signal(bool)
     runProgress = Signal(int, int)
     runStopped = Signal(str)
+    notice = Signal(str)  # for the status bar: e.g. the training process was restarted
     predictionsReady = Signal(object, int)
     stateReady = Signal(int, object)  # token, training_state.TrainingState
 
@@ -81,6 +82,7 @@ class Session(QObject):
         self.worker.runStateChanged.connect(self._run_state)
         self.worker.runProgress.connect(self.runProgress)
         self.worker.runStopped.connect(self.runStopped)
+        self.worker.notice.connect(self.notice)
         self.worker.predictionsReady.connect(self.predictionsReady)
         self.worker.stateReady.connect(self.stateReady)
 

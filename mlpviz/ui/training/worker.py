@@ -25,6 +25,7 @@ from PySide6.QtCore import Signal
 
 from mlpviz.data.problem import Problem
 from mlpviz.engine import MLP, Trainer, TrainingDiverged, WeightHistory
+from mlpviz.engine.history import capacity_for
 from mlpviz.engine.offload.process import OffloadedTraining
 from mlpviz.engine.offload.state import FAST_ROWS
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
@@ -35,9 +36,6 @@ from mlpviz.ui.training.run_limits import RunLimits
 from mlpviz.ui.training.shared_core import SharedCore
 from mlpviz.ui.training.state import TrainingState
 from mlpviz.ui.training.view_feed import SNAPSHOT_INTERVAL, ViewFeed
-
-HISTORY_CAPACITY = 4096
-HISTORY_BYTES = 64 << 20
 
 
 class TrainingWorker(CommandWorker):
@@ -51,6 +49,7 @@ class TrainingWorker(CommandWorker):
     diverged = Signal(str)
     runProgress = Signal(int, int)  # epochs done, epochs asked (Run N)
     runStopped = Signal(str)  # why a run ended by itself
+    notice = Signal(str)  # something the user should know, for the status bar
     predictionsReady = Signal(object, int)  # (n, n_out) raw units, epoch
     stateReady = Signal(int, object)  # token, TrainingState (copies)
 
@@ -79,6 +78,7 @@ class TrainingWorker(CommandWorker):
         if offload is None:
             offload = os.environ.get("MLPVIZ_OFFLOAD", "1") != "0"
         self.offload = OffloadedTraining(enabled=offload)
+        self._deaths_told = 0  # training-process deaths the user has been told of
         self.mlp: MLP
         self.trainer: Trainer
 
@@ -240,9 +240,7 @@ class TrainingWorker(CommandWorker):
         trainer = settings.make_trainer(
             mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
         )
-        # At most HISTORY_BYTES of weights: 4096 rows for small nets, fewer
-        # (decimated sooner) for wide ones — 784-128-64-10 would need 3.6 GB.
-        rows = max(16, min(HISTORY_CAPACITY, HISTORY_BYTES // (8 * mlp.n_params)))
+        rows = capacity_for(mlp.n_params)
         trainer.history = WeightHistory(mlp.n_params, rows)
         trainer.history.record(0, mlp.params)
         self.problem, self.spec, self.settings = problem, spec, settings
@@ -300,6 +298,7 @@ class TrainingWorker(CommandWorker):
         # holds the GIL throughout: it shares the GUI's CPU. NumPy training
         # releases the GIL and keeps a CPU of its own.
         gil_bound = self._speed is None and t._fast() and t.n_rows <= FAST_ROWS
+        self._tell_offload_deaths()
         if self._speed is None and self.offload.available(t):
             # In the training process, on a CPU of its own.
             self._core.release()
@@ -348,6 +347,20 @@ class TrainingWorker(CommandWorker):
             limit = self._limits.epoch_limit(self.settings)
             o.start(t, limit, self.settings.target_loss, SNAPSHOT_INTERVAL)
         o.collect(t, SNAPSHOT_INTERVAL)
+
+    def _tell_offload_deaths(self) -> None:
+        """Say in the status bar when the training process died, and when it is given up on."""
+        o = self.offload
+        if o.deaths == self._deaths_told:
+            return
+        self._deaths_told = o.deaths
+        if o.given_up:
+            self.notice.emit(
+                f"The training process stopped {o.deaths} times; training goes on in the "
+                "app itself (slower while the window draws)"
+            )
+        else:
+            self.notice.emit("The training process stopped; training goes on in a new one")
 
     def _recall(self) -> None:
         """Bring the trainer here up to the training process's and stop that."""
