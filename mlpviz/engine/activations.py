@@ -56,6 +56,8 @@ class Activation:
         for the output layer.
     bounds : the function's range (low, high), None where unbounded; the
         graph's fills span it.
+    formula, derivative_formula : f(s) and f′(s) as the math inspector
+        writes them, in its markup ($s is the sum).
     """
 
     name: str
@@ -70,6 +72,8 @@ class Activation:
     hidden: bool = True
     output: bool = True
     bounds: tuple[float | None, float | None] = (None, None)
+    formula: str = ""
+    derivative_formula: str = ""
 
     @property
     def elementwise(self) -> bool:
@@ -234,6 +238,8 @@ def _make_registry() -> dict[str, Activation]:
             _sigmoid_scalar,
             lambda a: a * (1.0 - a),
             bounds=(0.0, 1.0),
+            formula="σ($s) = 1 / (1 + $e^(−$s))",
+            derivative_formula="σ($s)·(1 − σ($s))",
         ),
         Activation(
             "tanh",
@@ -246,6 +252,8 @@ def _make_registry() -> dict[str, Activation]:
             math.tanh,
             lambda a: 1.0 - a * a,
             bounds=(-1.0, 1.0),
+            formula="tanh($s)",
+            derivative_formula="1 − tanh($s)^(2)",
         ),
         Activation(
             "relu",
@@ -258,6 +266,8 @@ def _make_registry() -> dict[str, Activation]:
             lambda v: max(v, 0.0),
             lambda a: 1.0 if a > 0.0 else 0.0,
             bounds=(0.0, None),
+            formula="max(0, $s)",
+            derivative_formula="1 if $s > 0, else 0",
         ),
         Activation(
             "leaky-relu",
@@ -269,6 +279,8 @@ def _make_registry() -> dict[str, Activation]:
             _leaky_times_,
             lambda v: v if v > 0.0 else LEAKY_SLOPE * v,
             lambda a: 1.0 if a > 0.0 else LEAKY_SLOPE,
+            formula=f"max({LEAKY_SLOPE:g}·$s, $s)",
+            derivative_formula=f"1 if $s > 0, else {LEAKY_SLOPE:g}",
         ),
         Activation(
             "linear",
@@ -280,6 +292,8 @@ def _make_registry() -> dict[str, Activation]:
             _linear_times_,
             lambda v: v,
             lambda a: 1.0,
+            formula="$s",
+            derivative_formula="1",
         ),
         Activation(
             "softmax",
@@ -293,6 +307,7 @@ def _make_registry() -> dict[str, Activation]:
             None,
             hidden=False,
             bounds=(0.0, 1.0),
+            formula="$e^($s) / Σ_($k) $e^($s_($k)) over the outputs",
         ),
     )
     return {r.name: r for r in records}

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from mlpviz.engine import MLP, Trainer
+from mlpviz.engine.activations import ACTIVATIONS
 from mlpviz.ui.inspector.formulas import n, to_text
 from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.training.measure import build_snapshot
@@ -187,3 +188,24 @@ def test_screenshot_reads_like_a_formula_sheet(inspector, qtbot, tmp_path):
     assert len(colours) > 20, "screenshot is blank"
     html = inspector.browser.toHtml()
     assert re.search(r"<sub[^>]*>", html) or "vertical-align:sub" in html
+
+
+@pytest.mark.parametrize(
+    "record", [r for r in ACTIVATIONS.values() if r.hidden], ids=lambda r: r.name
+)
+def test_every_registered_activation_is_written_out_from_its_record(inspector, record):
+    """A hidden node shows its own f and f′ with its live numbers, never a
+    stand-in: adding an activation to the registry is enough for the inspector."""
+    mlp = MLP((2, 3, 1), record.name, "sigmoid", init="xavier", seed=4)
+    inspector.update_snapshot(build_snapshot(_trainer(mlp)))
+    inspector.select_node(1, 0)
+    text = inspector.plain_text()
+    layer = build_snapshot(_trainer(mlp)).explanation.layers[0]
+    s, a, d = layer.sums[0], layer.activations[0], layer.derivatives[0]
+    assert f"· {record.name}" in text
+    assert to_text(n(a)) in text
+    if record.name not in ("sigmoid", "tanh"):  # these two have richer forms of their own
+        assert to_text(f"$f($s) = {record.formula}") in text
+        assert to_text(record.formula.replace("$s", n(s))) in text
+        assert to_text(record.derivative_formula) in text
+    assert to_text(n(d)) in text

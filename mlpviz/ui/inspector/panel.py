@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
-from mlpviz.engine.activations import LEAKY_SLOPE
+from mlpviz.engine.activations import Activation, get_activation
 from mlpviz.engine.explain import NodeStep, StepExplanation
 from mlpviz.engine.layout import Param, param_name
 from mlpviz.ui.inspector.formulas import (
@@ -103,22 +103,22 @@ class Sheet:
                 ("$f′($s)", f"1 − {y}^(2) = 1 − {n(node.activation, True)}^(2)"),
                 ("", d),
             ],
-            "relu": [
-                (y, f"$f($s) = max(0, $s) = max(0, {n(s)})"),
-                ("", a),
-                ("$f′($s)", f"{'1' if s > 0 else '0'}   (1 if $s > 0, else 0)"),
-            ],
-            "leaky-relu": [
-                (y, f"$f($s) = max({LEAKY_SLOPE:g}·$s, $s) = max({LEAKY_SLOPE:g}·{n(s)}, {n(s)})"),
-                ("", a),
-                (
-                    "$f′($s)",
-                    f"{'1' if s > 0 else f'{LEAKY_SLOPE:g}'}   (1 if $s > 0, else {LEAKY_SLOPE:g})",
-                ),
-            ],
-            "softmax": [(y, "$e^($s) / Σ_($k) $e^($s_($k)) over the outputs"), ("", a)],
-        }.get(f, [(y, f"$f($s) = $s = {n(s)}"), ("$f′($s)", "1")])
+        }.get(f) or self._activation_rows(get_activation(f), y, n(s), a, d)
         return Block("Forward: activation", f"{where} · {f}", "act", rows)
+
+    @staticmethod
+    def _activation_rows(
+        record: Activation, y: str, s: str, a: str, d: str
+    ) -> list[tuple[str, str]]:
+        """Any registered activation's rows, from its record's formulas, with
+        this node's sum written in where f is elementwise."""
+        rows = [(y, f"$f($s) = {record.formula}")]
+        if record.elementwise:
+            rows.append(("", record.formula.replace("$s", s)))
+        rows.append(("", a))
+        if record.derivative_formula:
+            rows += [("$f′($s)", record.derivative_formula), ("", d)]
+        return rows
 
     def loss(self, node: NodeStep, where: str) -> Block:
         y, z, terms = n(node.activation), n(node.target), self.exp.loss_terms
