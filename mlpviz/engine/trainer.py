@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from mlpviz.engine import losses, trainer_state
+from mlpviz.engine.data_checks import check_data
 from mlpviz.engine.history import WeightHistory
 from mlpviz.engine.kernels import batchpath, fastpath
 from mlpviz.engine.kernels.steps import Steps
@@ -33,27 +34,6 @@ class TrainingDiverged(FloatingPointError):
         super().__init__(message)
         self.epoch = epoch
         self.step = step
-
-
-def _as_targets(Z: Array, n_rows: int, n_out: int) -> Array:
-    Z = np.asarray(Z, dtype=np.float64)
-    if Z.ndim == 1 and n_out == 1:
-        Z = Z[:, None]
-    if Z.shape != (n_rows, n_out):
-        raise ValueError(f"targets have shape {Z.shape}; expected ({n_rows}, {n_out})")
-    return Z
-
-
-def _check_data(mlp: MLP, X: Array, Z: Array, what: str) -> tuple[Array, Array]:
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != mlp.layer_sizes[0]:
-        raise ValueError(
-            f"{what} inputs have shape {X.shape}; the network takes {mlp.layer_sizes[0]} per row"
-        )
-    Z = _as_targets(Z, X.shape[0], mlp.layer_sizes[-1])
-    if not (np.isfinite(X).all() and np.isfinite(Z).all()):
-        raise ValueError(f"{what} data contain NaN or infinite values")
-    return X, Z
 
 
 class Trainer:
@@ -93,11 +73,11 @@ class Trainer:
         Z_test: Array | None = None,
     ) -> None:
         self.mlp = mlp
-        self.X, self.Z = _check_data(mlp, X, Z, "training")
+        self.X, self.Z = check_data(mlp, X, Z, "training")
         if self.X.shape[0] == 0:
             raise ValueError("training data have no rows")
         if X_test is not None and Z_test is not None and len(X_test):
-            self.X_test, self.Z_test = _check_data(mlp, X_test, Z_test, "test")
+            self.X_test, self.Z_test = check_data(mlp, X_test, Z_test, "test")
         else:
             self.X_test = self.Z_test = None
         if not (np.isfinite(learning_rate) and learning_rate > 0):
@@ -203,12 +183,12 @@ class Trainer:
         The current epoch restarts (its position is reset), so every epoch's
         loss is a mean over one dataset.
         """
-        X, Z = _check_data(self.mlp, X, Z, "training")
+        X, Z = check_data(self.mlp, X, Z, "training")
         if X.shape[0] == 0:
             raise ValueError("training data have no rows")
         self.X, self.Z = X, Z
         if X_test is not None and Z_test is not None and len(X_test):
-            self.X_test, self.Z_test = _check_data(self.mlp, X_test, Z_test, "test")
+            self.X_test, self.Z_test = check_data(self.mlp, X_test, Z_test, "test")
         else:
             self.X_test = self.Z_test = None
         self._fast_cache = self._batch_cache = None
