@@ -164,14 +164,23 @@ def session_json(v: Any, level: int = 0) -> str:
     (a weight row, a history row), so the file stays readable and compact."""
     pad, inner = " " * level, " " * (level + 1)
     if isinstance(v, dict) and v:
-        items = [
-            f"{inner}{json.dumps(k, ensure_ascii=False)}: {session_json(x, level + 1)}"
-            for k, x in v.items()
-        ]
+        items = [f"{inner}{_dumps(k)}: {session_json(x, level + 1)}" for k, x in v.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(v, list) and any(isinstance(x, (list, dict)) for x in v):
         return "[\n" + ",\n".join(inner + session_json(x, level + 1) for x in v) + "\n" + pad + "]"
-    return json.dumps(v, ensure_ascii=False, allow_nan=False)
+    return _dumps(v)
+
+
+def _dumps(v: Any) -> str:
+    """``v`` as JSON, non-ASCII text kept readable; text UTF-8 cannot hold (a lone
+    surrogate, legal in JSON and in Python strings) is written as \\u escapes."""
+    text = json.dumps(v, ensure_ascii=False, allow_nan=False)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(v, ensure_ascii=True, allow_nan=False)
+    return text
 
 
 def sha256(path: Path, limit: int = MAX_FILE_BYTES) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -534,3 +535,21 @@ def test_a_model_file_with_mistyped_training_settings_is_refused(model_file, tmp
     path.write_text(json.dumps(d))
     with pytest.raises(ModelFileError, match=r"training\.learning_rate"):
         load_model(path)
+
+
+def test_a_column_name_utf8_cannot_hold_saves_and_reopens(tmp_path):
+    # A lone surrogate is legal in JSON and in a Python string (a session
+    # written elsewhere can carry one); the file escapes it and reads it back.
+    ex = load_example("circle", n=40, seed=1)
+    odd = "x\udc80"
+    columns = tuple(odd if c == ex.inputs[0] else c for c in ex.dataset.columns)
+    dataset = dataclasses.replace(ex.dataset, columns=columns)
+    inputs = [odd if c == ex.inputs[0] else c for c in ex.inputs]
+    problem = prepare(dataset, inputs, ex.targets, "-1,1", "0,1", 0.25, 7, [], "odd")
+    state = trained(problem, epochs=2)
+    path = tmp_path / "odd.mlpviz"
+    save_session(path, state)
+    assert "\\udc80" in path.read_text(encoding="utf-8")
+    loaded = load_session(path)
+    assert odd in loaded.problem.input_names
+    assert_same(loaded, state)
