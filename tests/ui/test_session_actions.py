@@ -242,3 +242,28 @@ def test_the_loader_refuses_histories_longer_than_the_worker_keeps():
     assert worker.capacity_for is history.capacity_for
     assert history.capacity_for(17) == history.HISTORY_CAPACITY
     assert 16 <= history.capacity_for(109_184) < history.HISTORY_CAPACITY
+
+
+def test_sessions_are_written_off_the_gui_thread(make, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from mlpviz.ui.files import session_actions as sa
+
+    w, actions = make()
+    epochs(w, qtbot, 2)
+    writers: list[threading.Thread] = []
+    real = sa.save_session
+
+    def recording(*args, **kwargs):
+        writers.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sa, "save_session", recording)
+    path = tmp_path / "bg.mlpviz"
+    save(actions, qtbot, path)
+    assert writers and writers[0] is not threading.main_thread()
+    assert session_file.load_session(path).state["epoch"] == 2
+    # A failing write still reaches the banner, on the GUI thread.
+    assert not actions.save_blocking(tmp_path / "no-such-folder" / "x.mlpviz", 5000)
+    assert "Could not save the session" in w.banner.text.text()
+    assert "no-such-folder" in w.banner.text.text()

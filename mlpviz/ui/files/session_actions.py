@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDir, QEventLoop, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QDir, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 from shiboken6 import isValid
@@ -26,6 +26,7 @@ from mlpviz.io.session_file import SessionFileError, load_session, save_session
 from mlpviz.io.session_read import LoadedSession
 from mlpviz.ui.files import session_dialogs
 from mlpviz.ui.files.autosave_file import default_autosave_path, set_aside
+from mlpviz.ui.files.background_write import BackgroundWriter, wait_for_outcome
 from mlpviz.ui.files.recent import RECENT_SESSIONS, fill_recent_menu, recent_paths, remember_path
 from mlpviz.ui.files.session_menu import session_menu_entries
 from mlpviz.ui.files.unsaved_changes import UnsavedChanges
@@ -98,6 +99,9 @@ class SessionActions(QObject):
         self._closed = False
         self.keep_autosave = False  # a quit on a signal: the autosave is the recovery
 
+        self._writer = BackgroundWriter(self)
+        self._writer.finished.connect(self._written_off_thread)
+        self._writing: dict[int, tuple[str, Path, Any]] = {}  # token → what is being written
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(int(autosave_interval_ms))
         self.autosave_timer.timeout.connect(self.autosave)
@@ -200,27 +204,9 @@ class SessionActions(QObject):
             path = self.path or self.choose_save_path()
             if not path:
                 return False
-        loop = QEventLoop()
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.timeout.connect(loop.quit)
-        result: list[bool] = []
-
-        def done(t: int, ok: bool) -> None:
-            if t == token:
-                result.append(ok)
-                loop.quit()
-
-        # Connected before asking: the answer is queued, so it cannot arrive
-        # before the event loop runs.
-        self._written.connect(done)
-        token = self._request("save", Path(path))
-        timer.start(timeout_ms)
-        loop.exec()
-        timer.stop()
-        self._written.disconnect(done)
-        timer.deleteLater()
-        return bool(result and result[0])
+        return wait_for_outcome(
+            self._written, lambda: self._request("save", Path(path)), timeout_ms
+        )
 
     def autosave(self) -> None:
         """Write the session to :attr:`autosave_path` if there are unsaved changes."""
@@ -250,7 +236,9 @@ class SessionActions(QObject):
         token = self._request("autosave", self.autosave_path)
 
     def _purposes(self) -> set[str]:
-        return {purpose for purpose, _ in self._requests.values()}
+        """What is asked of the worker or being written: one autosave at a time."""
+        waiting = {purpose for purpose, _ in self._requests.values()}
+        return waiting | {purpose for purpose, _, _ in self._writing.values()}
 
     def _request(self, purpose: str, path: Path) -> int:
         token = next(self._tokens)
@@ -263,19 +251,27 @@ class SessionActions(QObject):
         if request is None or self._closed:
             return  # someone else's request, or an autosave that arrived after closing
         purpose, path = request
-        self._written.emit(token, self._write(purpose, path, training_state))
+        # Autosaves embed the data: they must restore even if the CSV moves.
+        mode = "embed" if purpose == "autosave" else self.dataset_mode
+        source = self.source_path
 
-    def _write(self, purpose: str, path: Path, training_state: Any) -> bool:
-        autosave = purpose == "autosave"
-        try:
-            if autosave:
+        def write() -> None:
+            if purpose == "autosave":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            # Autosaves embed the data: they must restore even if the CSV moves.
-            mode = "embed" if autosave else self.dataset_mode
-            save_session(path, training_state, mode, self.source_path)
-        except (OSError, SessionFileError) as e:
+            save_session(path, training_state, mode, source)
+
+        self._writing[token] = (purpose, path, training_state)
+        self._writer.start(token, write)
+
+    def _written_off_thread(self, token: int, error: str) -> None:
+        purpose, path, training_state = self._writing.pop(token)
+        self._written.emit(token, self._after_write(purpose, path, training_state, error))
+
+    def _after_write(self, purpose: str, path: Path, training_state: Any, error: str) -> bool:
+        autosave = purpose == "autosave"
+        if error:
             what = "Autosave failed" if autosave else "Could not save the session"
-            self.banner.show_message(f"{what}: {e}", "warning" if autosave else "error")
+            self.banner.show_message(f"{what}: {error}", "warning" if autosave else "error")
             return False
         if autosave:
             self.autosaved.emit(str(path))
