@@ -465,8 +465,11 @@ def test_step_through_shown_after_an_architecture_change_follows_the_new_network
     assert not raised, raised[0][1]
     # The explanation of the new network's next step comes from the worker:
     # wait for it (one processEvents loses that race on a loaded machine).
-    qtbot.waitUntil(lambda: window.step_through.exp is not None)
-    assert window.step_through.exp.layer_sizes == (1, 3, 1)
+    qtbot.waitUntil(
+        lambda: (
+            window.step_through.exp is not None and window.step_through.exp.layer_sizes == (1, 3, 1)
+        )
+    )
 
 
 def test_a_reset_merged_into_a_pending_snapshot_cuts_its_losses(qtbot):
