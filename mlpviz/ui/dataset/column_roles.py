@@ -61,6 +61,7 @@ class ColumnsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._names: tuple[str, ...] = ()
+        self._index: dict[str, int] = {}
         self._min = np.empty(0)
         self._max = np.empty(0)
         self._roles: list[str] = []
@@ -71,6 +72,7 @@ class ColumnsModel(QAbstractTableModel):
     ) -> None:
         self.beginResetModel()
         self._names = tuple(names)
+        self._index = {n: i for i, n in enumerate(self._names)}  # name → column, O(1)
         self._min, self._max = minima, maxima
         self._roles = list(roles)
         self.endResetModel()
@@ -85,7 +87,7 @@ class ColumnsModel(QAbstractTableModel):
 
     def range_of(self, names: Sequence[str]) -> tuple[float, float] | None:
         """The min and max over the named columns, or None if there are none."""
-        idx = [self._names.index(n) for n in names if n in self._names]
+        idx = [self._index[n] for n in names if n in self._index]
         if not idx:
             return None
         return float(self._min[idx].min()), float(self._max[idx].max())

@@ -26,7 +26,7 @@ from mlpviz.data import Dataset, default_roles, load_example
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.ui.dataset.column_roles import ColumnsModel
 from mlpviz.ui.dataset.dialog_layout import DatasetDialogLayout
-from mlpviz.ui.dataset.table_text import plural
+from mlpviz.ui.dataset.table_text import name_list, plural
 from mlpviz.ui.training.loader_thread import BackgroundTask, Loaded, load_job
 
 __all__ = ["SYNC_PREPARE_ROWS", "DatasetDialog"]
@@ -250,9 +250,8 @@ class DatasetDialog(DatasetDialogLayout):
             n in ds.columns for n in (*cur.raw_input_names, *cur.target_names)
         ):
             inputs, targets = cur.raw_input_names, cur.target_names
-        roles = [
-            "Input" if n in inputs else "Target" if n in targets else "Ignore" for n in ds.columns
-        ]
+        ins, outs = set(inputs), set(targets)  # membership per column: O(1), not O(k)
+        roles = ["Input" if n in ins else "Target" if n in outs else "Ignore" for n in ds.columns]
         self.dataset = ds
         self.path = str(ds.path) if ds.path is not None else None
         self.columns_model.set_columns(ds.columns, loaded.minima, loaded.maxima, roles)
@@ -327,7 +326,7 @@ class DatasetDialog(DatasetDialogLayout):
         else:
             n_in = len(inputs) + len(self.options.derived())
             self._set_message(
-                f"{', '.join(inputs)} → {', '.join(targets)}: the network gets "
+                f"{name_list(inputs)} → {name_list(targets)}: the network gets "
                 f"{plural(n_in, 'input')} and {plural(len(targets), 'output')}.",
                 "info",
             )

@@ -39,3 +39,11 @@ def first_fixed_family(families: list[str]) -> str | None:
 def plural(n: int, word: str) -> str:
     """ "1 row", "3 rows", "1,000,000 rows"."""
     return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def name_list(names: list[str] | tuple[str, ...], most: int = 8) -> str:
+    """ "a, b, c", or for a long list its first names, "…" and the last one: a
+    message names a table's columns without growing with a 5,000-column file."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return ", ".join(names[: most - 1]) + f", …, {names[-1]}"
