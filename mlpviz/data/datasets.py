@@ -88,7 +88,7 @@ def _example(name: str, description: str, inputs: Array, targets: Array, task: s
 # worked forward pass use (min-max [0, 1] of row 1 is x = (1.0, 1.0)).
 EXAM_SCORES = np.array([[70, 98, 91], [50, 85, 82], [65, 67, 80], [25, 95, 68]], dtype=float)
 # The MLP tutorial, "THE TRAINING DATASET": printed earlier in the text, with
-# different numbers (docs/TUTORIAL-NOTES.md, item 1).
+# different numbers (docs/tutorial-notes.md, item 1).
 EXAM_SCORES_TRAINING = np.array(
     [[70, 100, 90], [50, 85, 80], [65, 70, 80], [30, 95, 70]], dtype=float
 )

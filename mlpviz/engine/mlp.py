@@ -1,6 +1,6 @@
 """The multi-layer perceptron: forward pass, backward pass, parameters.
 
-Notation follows the MLP tutorial (docs/TUTORIAL-NOTES.md): for layer l (0-based over the
+Notation follows the MLP tutorial (docs/tutorial-notes.md): for layer l (0-based over the
 weight matrices), ``s = a_prev · Wᵀ + b`` is the summation, ``a = f(s)`` the
 activation, ``δ`` the error signal, and the gradients are ``∇W = δᵀ·a_prev``
 and ``∇b = δ`` (averaged over rows).

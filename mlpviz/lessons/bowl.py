@@ -6,7 +6,7 @@ so x_k = 3·0.8ᵏ, y_k = 4·0.8ᵏ and f_k = 25·0.64ᵏ. The lesson grows the
 tutorial's table one row per step and compares it with the printed one.
 
 The printed f column is f at (x_new, y_new). Its last three values are
-wrong (0.7140, 0.3579, 0.2294 for 0.7037, 0.4504, 0.2882; docs/TUTORIAL-NOTES.md,
+wrong (0.7140, 0.3579, 0.2294 for 0.7037, 0.4504, 0.2882; docs/tutorial-notes.md,
 item 5). A few other cells differ in the last digit because the text
 carried its rounded numbers from row to row.
 """

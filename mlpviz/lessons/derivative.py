@@ -7,7 +7,7 @@ way to move w: negative → increase w, positive → decrease w. One step of
 gradient descent is w ← w − η·dL/dw.
 
 The text only gives the signs at w = 1 and w = 3; the values (∓4.6667) are
-ours (docs/TUTORIAL-NOTES.md).
+ours (docs/tutorial-notes.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The two tutorials mlpviz teaches, by the titles they carry.
 
 Every lesson, message and note names a tutorial by one of these titles, so
-the reader can find the text it follows; docs/TUTORIAL-NOTES.md says what
+the reader can find the text it follows; docs/tutorial-notes.md says what
 each contains and where its printed numbers are wrong.
 """
 

@@ -9,7 +9,7 @@ one online SGD update on the next row in file order, as the companion code
 trains; Back and Reset restore earlier weights exactly.
 
 Where the printed text differs, :func:`text_differences` says what went
-wrong, with the numbers computed here (docs/TUTORIAL-NOTES.md, items 1–7).
+wrong, with the numbers computed here (docs/tutorial-notes.md, items 1–7).
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def test_zero_one_table_of_the_tutorial():
 
 def test_minus_one_one_table_of_the_tutorial():
     scaled = MinMaxScaler(-1, 1).fit_transform(EXAM)
-    # TUTORIAL-NOTES.md item 3: the printed [−1, 1] table gives −0.1111 for
+    # tutorial-notes.md item 3: the printed [−1, 1] table gives −0.1111 for
     # input 50 of I0; (50 − 25)/(70 − 25)·2 − 1 = +0.1111.
     assert scaled[1, 0] == pytest.approx(1 / 9)
     assert round(scaled[1, 0], 4) == 0.1111

@@ -22,7 +22,7 @@ def test_sgd_on_the_bowl_multiplies_by_0_8_per_step():
     path = r.racers[0].history[:, :2]
     expected = np.array([[3.0, 4.0]]) * 0.8 ** np.arange(6)[:, None]
     np.testing.assert_allclose(path, expected, rtol=1e-12)
-    # The tutorial table's f values (TUTORIAL-NOTES: the last three printed ones are wrong).
+    # The tutorial table's f values (tutorial-notes: the last three printed ones are wrong).
     np.testing.assert_allclose(
         r.racers[0].history[:, 2], [25.0, 16.0, 10.24, 6.5536, 4.194304, 2.68435456]
     )

@@ -1,7 +1,7 @@
 """The tutorials' printed numbers, reproduced by the engine.
 
 Where the printed text is right we pin its numbers to its 4 decimals; where
-it is wrong we pin the right value and cite docs/TUTORIAL-NOTES.md
+it is wrong we pin the right value and cite docs/tutorial-notes.md
 ("Where the printed text is wrong or inconsistent").
 """
 
@@ -49,7 +49,7 @@ def test_forward_pass_output(trace):
 
 
 def test_output_delta_with_raw_target_91(trace):
-    # TUTORIAL-NOTES.md, wrong item 2: the text prints δ_o = −22.56 because it rounds
+    # tutorial-notes.md, wrong item 2: the text prints δ_o = −22.56 because it rounds
     # y(1 − y) = 0.5030·(1 − 0.5030) to 0.2494; it is 0.2500, so δ_o = −22.62.
     mlp = MLP.tutorial()
     y = trace.output[0]
@@ -60,7 +60,7 @@ def test_output_delta_with_raw_target_91(trace):
 
 
 def test_output_delta_with_normalized_target(trace):
-    # TUTORIAL-NOTES.md, wrong item 2: the text never normalizes the target 91. Min-max [0, 1]
+    # tutorial-notes.md, wrong item 2: the text never normalizes the target 91. Min-max [0, 1]
     # over 91, 82, 80, 68 maps it to (91 − 68)/(91 − 68) = 1.0.
     z_raw = np.array([91.0, 82.0, 80.0, 68.0])
     z = (z_raw - z_raw.min()) / (z_raw.max() - z_raw.min())
@@ -83,7 +83,7 @@ def test_output_delta_with_normalized_target(trace):
 
 def test_gradient_descent_table_on_x2_plus_y2():
     # f(x, y) = x² + y², ∇f = (2x, 2y), η = 0.1: every step multiplies both coordinates by 0.8.
-    # TUTORIAL-NOTES.md, wrong item 5: the printed last three f values 0.7140, 0.3579, 0.2294
+    # tutorial-notes.md, wrong item 5: the printed last three f values 0.7140, 0.3579, 0.2294
     # are wrong; they are 0.7037, 0.4504, 0.2882 (= 25·0.64^k).
     expected_f = [
         25.0,
@@ -99,7 +99,7 @@ def test_gradient_descent_table_on_x2_plus_y2():
         0.2882,
     ]
     # x = 3·0.8^k. The text's last x, 0.3222, is 0.4027·0.8 from its rounded 0.4027; the exact
-    # value is 0.32212 (not listed in TUTORIAL-NOTES.md, a rounding artefact only).
+    # value is 0.32212 (not listed in tutorial-notes.md, a rounding artefact only).
     expected_x = [3.0, 2.4, 1.92, 1.536, 1.2288, 0.9830, 0.7864, 0.6291, 0.5033, 0.4027, 0.3221]
     opt = make_optimizer("sgd")
     p = np.array([3.0, 4.0])
@@ -123,7 +123,7 @@ def test_gradient_descent_table_on_x2_plus_y2():
 @pytest.mark.parametrize(("w", "expected"), [(1.0, -4.6667), (3.0, 4.6667)])
 def test_linear_model_slope_sign(w, expected):
     # The derivatives tutorial: y = w·x on (1, 2), (2, 4), (3, 6); L = mean ½(w·x − y)²,
-    # dL/dw = mean (w·x − y)·x = (w − 2)·(1 + 4 + 9)/3 = ∓14/3 (TUTORIAL-NOTES.md: our values).
+    # dL/dw = mean (w·x − y)·x = (w − 2)·(1 + 4 + 9)/3 = ∓14/3 (tutorial-notes.md: our values).
     mlp = MLP((1, 1), output_activation="linear")
     mlp.weights[0][...] = w
     mlp.biases[0][...] = 0.0

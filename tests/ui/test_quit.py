@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-import pytest
 
 from mlpviz.io import session_file
 from mlpviz.ui.files import autosave_file
@@ -75,7 +74,21 @@ def test_an_autosave_that_cannot_be_restored_is_set_aside_not_deleted(
     w.close()
 
 
-@pytest.mark.slow
+# The real app, started as `mlpviz` starts it, saying "ready" once its window is
+# up (after the signal handlers are installed), so the test waits on that line.
+APP = """
+import sys
+import mlpviz.ui.shell.app as app
+settle = app.settle_heap
+def ready():
+    settle()
+    print("ready", flush=True)
+app.settle_heap = ready
+from mlpviz.cli import main
+sys.exit(main([]))
+"""
+
+
 def test_the_app_quits_on_sigint_within_two_seconds(tmp_path):
     env = dict(
         os.environ,
@@ -86,21 +99,15 @@ def test_the_app_quits_on_sigint_within_two_seconds(tmp_path):
         PYTHONPATH=str(ROOT),
     )
     p = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from mlpviz.cli import main; sys.exit(main([]))"],
+        [sys.executable, "-c", APP],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        # Wait for the window: the app writes its settings folder once started.
-        while time.monotonic() < deadline and p.poll() is None:
-            time.sleep(0.2)
-            if any((tmp_path / "config").rglob("*")) or time.monotonic() > deadline - 50:
-                break
-        time.sleep(1.0)
-        assert p.poll() is None, p.stderr.read()
+        ready, _, _ = select.select([p.stdout], [], [], 60)
+        assert ready and p.stdout.readline().strip() == "ready", p.stderr.read()
         p.send_signal(signal.SIGINT)
         started = time.monotonic()
         code = p.wait(timeout=10)

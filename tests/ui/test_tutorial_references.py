@@ -22,7 +22,7 @@ from mlpviz.ui.lessons.window import LESSONS, LessonsWindow
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Spelled in pieces so that this file does not match its own scan.
-FORBIDDEN = ("seeds" + "/", "/work" + "/", "../" + "shared", "TUTORIAL-NOTES" + ".md")
+FORBIDDEN = ("seeds" + "/", "/work" + "/", "../" + "shared", "tutorial-notes" + ".md")
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -100,7 +100,7 @@ def test_docs_link_only_inside_the_repository(doc):
 
 def test_readme_links_the_tutorial_notes():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "](docs/TUTORIAL-NOTES.md)" in readme
-    notes = (ROOT / "docs" / "TUTORIAL-NOTES.md").read_text(encoding="utf-8")
+    assert "](docs/tutorial-notes.md)" in readme
+    notes = (ROOT / "docs" / "tutorial-notes.md").read_text(encoding="utf-8")
     for title in (DERIVATIVES, TRIAL_AND_ERROR, MLP_MATH):
         assert title in notes
