@@ -267,3 +267,30 @@ def test_sessions_are_written_off_the_gui_thread(make, qtbot, tmp_path, monkeypa
     assert not actions.save_blocking(tmp_path / "no-such-folder" / "x.mlpviz", 5000)
     assert "Could not save the session" in w.banner.text.text()
     assert "no-such-folder" in w.banner.text.text()
+
+
+def test_an_autosave_still_being_written_at_a_clean_close_leaves_no_autosave(
+    make, qtbot, monkeypatch
+):
+    import threading
+
+    from mlpviz.ui.files import session_actions as sa
+
+    w, actions = make()
+    epochs(w, qtbot, 2)
+    writing, finish, done = threading.Event(), threading.Event(), threading.Event()
+    real = sa.save_session
+
+    def held(*args, **kwargs):
+        writing.set()
+        assert finish.wait(10)
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(sa, "save_session", held)
+    actions._written.connect(lambda *_: done.set())
+    actions.autosave()
+    qtbot.waitUntil(writing.is_set)
+    actions.shutdown()  # a clean close while the file is being written
+    finish.set()
+    qtbot.waitUntil(done.is_set)
+    assert not actions.autosave_path.exists()

@@ -1,10 +1,10 @@
 """Writing a file off the GUI thread, its outcome delivered back to it.
 
-A session's JSON grows with its history (tens of MB after a long run), and
-serialising and writing it on the GUI thread froze the window for seconds.
+A session's JSON grows with its history (tens of MB after a long run), so
+serialising and writing it takes seconds that the GUI thread must not spend.
 The write runs in a thread of its own; the result comes back as a queued
-signal, so the caller's slot runs on the GUI thread as before. The thread is
-not a daemon: a save under way when the app quits is finished, not cut.
+signal, so the caller's slot runs on the GUI thread. The thread is not a
+daemon: a save under way when the app quits is finished, not cut.
 """
 
 from __future__ import annotations

@@ -259,6 +259,11 @@ class SessionActions(QObject):
             if purpose == "autosave":
                 path.parent.mkdir(parents=True, exist_ok=True)
             save_session(path, training_state, mode, source)
+            # A clean close may have come while this autosave was written: its
+            # unlink ran first, so the file must go now (checked after writing,
+            # so either order of the two leaves no autosave to offer).
+            if purpose == "autosave" and self._closed and not self.keep_autosave:
+                path.unlink(missing_ok=True)
 
         self._writing[token] = (purpose, path, training_state)
         self._writer.start(token, write)
