@@ -100,3 +100,14 @@ def test_parse_number_refuses_with_a_reason(text, message):
     with pytest.raises(ValueError) as err:
         parse_number(text)
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize("text", ["1,000", "12,345", "−1,000", " +999,999 "])
+def test_a_comma_that_could_separate_thousands_is_refused_not_guessed(text):
+    with pytest.raises(ValueError, match="ambiguous"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [("0,125", 0.125), ("1,0001", 1.0001), ("1,25", 1.25)])
+def test_a_comma_that_can_only_be_decimal_is_read_as_one(text, value):
+    assert parse_number(text) == value

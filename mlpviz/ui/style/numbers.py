@@ -86,12 +86,17 @@ def format_number(
     return text if plain else text.replace("-", MINUS)
 
 
+# A non-zero integer part of 1–3 digits, a comma and exactly three digits.
+_THOUSANDS_LIKE = re.compile(r"\s*[+-]?[1-9]\d{0,2},\d{3}\s*")
+
+
 def parse_number(text: object) -> float:
     """The finite number in ``text``, or ``ValueError`` saying what is wrong with it.
 
     Accepts a plain decimal number with optional exponent ("0.5", "1e-3",
     ".5", "2."), a leading "+" or "-" or the typographic minus "−", spaces
-    around it, and a decimal comma when it is the only separator ("0,5").
+    around it, and a decimal comma when it is the only separator ("0,5"), but
+    not where it could be a thousands separator ("1,000" is refused as ambiguous).
     Refuses empty text, NaN and infinities (one non-finite weight turns every
     output into NaN) and anything else. An int or float is taken as it is,
     NaN and infinities again refused.
@@ -105,6 +110,14 @@ def parse_number(text: object) -> float:
             raise ValueError("an empty value is not a number")
         cleaned = shown.replace(MINUS, "-")
         if cleaned.count(",") == 1 and "." not in cleaned:
+            if _THOUSANDS_LIKE.fullmatch(cleaned):
+                # "1,000" is a thousand in one convention and 1.0 in the other:
+                # guessing would silently change a weight by a factor of 1,000.
+                raise ValueError(
+                    f"{shown!r} is ambiguous (a thousands separator or a decimal comma?): "
+                    f"write {cleaned.replace(',', '')} or "
+                    f"{cleaned.replace(',', '.')}"
+                )
             cleaned = cleaned.replace(",", ".")
         if _NON_FINITE.fullmatch(cleaned):
             raise ValueError(f"{shown!r} is not a finite number")
