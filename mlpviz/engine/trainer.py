@@ -20,6 +20,7 @@ from mlpviz.engine.data_checks import check_data
 from mlpviz.engine.history import WeightHistory
 from mlpviz.engine.kernels import batchpath, fastpath
 from mlpviz.engine.kernels.steps import Steps
+from mlpviz.engine.loss_archive import RECENT_EPOCHS, SERIES, LossArchive, fold_oldest
 from mlpviz.engine.mlp import MLP
 from mlpviz.engine.optimizers import Optimizer, make_optimizer
 from mlpviz.engine.schedules import Schedule
@@ -109,6 +110,10 @@ class Trainer:
         self.loss_history: list[float] = []
         self.penalty_history: list[float] = []
         self.test_loss_history: list[float] = []
+        # The epochs folded out of the three lists above (see loss_archive);
+        # None as recent_epochs keeps every epoch in the lists.
+        self.loss_archive = LossArchive()
+        self.recent_epochs: int | None = RECENT_EPOCHS
         # What each optimizer cost: forward-only loss evaluations and
         # forward+backward gradient evaluations (monitoring is not counted).
         self.evaluations = {"loss": 0, "gradient": 0}
@@ -126,6 +131,11 @@ class Trainer:
     @property
     def n_rows(self) -> int:
         return self.X.shape[0]
+
+    @property
+    def epochs_logged(self) -> int:
+        """Epochs whose losses were logged: the archived ones, then the lists'."""
+        return self.loss_archive.end + len(self.loss_history)
 
     @property
     def learning_rate(self) -> float:
@@ -164,9 +174,15 @@ class Trainer:
             raise ValueError(f"no weights recorded at or before epoch {epoch}")
         target = int(h.epochs[i])
         self.mlp.set_params(h.params[i])
-        del self.loss_history[target:]
-        del self.penalty_history[target:]
-        del self.test_loss_history[target:]
+        if target < self.loss_archive.end:
+            self.loss_archive.truncate(target)
+            self.loss_history.clear()
+            self.penalty_history.clear()
+            self.test_loss_history.clear()
+        kept = target - self.loss_archive.end
+        del self.loss_history[kept:]
+        del self.penalty_history[kept:]
+        del self.test_loss_history[kept:]
         h.truncate(target + 1)
         self.epoch, self.position = target, 0
         self.optimizer.reset()
@@ -325,6 +341,20 @@ class Trainer:
             self.test_loss_history.append(test_loss)
         if self.history is not None:
             self.history.record(epoch, params)
+        self.fold_losses()
+
+    def log_losses(self, losses, penalties, tests) -> None:
+        """Log the losses of the epochs after :attr:`epochs_logged`, in order."""
+        self.loss_history.extend(losses)
+        self.penalty_history.extend(penalties)
+        self.test_loss_history.extend(tests)
+        self.fold_losses()
+
+    def fold_losses(self) -> None:
+        """Keep the loss lists bounded: see :mod:`mlpviz.engine.loss_archive`."""
+        if self.recent_epochs is not None:
+            lists = (self.loss_history, self.penalty_history, self.test_loss_history)
+            fold_oldest(self.loss_archive, dict(zip(SERIES, lists)), self.recent_epochs)
 
     def _next_rows(self, size: int) -> Array | slice:
         lo, hi = self.position, min(self.position + size, self.n_rows)

@@ -72,6 +72,7 @@ def state_dict(tr, history: bool = True) -> dict:
         "losses": list(tr.loss_history),
         "penalties": list(tr.penalty_history),
         "tests": list(tr.test_loss_history),
+        "loss_archive": tr.loss_archive.state(),
         "order": tr.order.copy(),
         "rng": tr._rng.bit_generator.state,
         "optimizer": tr.optimizer.state_dict(lists=False),
@@ -102,6 +103,13 @@ def load_state_dict(tr, d: Mapping) -> None:
     ):
         if key in d:
             mine[:] = [float(v) for v in d[key]]
+    if "losses" in d:
+        # Lists without an archive are a whole run's (files of format < 4).
+        if d.get("loss_archive") is None:
+            tr.loss_archive.clear()
+        else:
+            tr.loss_archive.load(d["loss_archive"])
+        tr.fold_losses()
     if "order" in d:
         tr.order = np.array(d["order"], dtype=np.int64)
     if "rng" in d:

@@ -8,7 +8,8 @@ can apply without failing half-way. Nothing is ever unpickled or evaluated.
 Versions: 1 had no weight history and no optimizer state (it loads with the
 current weights as the only history row and a fresh optimizer); 1 and 2 had
 no random generator state, evaluation counts or last batch loss (the
-trainer keeps its own, from the settings' seed).
+trainer keeps its own, from the settings' seed); 1 to 3 held every epoch's
+losses in the lists (4 folds the older ones into ``loss_archive``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mlpviz.data.problem import Problem, prepare
 from mlpviz.data.scaler_base import Scaler
 from mlpviz.data.scalers import scaler_from_dict
 from mlpviz.engine.history import HISTORY_CAPACITY, WeightHistory, capacity_for
+from mlpviz.engine.loss_archive import ARCHIVE_BUCKETS, SERIES, LossArchive
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.session_checks import (
     SCHEDULE_TYPES,
@@ -197,11 +199,13 @@ def _state(
     if position >= n_train:
         raise FileFormatError(f"state.position {position} is past the {n_train} training rows")
     steps = _integer(get("steps"), "state.steps")
-    losses = _vector(get("losses"), epoch, "state.losses").tolist()
-    penalties = _vector(get("penalties"), epoch, "state.penalties").tolist()
+    archive = _loss_archive(sd.get("loss_archive") if version >= 4 else None, epoch)
+    exact = epoch - archive.end
+    losses = _vector(get("losses"), exact, "state.losses").tolist()
+    penalties = _vector(get("penalties"), exact, "state.penalties").tolist()
     tests = _vector(get("tests"), None, "state.tests").tolist()
-    if len(tests) > epoch:
-        raise FileFormatError(f"state.tests has {len(tests)} entries for {epoch} epochs")
+    if len(tests) > exact:
+        raise FileFormatError(f"state.tests has {len(tests)} entries for {exact} epochs")
     order = _ints(get("order"), n_train, "state.order")
     if not np.array_equal(np.sort(order), np.arange(n_train)):
         raise FileFormatError(f"state.order must be an ordering of the {n_train} training rows")
@@ -219,6 +223,7 @@ def _state(
         "losses": losses,
         "penalties": penalties,
         "tests": tests,
+        "loss_archive": archive.state(),
         "history": history,
         "optimizer": optimizer,
         "order": order,
@@ -260,6 +265,39 @@ def _rng(v: Any) -> dict:
     except (ValueError, TypeError, KeyError, OverflowError) as e:
         raise FileFormatError(f"state.rng is not a random generator's state ({e})") from None
     return g.state
+
+
+def _loss_archive(ad: Any, epoch: int) -> LossArchive:
+    """The envelopes of the epochs before the exact losses (none when ``ad`` is None)."""
+    archive = LossArchive()
+    if ad is None:
+        return archive
+    where = "state.loss_archive"
+    width = _integer(field(ad, "width", where), f"{where}.width")
+    firsts = _ints(field(ad, "firsts", where), None, f"{where}.firsts")
+    if not 1 <= width <= 1 << 40 or len(firsts) > ARCHIVE_BUCKETS:
+        raise FileFormatError(f"{where} must hold at most {ARCHIVE_BUCKETS} buckets of width ≥ 1")
+    n = len(firsts)
+    lasts = _ints(field(ad, "lasts", where), n, f"{where}.lasts")
+    # Contiguous buckets from epoch 1, within the run.
+    if n and (
+        firsts[0] != 1
+        or (lasts < firsts).any()
+        or (firsts[1:] != lasts[:-1] + 1).any()
+        or lasts[-1] > epoch
+    ):
+        raise FileFormatError(f"{where}: buckets must cover epochs 1, 2, … in order, up to {epoch}")
+    d: dict[str, Any] = {"width": width, "firsts": firsts.tolist(), "lasts": lasts.tolist()}
+    for name in SERIES:
+        for end in ("min", "max"):
+            key = f"{name}_{end}"
+            v = field(ad, key, where)
+            # An empty bucket of a series (no test split then) is null.
+            values = [0.0 if x is None else x for x in v] if isinstance(v, list) else v
+            _vector(values, n, f"{where}.{key}")
+            d[key] = v
+    archive.load(d)
+    return archive
 
 
 def _history(hd: Any, n_params: int, epoch: int) -> tuple[np.ndarray, np.ndarray, int]:

@@ -23,6 +23,7 @@ import numpy as np
 from mlpviz.data.csv_loader import load_csv
 from mlpviz.data.problem import Problem
 from mlpviz.engine.layout import ParamLayout
+from mlpviz.engine.loss_archive import LossArchive
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.validate import MAX_FILE_BYTES
 
@@ -30,7 +31,7 @@ FORMAT = "mlpviz-session"
 # Format 3 holds the random generator's state, the evaluation counts and the
 # last batch's loss; 2 lacks those; 1 also lacks the weight history and
 # the optimizer's state (session_read loads all three).
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class TrainingStateLike(Protocol):
@@ -83,6 +84,7 @@ def session_to_dict(
             "losses": [float(v) for v in st["losses"]],
             "penalties": [float(v) for v in st["penalties"]],
             "tests": [float(v) for v in st["tests"]],
+            "loss_archive": st.get("loss_archive") or LossArchive().state(),
             "order": np.asarray(st["order"]).astype(int).tolist(),
             "history": {
                 "stride": int(stride),

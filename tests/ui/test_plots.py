@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from mlpviz.engine.layout import param_name
+from mlpviz.engine.loss_archive import ARCHIVE_BUCKETS, RECENT_EPOCHS
 from mlpviz.ui.plots.follow import follow_range, nice_ceiling
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.series import FACTOR, PeakSeries
@@ -359,7 +360,11 @@ def test_a_million_epochs_in_100_blocks(loss_plot, qtbot):
         QApplication.processEvents()
     elapsed = time.perf_counter() - t0
     assert len(loss_plot) == n
-    np.testing.assert_array_equal(loss_plot.train_losses, train)
+    # The last epochs are held exactly, the rest as bounded min/max envelopes.
+    first = loss_plot.exact_from
+    assert RECENT_EPOCHS <= n - first + 1 <= 2 * RECENT_EPOCHS
+    np.testing.assert_array_equal(loss_plot.train_losses, train[first - 1 :])
+    assert len(loss_plot.store.archive) <= ARCHIVE_BUCKETS
     x, y = loss_plot.train_curve.getData()
     # The curve gets a screen's worth of bins, yet spans the whole run and its range.
     assert 100 < len(x) < 20_000
@@ -367,13 +372,23 @@ def test_a_million_epochs_in_100_blocks(loss_plot, qtbot):
     assert np.nanmax(y) == pytest.approx(train.max()) and np.nanmin(y) == pytest.approx(train.min())
     assert loss_plot.readout.text().startswith("epoch 1,000,000 · train 0.00")
     print(f"1e6 epochs in 100 blocks with refresh: {elapsed:.2f} s")
-    # Zooming in by hand hands over raw values for the visible range.
+    # Zooming in by hand hands over raw values for the visible exact range…
+    loss_plot.plot_item.getViewBox().setXRange(n - 300, n - 100, padding=0)
+    loss_plot.set_follow(False)
+    loss_plot.refresh()
+    x, y = loss_plot.train_curve.getData()
+    inside = (x >= n - 300) & (x <= n - 100)
+    np.testing.assert_array_equal(y[inside], train[x[inside].astype(int) - 1])
+    # …and, in the archived part, each bucket's true min and max.
     loss_plot.plot_item.getViewBox().setXRange(500_000, 500_200, padding=0)
     loss_plot.set_follow(False)
     loss_plot.refresh()
     x, y = loss_plot.train_curve.getData()
-    inside = (x >= 500_000) & (x <= 500_200)
-    np.testing.assert_array_equal(y[inside], train[x[inside].astype(int) - 1])
+    a = loss_plot.store.archive
+    j = int(np.searchsorted(a.lasts, 500_100))
+    lo, hi = train[a.firsts[j] - 1 : a.lasts[j]].min(), train[a.firsts[j] - 1 : a.lasts[j]].max()
+    at = x == (a.firsts[j] + a.lasts[j]) / 2
+    assert sorted(y[at]) == [lo, hi]
 
 
 def test_hover_readout_names_the_nearest_epoch(loss_plot, qtbot):

@@ -344,10 +344,10 @@ def _record_epochs(
 
 
 def _append_epochs(tr, first_epoch: int, P: Array, train: Array) -> None:
-    tr.loss_history.extend(train.tolist())
-    tr.penalty_history.extend([0.0] * len(train))
+    tests = []
     if tr.X_test is not None and len(train):
-        tr.test_loss_history.extend(tr.mlp.losses_for(P, tr.X_test, tr.Z_test).tolist())
+        tests = tr.mlp.losses_for(P, tr.X_test, tr.Z_test).tolist()
+    tr.log_losses(train.tolist(), [0.0] * len(train), tests)
     if tr.history is not None:
         for k in range(len(train)):
             if tr.history.wants(first_epoch + k + 1):

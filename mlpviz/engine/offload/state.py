@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlpviz.engine.history import WeightHistory
+from mlpviz.engine.loss_archive import SERIES
 from mlpviz.engine.mlp import MLP
 from mlpviz.engine.trainer import Trainer
 from mlpviz.engine.trainer_state import trainer_kwargs
@@ -90,6 +91,8 @@ def build_trainer(header: dict, arrays: dict) -> Trainer:
     )
     t.history = LoggedHistory(mlp.n_params, header["capacity"])
     t.load_state_dict(state)
+    # Each report clears the loss lists (the app logs and folds them).
+    t.recent_epochs = None
     return t
 
 
@@ -140,8 +143,7 @@ def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
     state = _unpack(header, arrays)
     new = [state.pop(key).tolist() for key in _SENT_AS_NEW]
     t.load_state_dict(state)
-    for mine, added in zip((t.loss_history, t.penalty_history, t.test_loss_history), new):
-        mine.extend(added)
+    t.log_losses(*new)
     for epoch, params in zip(arrays["row_epochs"].tolist(), arrays["row_params"]):
         t.history.record(epoch, params)
     if t.history.stride != header["stride"] or len(t.history) != header["rows"]:
@@ -149,7 +151,7 @@ def apply_progress(t: Trainer, header: dict, arrays: dict) -> None:
 
 
 # The loss histories: a report carries the entries logged since the last one.
-_SENT_AS_NEW = ("losses", "penalties", "tests")
+_SENT_AS_NEW = SERIES
 # How a state dict crosses (see mlpviz.engine.trainer_state for its keys):
 # these in the JSON header, these as arrays, the optimizer's step count as
 # "optimizer_t" and its buffers as "optimizer.<name>" arrays, the weight

@@ -20,7 +20,7 @@ from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from mlpviz.ui.plots.follow import follow_range
-from mlpviz.ui.plots.series import PeakSeries
+from mlpviz.ui.plots.loss_store import LossStore
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.style.plot_style import (
@@ -52,8 +52,7 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None, loss_name: str = DEFAULT_LOSS_NAME):
         super().__init__(parent)
         paint_white(self)
-        self._train = PeakSeries()
-        self._test = PeakSeries()
+        self._store = LossStore()
         self._has_test = False
         self._dirty = False
         self._hover_epoch: int | None = None
@@ -143,54 +142,67 @@ class LossPlot(QWidget):
     # ------------------------------------------------------------------ data
 
     def __len__(self) -> int:
-        return len(self._train)
+        """Epochs shown (those folded into envelopes included)."""
+        return len(self._store)
 
     @property
     def train_losses(self) -> np.ndarray:
-        """All stored train losses (read-only view; NaN where non-finite)."""
-        return self._train.values
+        """The train losses held exactly, from epoch :attr:`exact_from` on
+        (read-only view; NaN where non-finite)."""
+        return self._store.values("train")
 
     @property
     def test_losses(self) -> np.ndarray:
-        """All stored test losses, aligned with :attr:`train_losses` (NaN = none)."""
-        return self._test.values
+        """The test losses, aligned with :attr:`train_losses` (NaN = none)."""
+        return self._store.values("test")
 
-    def append(self, start, new_losses=None, new_test_losses=None) -> None:
+    @property
+    def exact_from(self) -> int:
+        """The first epoch held exactly; earlier ones are min/max envelopes."""
+        return self._store.offset + 1
+
+    @property
+    def store(self) -> LossStore:
+        return self._store
+
+    def append(self, start, new_losses=None, new_test_losses=None, archive=None) -> None:
         """Store a block of losses; the block's first is the loss after epoch ``start + 1``.
 
         Accepts a snapshot (uses its ``loss_start``, ``new_losses`` and
         ``new_test_losses``) or the three values. A ``start`` below the current
         length means the history was rewound or reset: the curve is cut back
-        to ``start`` first. Only marks the plot dirty; drawing waits for
-        :meth:`refresh`.
+        to ``start`` first. An ``archive`` (the trainer's envelopes of epochs
+        1..start) replaces what is shown before ``start``. Only marks the plot
+        dirty; drawing waits for :meth:`refresh`.
         """
         if not isinstance(start, (int, np.integer)):
             snap = start
-            start, new_losses, new_test_losses = (
+            start, new_losses, new_test_losses, archive = (
                 snap.loss_start,
                 snap.new_losses,
                 snap.new_test_losses,
+                snap.loss_archive,
             )
         start = int(start)
         train = np.asarray(new_losses if new_losses is not None else (), dtype=float).ravel()
-        if train.size == 0 and start >= len(self._train):
+        if train.size == 0 and start >= len(self._store) and archive is None:
             return
         # Keep both series the same length: a missing test value is a NaN gap.
         test = np.full(train.size, np.nan)
         if new_test_losses is not None:
             given = np.asarray(new_test_losses, dtype=float).ravel()[: train.size]
             test[: given.size] = given
-        self._train.write(start, train)
-        self._test.write(start, test)
-        if not self._has_test and np.isfinite(test).any():
+        self._store.write(start, train, test, archive)
+        if not self._has_test and (
+            np.isfinite(test).any() or np.isfinite(self._store.archive.mins["tests"]).any()
+        ):
             self._has_test = True
             self.legend.addItem(self.test_curve, "test")
         self._dirty = True
 
     def clear(self) -> None:
         """Forget every loss (new run or reset) and show an empty plot."""
-        self._train.clear()
-        self._test.clear()
+        self._store.clear()
         if self._has_test:
             self.legend.removeItem(self.test_curve)
             self._has_test = False
@@ -227,7 +239,7 @@ class LossPlot(QWidget):
 
     def _redraw(self) -> None:
         self._dirty = False
-        n = len(self._train)
+        n = len(self._store)
         vb = self.plot_item.getViewBox()
         if self.following:
             # Autorange is about to show everything; the current range is stale.
@@ -243,13 +255,13 @@ class LossPlot(QWidget):
         # The view range is the visible part, (x0, x1) adds margins: scale the budget.
         if not self.following:
             budget *= 3
-        # Stored index i is the loss after epoch i + 1: drawn at x = i + 1, so
-        # the plot, its readout and the status bar name the same epoch.
-        tx, ty = self._train.view(x0 - 1, x1 - 1, budget)
-        self.train_curve.setData(tx + 1, ty)
+        # The loss after epoch e is drawn at x = e, so the plot, its readout
+        # and the status bar name the same epoch.
+        tx, ty = self._store.view("train", x0, x1, budget)
+        self.train_curve.setData(tx, ty)
         if self._has_test:
-            sx, sy = self._test.view(x0 - 1, x1 - 1, budget)
-            self.test_curve.setData(sx + 1, sy)
+            sx, sy = self._store.view("test", x0, x1, budget)
+            self.test_curve.setData(sx, sy)
         else:
             sy = np.empty(0)
             self.test_curve.setData(np.empty(0), np.empty(0))
@@ -330,20 +342,26 @@ class LossPlot(QWidget):
 
     def readout_text(self, epoch: int | None = None) -> str:
         """ "epoch N · train … · test …": the losses after ``epoch`` epochs (default: latest)."""
-        n = len(self._train)
+        n = len(self._store)
         if n == 0:
             return ""
         epoch = n if epoch is None else min(max(int(epoch), 1), n)
-        text = f"epoch {epoch:,} · train {_loss_text(self._train.value(epoch - 1))}"
-        if self._has_test:
-            text += f" · test {_loss_text(self._test.value(epoch - 1))}"
-        return text
+        names = ("train", "test") if self._has_test else ("train",)
+        parts = [f"{name} {self._value_text(name, epoch)}" for name in names]
+        return " · ".join([f"epoch {epoch:,}", *parts])
+
+    def _value_text(self, name: str, epoch: int) -> str:
+        spread = self._store.spread(name, epoch)
+        if spread is None:
+            return _loss_text(self._store.value(name, epoch))
+        # An archived epoch: only its bucket's range is known.
+        return f"{_loss_text(spread[0])}–{_loss_text(spread[1])}"
 
     def _on_mouse_moved(self, event) -> None:
         """Hover handler (via SignalProxy, which passes a one-tuple of the scene point)."""
         pos = event[0] if isinstance(event, (tuple, list)) else event
         vb = self.plot_item.getViewBox()
-        n = len(self._train)
+        n = len(self._store)
         if n == 0 or not vb.sceneBoundingRect().contains(pos):
             self._set_hover(None)
             return
@@ -358,10 +376,10 @@ class LossPlot(QWidget):
         else:
             self._cursor.setValue(epoch)
             self._cursor.show()
-            ys = [self._train.value(epoch - 1)]
+            ys = [self._store.value("train", epoch)]
             brushes = [pg.mkBrush(theme.TRAIN)]
             if self._has_test:
-                ys.append(self._test.value(epoch - 1))
+                ys.append(self._store.value("test", epoch))
                 brushes.append(pg.mkBrush(theme.TEST))
             keep = [i for i, y in enumerate(ys) if math.isfinite(y)]
             self._hover_dots.setData(

@@ -104,6 +104,12 @@ def build_snapshot(
         test_loss = mlp.loss_value(_sample(trainer.X_test), _sample(trainer.Z_test))
     train_loss = trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(Xs, Zs)
     gradient = trainer.last_gradient
+    archive = trainer.loss_archive
+    if loss_start < archive.end:
+        # Epochs folded into envelopes go as the envelopes.
+        extra["loss_archive"] = archive.copy()
+        loss_start = archive.end
+    exact = loss_start - archive.end
     # A caller may pass its own explanation (or None to skip the work).
     if "explanation" not in extra:
         extra["explanation"] = explain_next(trainer)
@@ -131,7 +137,7 @@ def build_snapshot(
         sample_target=z.copy(),
         evaluations=dict(trainer.evaluations),
         loss_start=loss_start,
-        new_losses=np.asarray(trainer.loss_history[loss_start:], dtype=float),
-        new_test_losses=np.asarray(trainer.test_loss_history[loss_start:], dtype=float),
+        new_losses=np.asarray(trainer.loss_history[exact:], dtype=float),
+        new_test_losses=np.asarray(trainer.test_loss_history[exact:], dtype=float),
         **extra,
     )

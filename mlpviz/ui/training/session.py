@@ -68,6 +68,7 @@ class Session(QObject):
         self._pending_losses: list[np.ndarray] = []
         self._pending_tests: list[np.ndarray] = []
         self._pending_start = 0
+        self._pending_archive = None
         self._layout: tuple | None = None
         self.frames = 0  # view refreshes delivered (for the benchmark)
         self._last_flush = 0.0
@@ -189,11 +190,14 @@ class Session(QObject):
         # A block that starts before the pending ones end (a reset or rewind)
         # replaces what it overlaps.
         pending = sum(len(b) for b in self._pending_losses)
-        if self._pending is None or not (
-            self._pending_start <= snap.loss_start <= self._pending_start + pending
+        if (
+            self._pending is None
+            or snap.loss_archive is not None
+            or not (self._pending_start <= snap.loss_start <= self._pending_start + pending)
         ):
             self._pending_losses, self._pending_tests = [], []
             self._pending_start = snap.loss_start
+            self._pending_archive = snap.loss_archive
         elif snap.loss_start < self._pending_start + pending:
             keep = snap.loss_start - self._pending_start
             losses = np.concatenate(self._pending_losses)[:keep]
@@ -227,8 +231,10 @@ class Session(QObject):
             loss_start=self._pending_start,
             new_losses=np.concatenate(self._pending_losses),
             new_test_losses=np.concatenate(self._pending_tests),
+            loss_archive=self._pending_archive,
         )
         self._pending_losses, self._pending_tests = [], []
+        self._pending_archive = None
         first = self.latest is None or (
             (self.latest.layer_sizes, self.latest.activation_names)
             != (snap.layer_sizes, snap.activation_names)

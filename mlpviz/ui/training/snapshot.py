@@ -14,6 +14,7 @@ import numpy as np
 
 from mlpviz.engine.explain import StepExplanation
 from mlpviz.engine.layout import Param, ParamLayout
+from mlpviz.engine.loss_archive import LossArchive
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class Snapshot:
     loss_start: int = 0
     new_losses: np.ndarray = field(default_factory=lambda: np.empty(0))
     new_test_losses: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # Set when the losses before `loss_start` are resent: the trainer's
+    # envelopes of epochs 1..loss_start (see mlpviz.engine.loss_archive).
+    loss_archive: LossArchive | None = None
     pair: PairSurface | None = None
     pca: PcaSurface | None = None
     output: OutputSurface | None = None

@@ -79,7 +79,7 @@ class ViewFeed:
             self._refresh_surfaces(trainer, problem, pair, classification)
             self._last_surface = now
         t = trainer
-        start = min(self.loss_sent, len(t.loss_history)) if loss_start is None else loss_start
+        start = min(self.loss_sent, t.epochs_logged) if loss_start is None else loss_start
         h = t.history
         snap = build_snapshot(
             t,
@@ -98,7 +98,7 @@ class ViewFeed:
             # only while the inspector or the step-through is on screen.
             **({} if "explain" in self.wanted else {"explanation": None}),
         )
-        self.loss_sent = len(t.loss_history)
+        self.loss_sent = t.epochs_logged
         self._last_snapshot = now
         if running:
             # The GUI will draw this snapshot: wait for it (see wait_for_frame),

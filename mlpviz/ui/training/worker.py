@@ -175,7 +175,7 @@ class TrainingWorker(CommandWorker):
             self._stop_running()
             self._checkpoints.append(self._checkpoint())
             self.trainer.rewind(c.epoch)
-            self._feed.loss_sent = len(self.trainer.loss_history)
+            self._feed.loss_sent = self.trainer.epochs_logged
             self._send(force=True, surfaces=True, loss_start=self.trainer.epoch)
         elif isinstance(c, cmd.Unrewind):
             if self._checkpoints:
