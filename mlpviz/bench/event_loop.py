@@ -48,11 +48,16 @@ class LatenessProbe:
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
         self._last = 0.0
+        # Called with each tick's lateness (seconds), to place stalls in time.
+        self.on_tick: Callable[[float], None] | None = None
 
     def _tick(self) -> None:
         now = self._clock.nsecsElapsed() / 1e9
         if self._last:
-            self.lateness.append(max(0.0, now - self._last - self.interval))
+            late = max(0.0, now - self._last - self.interval)
+            self.lateness.append(late)
+            if self.on_tick is not None:
+                self.on_tick(late)
         self._last = now
 
     def start(self) -> None:

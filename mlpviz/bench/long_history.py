@@ -71,7 +71,7 @@ def bench_history(epochs: int, refreshes: int = 15) -> dict:
     out["loss_curve_bytes"] = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     out["loss_curve_raw_bytes"] = (epochs - small) * 2 * 8  # train + test, float64
-    out["refresh_big_points"] = len(plot.train_losses)
+    out["refresh_big_points"] = len(plot)  # epochs shown, folded ones included
     out["refresh_big_ms"] = timed_refreshes(epochs) * 1000
     out["refresh_ratio"] = out["refresh_big_ms"] / max(out["refresh_small_ms"], 1e-9)
     plot.stop_refresh()

@@ -12,9 +12,13 @@ machines are shared and noisy, so the comparison means more than the value):
     view — and how many edges it draws at full zoom-out and zoomed in;
 (c) memory of 10⁶ epochs of weight history (bounded by its capacity) and of
     the loss curve, against the unbounded arrays; and the loss plot's refresh
-    time at 10⁶ points against 10³.
+    time at 10⁶ points against 10³;
+(d) a long run in the window (10⁶ and 10⁷ epochs): memory growth per 10⁶
+    epochs against an unbounded loss record, and the longest GUI stall over
+    the run and at its autosaves against the idle window's.
 
-``main(quick=True)`` uses 100,000 rows, 10⁵ epochs and short probes.
+``main(quick=True)`` uses 100,000 rows, 10⁵ epochs (50,000 → 250,000 in (d)) and
+short probes.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 from mlpviz.bench.big_data import bench_big_data
 from mlpviz.bench.big_graph import BIG_NET, bench_graph
 from mlpviz.bench.long_history import bench_history
+from mlpviz.bench.long_run import bench_long_run, print_long_run
 
 
 def _mb(n: float) -> str:
@@ -84,7 +89,11 @@ def main(quick: bool = False) -> dict:
         f" points vs {h['refresh_small_ms']:.1f} ms at {h['refresh_small_points']:,}"
         f" = {h['refresh_ratio']:.2f}× (flat ≈ 1)"
     )
-    return {"big_data": a, "graph": g, "history": h}
+    print()
+
+    d = bench_long_run((50_000, 250_000) if quick else (1_000_000, 10_000_000))
+    print_long_run(d)
+    return {"big_data": a, "graph": g, "history": h, "long_run": d}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,8 @@
 """The losses of a long run in bounded memory: recent epochs exact, older ones as envelopes.
 
 A :class:`~mlpviz.engine.trainer.Trainer` logs one train loss, one penalty
-and (with a test split) one test loss per epoch in plain lists. Past
-``2 · RECENT_EPOCHS`` entries, :func:`fold_oldest` moves all but the last
+and (with a test split) one test loss per epoch in plain lists. At
+``2 · RECENT_EPOCHS`` entries, :func:`fold_oldest` moves the oldest blocks of
 ``RECENT_EPOCHS`` into a :class:`LossArchive`: per bucket of consecutive
 epochs the minimum and the maximum of each series, so a spike stays visible
 however long the run. The archive holds at most ``capacity`` buckets; when it
@@ -20,13 +20,14 @@ from collections.abc import Mapping
 
 import numpy as np
 
-# Epochs kept exact: ~1 MB of Python floats per series, enough to zoom into
-# the last tens of thousands of epochs at full resolution.
-RECENT_EPOCHS = 50_000
+# Epochs kept exact (at most twice as many before a fold): 0.3–0.6 MB of
+# Python floats per series, ten screens' width of the last epochs at full
+# resolution, and an autosave that stays well under a megabyte.
+RECENT_EPOCHS = 10_000
 ARCHIVE_BUCKETS = 4096
-# Epochs per bucket of the first fold (a fold of RECENT_EPOCHS fills ~3/4 of
-# the archive; later folds widen it as needed).
-FIRST_WIDTH = 16
+# Epochs per bucket of the first fold (a fold of RECENT_EPOCHS fills ~1/3 of
+# the archive; later folds widen the buckets as needed).
+FIRST_WIDTH = 8
 SERIES = ("losses", "penalties", "tests")
 
 
@@ -143,21 +144,32 @@ class LossArchive:
 
 
 def fold_oldest(archive: LossArchive, series: Mapping[str, list], keep: int) -> bool:
-    """Move all but the last ``keep`` epochs of ``series`` into ``archive``.
+    """Fold whole blocks of ``keep`` epochs from the start of ``series`` into ``archive``.
 
     ``series`` maps each name in :data:`SERIES` to its list (changed in
-    place). Returns False, changing nothing, while the lists hold at most
-    ``2 · keep`` epochs: folding in blocks of at least ``keep`` costs
-    amortised O(1) per epoch.
+    place). Once the lists hold ``2 · keep`` epochs or more, blocks go until
+    fewer than ``2 · keep`` remain (at least ``keep``). Returns whether it folded.
+
+    The result depends only on the epochs logged, not on how they arrived
+    (one epoch at a time, or a report of thousands): the archive receives the
+    same blocks in the same order either way — so a trainer fed by the
+    training process's reports folds exactly as one training here does.
     """
-    n = len(series["losses"])
-    if n <= 2 * keep:
+    cut = foldable(len(series["losses"]), keep)
+    if not cut:
         return False
-    cut = n - keep
-    archive.add({name: np.asarray(series[name][:cut], dtype=float) for name in SERIES})
+    for start in range(0, cut, keep):
+        archive.add(
+            {name: np.asarray(series[name][start : start + keep], dtype=float) for name in SERIES}
+        )
     for name in SERIES:
         del series[name][:cut]
     return True
+
+
+def foldable(n: int, keep: int) -> int:
+    """How many of ``n`` logged epochs :func:`fold_oldest` folds (a multiple of ``keep``)."""
+    return (n - keep) // keep * keep if n >= 2 * keep else 0
 
 
 def _reduce(ufunc, values: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlpviz.engine import losses, trainer_state
+from mlpviz.engine import loss_archive, losses, trainer_state
 from mlpviz.engine.data_checks import check_data
 from mlpviz.engine.history import WeightHistory
 from mlpviz.engine.kernels import batchpath, fastpath
 from mlpviz.engine.kernels.steps import Steps
-from mlpviz.engine.loss_archive import RECENT_EPOCHS, SERIES, LossArchive, fold_oldest
+from mlpviz.engine.loss_archive import SERIES, LossArchive, fold_oldest
 from mlpviz.engine.mlp import MLP
 from mlpviz.engine.optimizers import Optimizer, make_optimizer
 from mlpviz.engine.schedules import Schedule
@@ -113,7 +113,7 @@ class Trainer:
         # The epochs folded out of the three lists above (see loss_archive);
         # None as recent_epochs keeps every epoch in the lists.
         self.loss_archive = LossArchive()
-        self.recent_epochs: int | None = RECENT_EPOCHS
+        self.recent_epochs: int | None = loss_archive.RECENT_EPOCHS
         # What each optimizer cost: forward-only loss evaluations and
         # forward+backward gradient evaluations (monitoring is not counted).
         self.evaluations = {"loss": 0, "gradient": 0}

@@ -161,6 +161,10 @@ def _plain(d: Any) -> Any:
     return d.item() if isinstance(d, np.generic) else d
 
 
+# Numbers per json.dumps call in a long list (about a millisecond's work).
+_CHUNK = 2048
+
+
 def session_json(v: Any, level: int = 0) -> str:
     """JSON with objects and nested lists indented, but each list of numbers on one line
     (a weight row, a history row), so the file stays readable and compact."""
@@ -176,6 +180,11 @@ def session_json(v: Any, level: int = 0) -> str:
 def _dumps(v: Any) -> str:
     """``v`` as JSON, non-ASCII text kept readable; text UTF-8 cannot hold (a lone
     surrogate, legal in JSON and in Python strings) is written as \\u escapes."""
+    if isinstance(v, list) and len(v) > _CHUNK:
+        # One json.dumps call holds the GIL throughout; in chunks, a save in a
+        # background thread lets the GUI thread run every few milliseconds.
+        parts = (_dumps(v[i : i + _CHUNK])[1:-1] for i in range(0, len(v), _CHUNK))
+        return "[" + ", ".join(parts) + "]"
     text = json.dumps(v, ensure_ascii=False, allow_nan=False)
     if not text.isascii():
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import sys
 import time
@@ -44,6 +45,7 @@ def assert_same(a: Trainer, b: Trainer) -> None:
     assert a.loss_history == b.loss_history
     assert a.penalty_history == b.penalty_history
     assert a.test_loss_history == b.test_loss_history
+    assert json.dumps(a.loss_archive.state()) == json.dumps(b.loss_archive.state())
     assert a.history.stride == b.history.stride
     assert a.history.params.tobytes() == b.history.params.tobytes()
     assert np.array_equal(a.history.epochs, b.history.epochs)
@@ -154,6 +156,20 @@ def test_a_run_to_its_limit_ends_where_local_training_does(offload):
     assert offload.reports >= 1
     assert_same(local, remote)
     assert remote.history.stride > 1  # the history was thinned in the process and here alike
+
+
+def test_a_long_run_there_folds_its_losses_here_as_local_training_does(offload):
+    # The process keeps no losses between reports; the app folds what they bring.
+    local, remote = trainer(), trainer()
+    local.recent_epochs = remote.recent_epochs = 150
+    local.run(3000)
+    ready(offload, remote)
+    offload.start(remote, limit=3000, target_loss=None, interval=0.002)
+    assert run_to_end(offload, remote) == "limit"
+    assert offload.reports >= 2
+    assert_same(local, remote)
+    assert remote.loss_archive.end > 0 and len(remote.loss_history) <= 300
+    assert remote.epochs_logged == 3000
 
 
 def test_a_recalled_run_ends_where_local_training_to_that_epoch_does(offload):

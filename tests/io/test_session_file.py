@@ -553,3 +553,46 @@ def test_a_column_name_utf8_cannot_hold_saves_and_reopens(tmp_path):
     loaded = load_session(path)
     assert odd in loaded.problem.input_names
     assert_same(loaded, state)
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory) -> tuple[Path, State]:
+    """A session whose older losses were folded into envelopes (a long run, in small)."""
+    problem = circle_problem()
+    mlp = SPEC.build(len(problem.input_names), len(problem.target_names))
+    t = SETTINGS.make_trainer(mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test)
+    t.recent_epochs = 20
+    t.history = WeightHistory(mlp.n_params, HISTORY_CAPACITY)
+    t.history.record(0, mlp.params)
+    t.run(300)
+    assert t.loss_archive.end > 0
+    path = tmp_path_factory.mktemp("f") / "long.mlpviz"
+    state = State(problem, SPEC, SETTINGS, t.state_dict())
+    save_session(path, state)
+    return path, state
+
+
+def test_a_folded_loss_record_round_trips(folded):
+    path, state = folded
+    loaded = load_session(path)
+    assert_same(loaded, state)
+    assert loaded.state["loss_archive"] == state.state["loss_archive"]
+
+
+def _archive(change):
+    return lambda d: change(d["state"]["loss_archive"])
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_archive(lambda a: a["firsts"].reverse()), ["state.loss_archive", "in order"]),
+        (_archive(lambda a: a["lasts"].pop()), ["state.loss_archive.lasts", "entries"]),
+        (_archive(lambda a: a["losses_max"].__setitem__(0, "x")), ["losses_max[0]"]),
+        (_archive(lambda a: a.update(width=0)), ["state.loss_archive"]),
+        (_archive(lambda a: a["firsts"].extend([1] * 5000)), ["at most 4096 buckets"]),
+        (lambda d: d["state"]["losses"].pop(), ["state.losses", "entries"]),
+    ],
+)
+def test_a_bad_loss_archive_is_refused_naming_the_field(folded, tmp_path, change, words):
+    refused(edited(folded[0], tmp_path, change), *words)

@@ -68,8 +68,18 @@ def test_quick_scale_bench_reports_every_figure(qtbot, capsys):
     assert h["refresh_small_points"] == 1000 and h["refresh_big_points"] == 100_000
     assert h["refresh_small_ms"] > 0 and h["refresh_big_ms"] > 0
 
+    # (d) a long run: every checkpoint reached, memory measured, stalls placed.
+    d = result["long_run"]
+    assert [c["epoch"] >= e for c, e in zip(d["checkpoints"], (50_000, 250_000))] == [True] * 2
+    for c in d["checkpoints"]:
+        assert c["app_rss"] > 0 and c["autosave_bytes"] > 0
+    assert d["autosaves"] >= 1
+    assert 0 <= d["autosave_max_ms"] <= d["run_max_ms"] and d["idle_max_ms"] > 0
+    # The loss record is bounded: far less growth than the unbounded record's.
+    assert d["growth_per_million"] < 0.5 * d["unbounded_per_million"]
+
     printed = capsys.readouterr().out
-    for head in ("(a) GUI lateness", "(b) network graph", "(c) 100,000 epochs"):
+    for head in ("(a) GUI lateness", "(b) network graph", "(c) 100,000 epochs", "(d) a long run"):
         assert head in printed
     assert "784-128-64-10" in printed
 

@@ -2,8 +2,8 @@
 
 Mirrors the trainer's bounded loss record (:mod:`mlpviz.engine.loss_archive`):
 the last epochs sit in two :class:`~mlpviz.ui.plots.series.PeakSeries` (train
-and test) for fast drawing; once they hold more than ``2 · recent`` epochs the
-oldest are folded into a :class:`LossArchive`, so a run of 10⁷ epochs holds
+and test) for fast drawing; once they hold ``2 · recent`` epochs the oldest
+blocks of ``recent`` are folded into a :class:`LossArchive`, so a run of 10⁷ epochs holds
 about as much as one of 10⁵.
 
 Epochs are 1-based here: the loss after epoch e is drawn at x = e. The
@@ -17,15 +17,16 @@ import math
 
 import numpy as np
 
-from mlpviz.engine.loss_archive import RECENT_EPOCHS, LossArchive
+from mlpviz.engine import loss_archive
+from mlpviz.engine.loss_archive import LossArchive, foldable
 from mlpviz.ui.plots.series import PeakSeries
 
 _NAMES = {"train": "losses", "test": "tests"}
 
 
 class LossStore:
-    def __init__(self, recent: int = RECENT_EPOCHS) -> None:
-        self.recent = int(recent)
+    def __init__(self, recent: int | None = None) -> None:
+        self.recent = loss_archive.RECENT_EPOCHS if recent is None else int(recent)
         self.archive = LossArchive()
         self.series = {"train": PeakSeries(), "test": PeakSeries()}
 
@@ -66,12 +67,13 @@ class LossStore:
         self._fold()
 
     def _fold(self) -> None:
-        n = len(self.series["train"])
-        if n <= 2 * self.recent:
+        cut = foldable(len(self.series["train"]), self.recent)
+        if not cut:
             return
-        cut = n - self.recent
         kept = {k: s.values.copy() for k, s in self.series.items()}
-        self.archive.add({_NAMES[k]: v[:cut] for k, v in kept.items()})
+        for start in range(0, cut, self.recent):
+            block = slice(start, start + self.recent)
+            self.archive.add({_NAMES[k]: v[block] for k, v in kept.items()})
         for k, s in self.series.items():
             s.clear()
             s.write(0, kept[k][cut:])
