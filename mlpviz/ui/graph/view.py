@@ -13,7 +13,9 @@ the inline editor (:class:`~mlpviz.ui.graph.editor.InlineEditor`, opened
 here). The view itself navigates: a click selects, a double-click edits (or
 on empty space fits the network again), dragging pans, and the wheel and
 the + / − / 0 keys zoom; the whole network is fitted into the view until the
-user zooms.
+user zooms. A network too tall for its nodes to stay ``MIN_NODE_PX`` wide
+when fitted is shown at the zoom that keeps them so, centred, and scrolls;
+zooming out still shows all of it.
 """
 
 from __future__ import annotations
@@ -26,18 +28,20 @@ from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QWidget
 
 from mlpviz.engine.layout import Param
 from mlpviz.ui.graph.editor import InlineEditor
+from mlpviz.ui.graph.groups import GroupItem
 from mlpviz.ui.graph.hover import HoverFilter
 from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem
 from mlpviz.ui.graph.legend import GraphLegend
 from mlpviz.ui.graph.scene import GraphScene
 from mlpviz.ui.training.snapshot import Snapshot
 
-__all__ = ["EDGE_MODES", "MAX_FIT_SCALE", "NetworkGraphView"]
+__all__ = ["EDGE_MODES", "MAX_FIT_SCALE", "MIN_NODE_PX", "NetworkGraphView"]
 
 EDGE_MODES = ("weight", "gradient", "update")
 MAX_FIT_SCALE = 2.0  # a tiny network should not fill a big window with huge circles
+MIN_NODE_PX = 10.0  # fitted, a node (of a layer of legible size) is at least this wide on screen
 _BACKGROUND = QColor(250, 250, 251)
-_ITEMS = (EdgeItem, BiasItem, NodeItem)
+_ITEMS = (EdgeItem, BiasItem, NodeItem, GroupItem)
 
 
 class NetworkGraphView(QGraphicsView):
@@ -75,6 +79,7 @@ class NetworkGraphView(QGraphicsView):
         self.editor: InlineEditor | None = None
         self._user_zoomed = False
         self._fit_scale = 1.0
+        self._whole_scale = 1.0  # the zoom that shows the whole network
         self._pan_from: QPointF | None = None
 
         self._lod_timer = QTimer(self)
@@ -346,13 +351,41 @@ class NetworkGraphView(QGraphicsView):
         if self._scale() > 0 and self.viewport().height() > 3 * strip:
             rect.adjust(0, 0, 0, strip / self._scale())
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self._whole_scale = self._scale()
+        least = self.legible_scale()
+        fixed = None
         if self._scale() > MAX_FIT_SCALE:
+            fixed = MAX_FIT_SCALE
+        elif self._scale() < least:
+            fixed = least  # scroll rather than squeeze the nodes
+        if fixed is not None:
             self.resetTransform()
-            self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
+            self.scale(fixed, fixed)
             self.centerOn(self.sceneRect().center())
+        self._show_scroll_bars(self._scale() > self._whole_scale * 1.001)
         self._fit_scale = self._scale()
         self._user_zoomed = False
         self._refresh_lod()
+
+    def legible_scale(self) -> float:
+        """The least zoom at which the nodes of the layers of legible size are
+        ``MIN_NODE_PX`` wide on screen (0 when no layer is of legible size)."""
+        lay = self._scene.layout
+        radius = None if lay is None else lay.legible_radius
+        return 0.0 if radius is None else MIN_NODE_PX / (2 * radius)
+
+    @property
+    def scrolls(self) -> bool:
+        """Whether the fitted network is taller or wider than the view."""
+        return self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+
+    def _show_scroll_bars(self, on: bool) -> None:
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if on else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        if self.verticalScrollBarPolicy() != policy:
+            self.setVerticalScrollBarPolicy(policy)
+            self.setHorizontalScrollBarPolicy(policy)
 
     def zoom_in(self) -> None:
         self._zoom(1.25, under_mouse=False)
@@ -362,7 +395,7 @@ class NetworkGraphView(QGraphicsView):
 
     def _zoom(self, factor: float, under_mouse: bool) -> None:
         current = self._scale()
-        low = min(self._fit_scale * 0.5, 0.5)
+        low = min(self._fit_scale * 0.5, self._whole_scale * 0.5, 0.5)
         high = max(self._fit_scale * 60, 8.0)
         target = min(max(current * factor, low), high)
         if abs(target / current - 1) < 1e-6:
