@@ -10,8 +10,8 @@ import pytest
 from mlpviz.engine import MLP, Trainer
 from mlpviz.ui.graph.groups import InputGroup, one_hot_groups, short_names
 from mlpviz.ui.graph.items import LABEL_WIDTH
-from mlpviz.ui.graph.layout import LEGIBLE_NODES, NODE_GAP, GraphLayout
-from mlpviz.ui.graph.view import MIN_NODE_PX, NetworkGraphView
+from mlpviz.ui.graph.layout import LEGIBLE_NODES, MIN_NODE_PX, NODE_GAP, GraphLayout
+from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.training.measure import build_snapshot
 
 
@@ -61,7 +61,7 @@ def test_a_layer_keeps_its_nodes_apart_and_a_small_one_keeps_the_gap():
     assert lay.spacing[1] == lay.spacing[2] >= 2.5 * lay.radius[1]
     heights = [float(ys[-1] - ys[0]) for ys in lay.ys]
     assert heights[2] > heights[1] > heights[0]  # grows with its nodes, not squeezed
-    assert not lay.overview and lay.legible_radius == min(lay.radius)
+    assert not lay.overview and lay.legible_scale() * 2 * min(lay.radius) == MIN_NODE_PX
 
 
 def test_the_tutorial_network_is_fitted_whole_without_scrolling(qtbot):
@@ -74,7 +74,7 @@ def test_the_tutorial_network_is_fitted_whole_without_scrolling(qtbot):
 def test_a_network_beyond_legible_size_is_an_overview_fitted_whole(qtbot):
     sizes = (LEGIBLE_NODES + 72, 32, 10)
     v = _view(qtbot, sizes, size=(1000, 700))
-    assert v.scene().layout.overview and v.legible_scale() == 0.0
+    assert v.scene().layout.overview and v.scene().layout.legible_scale() == 0.0
     assert not v.scrolls
     shown = v.mapToScene(v.viewport().rect()).boundingRect()
     nodes = v.scene().itemsBoundingRect()

@@ -18,7 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from mlpviz.ui.graph.items import LABEL_WIDTH, elided, place_text, text_item
+from mlpviz.ui.graph.items import LABEL_WIDTH, NodeItem, elided, place_text, text_item
+from mlpviz.ui.graph.layout import GraphLayout
 from mlpviz.ui.style import theme
 
 SEPARATOR = "="
@@ -92,3 +93,22 @@ class GroupItem(QGraphicsPathItem):
         n = g.stop - g.start
         head = f"{g.column}: one-hot encoded, {n} input{'s' if n != 1 else ''}"
         return head + f" ({g.start}–{g.stop - 1})\n" + ", ".join(g.values)
+
+
+def brackets(
+    groups: Sequence[InputGroup], layout: GraphLayout, nodes: Sequence[NodeItem]
+) -> list[GroupItem]:
+    """A bracket per group, all in one column left of the widest label of
+    the input ``nodes`` (placed in the scene already), each spanning its
+    group's nodes."""
+    if not groups:
+        return []
+    left = min(n.label.sceneBoundingRect().left() for n in nodes if n.label is not None)
+    x = min(left, layout.x[0] - layout.radius[0]) - GAP
+    ys, half = layout.ys[0], layout.spacing[0] * 0.4
+    items = []
+    for g in groups:
+        item = GroupItem(g, x, float(ys[g.start]) - half, float(ys[g.stop - 1]) + half)
+        item.setZValue(12)
+        items.append(item)
+    return items

@@ -63,6 +63,8 @@ def text_item(
 def elided(text: str, font: QFont, width: float) -> str:
     """``text`` cut to ``width`` at ``font`` with an ellipsis at its end;
     unchanged when it fits."""
+    if len(text) * font.pixelSize() <= width:  # no glyph is wider than 1 em: it fits
+        return text
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 

@@ -27,6 +27,7 @@ NODE_GAP = 80.0  # between node centres in a small layer
 MAX_COLUMN = 560.0  # a big layer is squeezed into this height, down to MIN_SPACING
 MIN_SPACING = 20.0  # node centres of a layer of up to LEGIBLE_NODES are never closer
 LEGIBLE_NODES = 128  # layers up to this size keep legible nodes and labels
+MIN_NODE_PX = 10.0  # fitted, a node is at least this wide on screen (not in an overview)
 LABEL_PITCH = 18.0  # label lines this far apart take their full 12-unit font (overview: 40)
 
 
@@ -64,11 +65,10 @@ class GraphLayout:
         self.text_scale = [r / NODE_RADIUS for r in self.radius]
         self._edges()
 
-    @property
-    def legible_radius(self) -> float | None:
-        """The smallest node radius: the view never fits a network's nodes
-        smaller than legible. None for an overview, which is fitted whole."""
-        return None if self.overview else min(self.radius)
+    def legible_scale(self) -> float:
+        """The least zoom at which every node is ``MIN_NODE_PX`` wide on
+        screen, which a fitted view keeps; 0 for an overview (fitted whole)."""
+        return 0.0 if self.overview else MIN_NODE_PX / (2 * min(self.radius))
 
     def _edges(self) -> None:
         sizes = self.sizes

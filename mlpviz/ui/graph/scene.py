@@ -30,7 +30,7 @@ from mlpviz.ui.graph.colours import (
     mode_values,
 )
 from mlpviz.ui.graph.edges import EdgeSet
-from mlpviz.ui.graph.groups import GAP, GroupItem, one_hot_groups, short_names
+from mlpviz.ui.graph.groups import GroupItem, brackets, one_hot_groups, short_names
 from mlpviz.ui.graph.items import (
     HIT_WIDTH,
     NODE_PEN,
@@ -133,7 +133,10 @@ class GraphScene(QGraphicsScene):
         self._build_headers()
         groups = one_hot_groups(inputs)
         self._build_nodes(short_names(inputs, groups), outputs)
-        self._build_groups(groups)
+        inputs_shown = [self.node_items[(0, j)] for j in range(sizes[0])]
+        self.group_items = brackets(groups, layout, inputs_shown)
+        for item in self.group_items:
+            self.addItem(item)
         self._palette = GraphPalette(layout.n_edges, is_dense(layout.n_edges))
         self._edges = EdgeSet(self, layout, self._palette)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-24, -16, 24, 16))
@@ -178,23 +181,6 @@ class GraphScene(QGraphicsScene):
                     bias.setZValue(11)
                     self.addItem(bias)
                     self.bias_items[(layer - 1, j)] = bias
-
-    def _build_groups(self, groups) -> None:
-        """A bracket per one-hot group, all in one column left of the widest
-        input label, spanning the group's nodes."""
-        self.group_items = []
-        if not groups:
-            return
-        lay = self.layout
-        labels = [n.label for (l, _j), n in self.node_items.items() if l == 0 and n.label]
-        left = min(label.sceneBoundingRect().left() for label in labels)
-        x = min(left, lay.x[0] - lay.radius[0]) - GAP
-        ys, half = lay.ys[0], lay.spacing[0] * 0.4
-        for g in groups:
-            item = GroupItem(g, x, float(ys[g.start]) - half, float(ys[g.stop - 1]) + half)
-            item.setZValue(12)
-            self.addItem(item)
-            self.group_items.append(item)
 
     def header_rects(self) -> list[QRectF]:
         """The layer titles' rects in the scene (their subtitles sit under them)."""

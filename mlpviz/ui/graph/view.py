@@ -13,9 +13,9 @@ the inline editor (:class:`~mlpviz.ui.graph.editor.InlineEditor`, opened
 here). The view itself navigates: a click selects, a double-click edits (or
 on empty space fits the network again), dragging pans, and the wheel and
 the + / − / 0 keys zoom; the whole network is fitted into the view until the
-user zooms. A network too tall for its nodes to stay ``MIN_NODE_PX`` wide
-when fitted is shown at the zoom that keeps them so, centred, and scrolls;
-zooming out still shows all of it.
+user zooms. A network too tall for its nodes to stay legible when fitted
+(:meth:`GraphLayout.legible_scale`) is shown at the least legible zoom,
+centred, and scrolls; zooming out still shows all of it.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ from mlpviz.ui.graph.legend import GraphLegend
 from mlpviz.ui.graph.scene import GraphScene
 from mlpviz.ui.training.snapshot import Snapshot
 
-__all__ = ["EDGE_MODES", "MAX_FIT_SCALE", "MIN_NODE_PX", "NetworkGraphView"]
+__all__ = ["EDGE_MODES", "MAX_FIT_SCALE", "NetworkGraphView"]
 
 EDGE_MODES = ("weight", "gradient", "update")
 MAX_FIT_SCALE = 2.0  # a tiny network should not fill a big window with huge circles
-MIN_NODE_PX = 10.0  # fitted, a node (of a layer of legible size) is at least this wide on screen
 _BACKGROUND = QColor(250, 250, 251)
 _ITEMS = (EdgeItem, BiasItem, NodeItem, GroupItem)
+_NO_BARS = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 
 
 class NetworkGraphView(QGraphicsView):
@@ -70,8 +70,8 @@ class NetworkGraphView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(_NO_BARS)
+        self.setVerticalScrollBarPolicy(_NO_BARS)
         self.setMouseTracking(True)
         self.setMinimumSize(200, 150)
 
@@ -351,41 +351,25 @@ class NetworkGraphView(QGraphicsView):
         if self._scale() > 0 and self.viewport().height() > 3 * strip:
             rect.adjust(0, 0, 0, strip / self._scale())
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        self._whole_scale = self._scale()
-        least = self.legible_scale()
-        fixed = None
-        if self._scale() > MAX_FIT_SCALE:
-            fixed = MAX_FIT_SCALE
-        elif self._scale() < least:
-            fixed = least  # scroll rather than squeeze the nodes
-        if fixed is not None:
+        self._whole_scale = whole = self._scale()
+        # Never huge circles; never nodes too small to read (then it scrolls).
+        fixed = min(max(whole, self._scene.layout.legible_scale()), MAX_FIT_SCALE)
+        if fixed != whole:
             self.resetTransform()
             self.scale(fixed, fixed)
             self.centerOn(self.sceneRect().center())
-        self._show_scroll_bars(self._scale() > self._whole_scale * 1.001)
+        bars = Qt.ScrollBarPolicy.ScrollBarAsNeeded if fixed > whole * 1.001 else _NO_BARS
+        if self.verticalScrollBarPolicy() != bars:
+            self.setVerticalScrollBarPolicy(bars)
+            self.setHorizontalScrollBarPolicy(bars)
         self._fit_scale = self._scale()
         self._user_zoomed = False
         self._refresh_lod()
 
-    def legible_scale(self) -> float:
-        """The least zoom at which the nodes of the layers of legible size are
-        ``MIN_NODE_PX`` wide on screen (0 when no layer is of legible size)."""
-        lay = self._scene.layout
-        radius = None if lay is None else lay.legible_radius
-        return 0.0 if radius is None else MIN_NODE_PX / (2 * radius)
-
     @property
     def scrolls(self) -> bool:
-        """Whether the fitted network is taller or wider than the view."""
-        return self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-
-    def _show_scroll_bars(self, on: bool) -> None:
-        policy = (
-            Qt.ScrollBarPolicy.ScrollBarAsNeeded if on else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
-        if self.verticalScrollBarPolicy() != policy:
-            self.setVerticalScrollBarPolicy(policy)
-            self.setHorizontalScrollBarPolicy(policy)
+        """Whether the fitted network is bigger than the view (scroll bars shown)."""
+        return self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
 
     def zoom_in(self) -> None:
         self._zoom(1.25, under_mouse=False)
