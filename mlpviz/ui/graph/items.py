@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QPainterPath,
     QPainterPathStroker,
     QPen,
@@ -32,6 +33,7 @@ from mlpviz.ui.style import theme
 NODE_RADIUS = 19.0  # radius of a node in a small layer, in scene units
 HIT_WIDTH = 9.0  # default pick stroke of an edge, in scene units
 HIT_MARGIN = 5.0  # an edge's bounding rect reaches this far around its curve
+LABEL_WIDTH = 120.0  # a column name longer than this (at its 12-unit font) is elided
 NODE_PEN = QColor(150, 150, 150)
 # The graph labels a node with its activation record's label.
 SHORT_ACTIVATION = {name: record.label for name, record in ACTIVATIONS.items()}
@@ -56,6 +58,14 @@ def text_item(
     if parent is not None:
         item.setParentItem(parent)
     return item
+
+
+def elided(text: str, font: QFont, width: float) -> str:
+    """``text`` cut to ``width`` at ``font`` with an ellipsis at its end;
+    unchanged when it fits."""
+    if len(text) * font.pixelSize() <= width:  # no glyph is wider than 1 em: it fits
+        return text
+    return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 def place_text(item: QGraphicsSimpleTextItem, x: float, y: float, align: str = "center") -> None:
@@ -135,8 +145,10 @@ class NodeItem(QGraphicsEllipseItem):
         self._text_value = ""
 
     def set_label(self, text: str, side: str, scale: float) -> QGraphicsSimpleTextItem:
-        """The dataset's column name, left of an input node or right of an output."""
+        """The dataset's column name, left of an input node or right of an
+        output, elided to ``LABEL_WIDTH`` (the node's tooltip names it in full)."""
         self.label = text_item(text, 12, theme.TEXT)
+        self.label.setText(elided(text, self.label.font(), LABEL_WIDTH))
         self.label.setParentItem(self)
         self.label.setScale(scale)
         # Static text: rendered once per zoom level instead of every repaint.

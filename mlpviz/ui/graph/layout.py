@@ -2,9 +2,13 @@
 computed once per architecture with NumPy.
 
 Each layer is a column ``COL_GAP`` apart; a small layer spaces its nodes
-``NODE_GAP`` apart, a big one is squeezed into ``MAX_COLUMN``. The layer
-titles sit above the columns, a bias badge at the upper left of each node
-and a curve per weight between the columns.
+``NODE_GAP`` apart, a bigger one is squeezed into ``MAX_COLUMN`` but never
+closer than ``MIN_SPACING``: its column grows instead, and the view scrolls
+rather than shrink its nodes below a legible size. A network with a layer of
+more than ``LEGIBLE_NODES`` nodes (784 pixels of an image) cannot be legible
+node by node: it is drawn as an overview, every layer squeezed into
+``MAX_COLUMN`` and fitted whole. The layer titles sit above the columns, a bias badge
+at the upper left of each node and a curve per weight between the columns.
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ from mlpviz.ui.graph.items import NODE_RADIUS, BiasItem
 # Layout, in scene units (≈ pixels at zoom 1).
 COL_GAP = 230.0  # between layer columns
 NODE_GAP = 80.0  # between node centres in a small layer
-MAX_COLUMN = 560.0  # a big layer is squeezed into this height
+MAX_COLUMN = 560.0  # a big layer is squeezed into this height, down to MIN_SPACING
+MIN_SPACING = 20.0  # node centres of a layer of up to LEGIBLE_NODES are never closer
+LEGIBLE_NODES = 128  # layers up to this size keep legible nodes and labels
+MIN_NODE_PX = 10.0  # fitted, a node is at least this wide on screen (not in an overview)
+LABEL_PITCH = 18.0  # label lines this far apart take their full 12-unit font (overview: 40)
 
 
 class GraphLayout:
@@ -44,16 +52,23 @@ class GraphLayout:
         self.ys: list[np.ndarray] = []
         self.radius: list[float] = []
         self.spacing: list[float] = []
+        self.overview = max(self.sizes) > LEGIBLE_NODES
         for layer, n in enumerate(self.sizes):
-            spacing = NODE_GAP if n == 1 else min(NODE_GAP, MAX_COLUMN / (n - 1))
+            spacing = NODE_GAP if n == 1 else layer_spacing(n, self.overview)
             self.x.append(layer * COL_GAP)
             self.ys.append((np.arange(n) - (n - 1) / 2) * spacing)
             self.spacing.append(spacing)
             self.radius.append(min(NODE_RADIUS, spacing * 0.34))
         self.top = min(float(ys[0]) - r for ys, r in zip(self.ys, self.radius))
-        self.label_scale = [min(1.0, s / (NODE_GAP * 0.5)) for s in self.spacing]
+        pitch = NODE_GAP * 0.5 if self.overview else LABEL_PITCH
+        self.label_scale = [min(1.0, s / pitch) for s in self.spacing]
         self.text_scale = [r / NODE_RADIUS for r in self.radius]
         self._edges()
+
+    def legible_scale(self) -> float:
+        """The least zoom at which every node is ``MIN_NODE_PX`` wide on
+        screen, which a fitted view keeps; 0 for an overview (fitted whole)."""
+        return 0.0 if self.overview else MIN_NODE_PX / (2 * min(self.radius))
 
     def _edges(self) -> None:
         sizes = self.sizes
@@ -129,3 +144,11 @@ class GraphLayout:
         if layer == len(self.sizes) - 1:
             return "Output", f"{n} × {act}"
         return f"Hidden {layer}", f"{n} × {act}"
+
+
+def layer_spacing(n: int, overview: bool = False) -> float:
+    """The distance between the node centres of a layer of ``n`` ≥ 2 nodes:
+    ``NODE_GAP`` while the column fits ``MAX_COLUMN``, then squeezed, down to
+    ``MIN_SPACING`` unless the network is an ``overview``."""
+    squeezed = min(NODE_GAP, MAX_COLUMN / (n - 1))
+    return squeezed if overview else max(squeezed, MIN_SPACING)

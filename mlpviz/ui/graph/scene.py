@@ -30,6 +30,7 @@ from mlpviz.ui.graph.colours import (
     mode_values,
 )
 from mlpviz.ui.graph.edges import EdgeSet
+from mlpviz.ui.graph.groups import GroupItem, brackets, one_hot_groups, short_names
 from mlpviz.ui.graph.items import (
     HIT_WIDTH,
     NODE_PEN,
@@ -71,6 +72,7 @@ class GraphScene(QGraphicsScene):
         self._text: TooltipText | None = None
         self.node_items: dict[tuple[int, int], NodeItem] = {}
         self.bias_items: dict[tuple[int, int], BiasItem] = {}
+        self.group_items: list[GroupItem] = []  # the inputs' one-hot groups, top down
         self.edge_mode = "weight"
         self.highlighted_layer: int | None = None
         self.marks: SelectionMarks | None = None
@@ -129,7 +131,12 @@ class GraphScene(QGraphicsScene):
         self.node_items, self.bias_items = {}, {}
         self.layout = layout = GraphLayout(sizes)
         self._build_headers()
-        self._build_nodes(inputs, outputs)
+        groups = one_hot_groups(inputs)
+        self._build_nodes(short_names(inputs, groups), outputs)
+        inputs_shown = [self.node_items[(0, j)] for j in range(sizes[0])]
+        self.group_items = brackets(groups, layout, inputs_shown)
+        for item in self.group_items:
+            self.addItem(item)
         self._palette = GraphPalette(layout.n_edges, is_dense(layout.n_edges))
         self._edges = EdgeSet(self, layout, self._palette)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-24, -16, 24, 16))
@@ -364,6 +371,8 @@ class GraphScene(QGraphicsScene):
         """Live values for an edge, bias or node (an item, a parameter tuple,
         or a ``(layer, node)`` key), as shown in its tooltip; during a
         step-through, the step's numbers for it too."""
+        if isinstance(target, GroupItem):
+            return target.tooltip()
         if isinstance(target, (EdgeItem, BiasItem)):
             target = target.param
         elif isinstance(target, NodeItem):

@@ -13,7 +13,9 @@ the inline editor (:class:`~mlpviz.ui.graph.editor.InlineEditor`, opened
 here). The view itself navigates: a click selects, a double-click edits (or
 on empty space fits the network again), dragging pans, and the wheel and
 the + / − / 0 keys zoom; the whole network is fitted into the view until the
-user zooms.
+user zooms. A network too tall for its nodes to stay legible when fitted
+(:meth:`GraphLayout.legible_scale`) is shown at the least legible zoom,
+centred, and scrolls; zooming out still shows all of it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QWidget
 
 from mlpviz.engine.layout import Param
 from mlpviz.ui.graph.editor import InlineEditor
+from mlpviz.ui.graph.groups import GroupItem
 from mlpviz.ui.graph.hover import HoverFilter
 from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem
 from mlpviz.ui.graph.legend import GraphLegend
@@ -37,7 +40,8 @@ __all__ = ["EDGE_MODES", "MAX_FIT_SCALE", "NetworkGraphView"]
 EDGE_MODES = ("weight", "gradient", "update")
 MAX_FIT_SCALE = 2.0  # a tiny network should not fill a big window with huge circles
 _BACKGROUND = QColor(250, 250, 251)
-_ITEMS = (EdgeItem, BiasItem, NodeItem)
+_ITEMS = (EdgeItem, BiasItem, NodeItem, GroupItem)
+_NO_BARS = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 
 
 class NetworkGraphView(QGraphicsView):
@@ -66,8 +70,8 @@ class NetworkGraphView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(_NO_BARS)
+        self.setVerticalScrollBarPolicy(_NO_BARS)
         self.setMouseTracking(True)
         self.setMinimumSize(200, 150)
 
@@ -75,6 +79,7 @@ class NetworkGraphView(QGraphicsView):
         self.editor: InlineEditor | None = None
         self._user_zoomed = False
         self._fit_scale = 1.0
+        self._whole_scale = 1.0  # the zoom that shows the whole network
         self._pan_from: QPointF | None = None
 
         self._lod_timer = QTimer(self)
@@ -346,13 +351,25 @@ class NetworkGraphView(QGraphicsView):
         if self._scale() > 0 and self.viewport().height() > 3 * strip:
             rect.adjust(0, 0, 0, strip / self._scale())
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self._scale() > MAX_FIT_SCALE:
+        self._whole_scale = whole = self._scale()
+        # Never huge circles; never nodes too small to read (then it scrolls).
+        fixed = min(max(whole, self._scene.layout.legible_scale()), MAX_FIT_SCALE)
+        if fixed != whole:
             self.resetTransform()
-            self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
+            self.scale(fixed, fixed)
             self.centerOn(self.sceneRect().center())
+        bars = Qt.ScrollBarPolicy.ScrollBarAsNeeded if fixed > whole * 1.001 else _NO_BARS
+        if self.verticalScrollBarPolicy() != bars:
+            self.setVerticalScrollBarPolicy(bars)
+            self.setHorizontalScrollBarPolicy(bars)
         self._fit_scale = self._scale()
         self._user_zoomed = False
         self._refresh_lod()
+
+    @property
+    def scrolls(self) -> bool:
+        """Whether the fitted network is bigger than the view (scroll bars shown)."""
+        return self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
 
     def zoom_in(self) -> None:
         self._zoom(1.25, under_mouse=False)
@@ -362,7 +379,7 @@ class NetworkGraphView(QGraphicsView):
 
     def _zoom(self, factor: float, under_mouse: bool) -> None:
         current = self._scale()
-        low = min(self._fit_scale * 0.5, 0.5)
+        low = min(self._fit_scale * 0.5, self._whole_scale * 0.5, 0.5)
         high = max(self._fit_scale * 60, 8.0)
         target = min(max(current * factor, low), high)
         if abs(target / current - 1) < 1e-6:

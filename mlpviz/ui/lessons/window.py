@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,7 +26,9 @@ from mlpviz.ui.lessons.derivative_panel import DerivativePanel
 from mlpviz.ui.lessons.trial_panel import TrialPanel
 from mlpviz.ui.lessons.worked_panel import OnLoad, WorkedPanel
 from mlpviz.ui.style.plot_style import font
+from mlpviz.ui.widgets.window_fit import open_fitted
 
+PREFERRED_SIZE = QSize(1500, 900)  # on a screen with room for it; else 90 % of the screen
 LESSONS: tuple[type[LessonPanel], ...] = (DerivativePanel, BowlPanel, TrialPanel, WorkedPanel)
 
 
@@ -98,7 +100,7 @@ class LessonsWindow(QWidget):
         layout.addWidget(side)
         layout.addWidget(self.stack, 1)
         self.chooser.currentRowChanged.connect(self._chosen)
-        self.resize(1500, 900)
+        open_fitted(self, PREFERRED_SIZE)
         self.show_lesson(0)
 
     def panel(self, index: int) -> LessonPanel:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,8 +54,11 @@ from mlpviz.ui.training.command_worker import (
     Step,
     WorkerThread,
 )
+from mlpviz.ui.widgets.window_fit import open_fitted
 
 __all__ = ["PlaygroundWindow"]
+
+PREFERRED_SIZE = QSize(1320, 860)  # on a screen with room for it; else 90 % of the screen
 
 TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8"]
 HELP = (
@@ -78,7 +81,7 @@ class PlaygroundWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Optimizer playground — mlpviz")
         self.setObjectName("mlpviz-playground")
-        self.resize(1320, 860)
+        open_fitted(self, PREFERRED_SIZE)
         self.function: TestFunction = FUNCTIONS["bowl"]
         self.start: tuple[float, float] = self.function.start
         self.latest: RaceSnapshot | None = None

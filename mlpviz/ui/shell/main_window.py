@@ -6,7 +6,7 @@ snapshot; every change goes to the worker as a command.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,9 +43,11 @@ from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.training.undo import SetParameterCommand
 from mlpviz.ui.weights.tables import WeightTablesPanel
 from mlpviz.ui.widgets.banner import Banner
+from mlpviz.ui.widgets.window_fit import open_fitted
 
 ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
 QUIT_DEADLINE_MS = 1500  # a quit on a signal ends within this, saved or not
+PREFERRED_SIZE = QSize(1360, 860)  # on a screen with room for it; else 90 % of the screen
 
 
 def tutorial_problem() -> Problem:
@@ -89,7 +91,7 @@ class MainWindow(QMainWindow):
         self.settings_panel.set_values(spec, settings)
         self._set_title()
         self.setAcceptDrops(True)
-        self.resize(1360, 860)
+        open_fitted(self, PREFERRED_SIZE)
         self._restore_layout()
 
     # -- construction -------------------------------------------------------------

@@ -1,5 +1,6 @@
 """What the main window remembers between runs (QSettings): its layout —
-and what it does when those settings are unusable. The recent files are
+and what it does when those settings are unusable. A remembered geometry
+that no longer fits the screen is shrunk and moved onto it. The recent files are
 kept by :mod:`mlpviz.ui.files.recent`.
 
 A settings file from a newer mlpviz, or one that cannot be read, must not
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
+
+from mlpviz.ui.widgets.window_fit import keep_on_screen
 
 SETTINGS_VERSION = 1  # bump when the meaning of a stored setting changes
 
@@ -51,6 +54,8 @@ def restore_layout(window: QMainWindow, store: QSettings) -> str | None:
     if not ok:
         store.remove("window")
         return "The saved window layout could not be read; the default layout is used."
+    if geometry is not None:
+        keep_on_screen(window)  # saved on a bigger screen, or at another resolution
     return None
 
 
