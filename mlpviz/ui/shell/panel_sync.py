@@ -1,7 +1,8 @@
 """Keeps the settings panel, the session and the loss axis telling one story.
 
 The panel shows a network; the session trains one. :class:`PanelSync` tells
-the panel which network trains (so it can say when it shows another), makes
+the panel which network trains (so it can say when it shows another; a
+network set by other means than the panel is shown in it), makes
 every step or run train the network the panel shows (rebuilding it first, or
 refusing with the reason when it cannot be built), keeps the panel's choices
 in step with the data's shape, and names the loss in use on the loss axis.
@@ -46,10 +47,18 @@ class PanelSync:
         self.panel.set_data_shape(len(problem.input_names), len(problem.target_names))
 
     def track(self) -> None:
-        """Tell the panel which network the session trains, when that changed."""
-        if self.session.spec is not self._applied:
-            self._applied = self.session.spec
-            self.panel.set_applied(self._applied)
+        """Tell the panel which network the session trains, when that changed.
+
+        A network the panel did not ask for (set by a lesson, a file, a script)
+        is shown in the panel, with the settings it trains under.
+        """
+        spec = self.session.spec
+        if spec is self._applied:
+            return
+        first, self._applied = self._applied is None, spec
+        if not first and structure(spec) != structure(self.panel.network_spec()):
+            self.panel.set_values(spec, self.session.settings)
+        self.panel.set_applied(spec)
 
     def update(self, snap: Snapshot) -> None:
         """Per snapshot: the session's network, the loss axis's name."""
