@@ -86,7 +86,7 @@ def test_tutorial_weights_only_offered_for_2_3_1_and_the_fallback_is_said(qtbot)
     assert panel.init.currentText() == "xavier"
     assert not panel.init.model().item(0).isEnabled()
     assert "2-8-8-1" in panel.init.model().item(0).toolTip()
-    assert "xavier is used instead" in panel.network_note.text()
+    assert "not 2-8-8-1; xavier is used instead" in panel.network_note.text()
     assert panel.refusal() is None and panel.rebuild_button.isEnabled()
     # Back to 2-3-1: offered again; the user's choice of "he" clears the note.
     set_hidden(panel, [(3, "relu")])
@@ -125,7 +125,7 @@ def test_spiral_8_8_tanh_rebuild_works(window, qtbot):
     panel = window.settings_panel
     set_hidden(panel, [(8, "tanh"), (8, "tanh")])
     assert panel.pending()
-    assert "Training: 2-3-1" in panel.network_note.text()
+    assert "Training: 2-3-1, sigmoid hidden, sigmoid output, mse loss" in panel.network_note.text()
     panel.rebuild_button.click()
     qtbot.waitUntil(lambda: latest(window).layer_sizes == (2, 8, 8, 1))
     assert latest(window).activation_names == ("tanh", "tanh", "sigmoid")

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         )
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.loss_dock, self.data_dock)
-        self.tabifyDockWidget(self.data_dock, self.confusion_dock)
+        self.tabifyDockWidget(self.loss_dock, self.confusion_dock)
         self.loss_dock.raise_()
         self.docks = [
             self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,

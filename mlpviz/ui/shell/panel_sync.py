@@ -41,9 +41,10 @@ class PanelSync:
         self._loss_name: str | None = None
         session.problemChanged.connect(self.set_problem)
         self.set_problem(session.problem)
-        self.track()
 
     def set_problem(self, problem: Problem) -> None:
+        # The session has its new network too by now (it changes both, then says so).
+        self.track()
         self.panel.set_data_shape(len(problem.input_names), len(problem.target_names))
 
     def track(self) -> None:

@@ -417,9 +417,12 @@ class SettingsPanel(QScrollArea):
             item.setEnabled(why is None)
             item.setToolTip(f"Not offered: {why}" if why else "The tutorial's printed weights")
             if why and choose_init and self.init.currentText() == "tutorial":
-                init = default_init(spec.activations())
-                self.init.setCurrentText(init)
-                self._fallback = f"Initial weights: {why}; {init} is used instead."
+                self.init.setCurrentText(default_init(spec.activations()))
+                self._fallback = "tutorial"
+            if why and self._fallback:
+                self._fallback = (
+                    f"Initial weights: {why}; {self.init.currentText()} is used instead."
+                )
             elif not why and self._fallback:
                 # The shape fits again: the tutorial's weights the panel replaced come back.
                 self.init.setCurrentText("tutorial")

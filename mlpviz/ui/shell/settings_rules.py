@@ -77,7 +77,8 @@ def structure(spec: NetworkSpec) -> tuple:
 
 
 def describe(spec: NetworkSpec, n_in: int, n_out: int) -> str:
-    """E.g. ``2-8-8-1 tanh, sigmoid output, mse``."""
+    """E.g. ``2-8-8-1, tanh hidden, sigmoid output, mse loss``."""
     sizes = "-".join(map(str, spec.layer_sizes(n_in, n_out)))
-    acts = ", ".join(dict.fromkeys(spec.activations())) or "no hidden layer"
-    return f"{sizes} {acts}, {spec.output_activation} output, {effective_loss(spec)}"
+    acts = "/".join(dict.fromkeys(spec.activations()))
+    hidden = f"{acts} hidden, " if acts else ""
+    return f"{sizes}, {hidden}{spec.output_activation} output, {effective_loss(spec)} loss"
