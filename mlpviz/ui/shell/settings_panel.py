@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.engine.activations import OUTPUT_ACTIVATIONS
 from mlpviz.engine.initializers import INITS
-from mlpviz.engine.losses import LOSS_NAMES, LOSSES
+from mlpviz.engine.losses import LOSS_NAMES
 from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.engine.schedules import SCHEDULES, Schedule
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
@@ -44,10 +44,11 @@ from mlpviz.ui.shell.settings_rules import (
     describe,
     loss_refusal,
     network_refusal,
+    note_lines,
     structure,
     tutorial_refusal,
 )
-from mlpviz.ui.shell.settings_widgets import LayerRow, number_box, optional_row
+from mlpviz.ui.shell.settings_widgets import LayerRow, StopConditions, number_box, offer
 
 MAX_LAYERS = 8
 
@@ -196,37 +197,15 @@ class SettingsPanel(QScrollArea):
         return box
 
     def _stop_group(self) -> QGroupBox:
-        box = QGroupBox("Stop a run")
-        lay = QVBoxLayout(box)
-        self.max_epochs = QSpinBox()
-        self.max_epochs.setRange(1, 10**9)
-        self.max_epochs.setValue(1000)
-        self.target_loss = number_box(
-            0.0, 1e6, 6, 0.001, "Stop when the training loss is at or below this"
+        box = StopConditions()
+        self.max_epochs, self.target_loss, self.patience = (
+            box.max_epochs,
+            box.target_loss,
+            box.patience,
         )
-        self.target_loss.setValue(0.001)
-        self.patience = QSpinBox()
-        self.patience.setRange(1, 10**7)
-        self.patience.setValue(100)
-        row1, self.use_max_epochs = optional_row(
-            self.max_epochs, "after epoch", "Stop a run at this epoch"
-        )
-        row2, self.use_target = optional_row(
-            self.target_loss, "at loss ≤", "Stop when the loss reaches a target"
-        )
-        row3, self.use_patience = optional_row(
-            self.patience,
-            "test loss stalls for",
-            "Stop when the test loss has not improved for N epochs",
-        )
-        self.patience.setSuffix(" epochs")
-        for row in (row1, row2, row3):
-            lay.addWidget(row)
-        for w in (self.use_max_epochs, self.use_target, self.use_patience):
-            w.toggled.connect(self._changed)
-        self.max_epochs.valueChanged.connect(self._changed)
-        self.target_loss.valueChanged.connect(self._changed)
-        self.patience.valueChanged.connect(self._changed)
+        self.use_max_epochs, self.use_target = box.use_max_epochs, box.use_target
+        self.use_patience = box.use_patience
+        box.changed.connect(self._changed)
         return box
 
     # -- hidden layers ------------------------------------------------------------
@@ -403,19 +382,13 @@ class SettingsPanel(QScrollArea):
         was_loading, self._loading = self._loading, True
         try:
             out = self.output_activation.currentText()
-            for i, name in enumerate(LOSS_NAMES):
-                why = loss_refusal(name, out)
-                item = self.loss.model().item(i)
-                item.setEnabled(why is None)
-                item.setToolTip(f"Not with a {out} output: {why}" if why else LOSSES[name].label)
-            if loss_refusal(self.loss.currentText(), out):
+            reasons = {name: loss_refusal(name, out) for name in LOSS_NAMES}
+            offer(self.loss, reasons, f"Not with a {out} output: ")
+            if reasons[self.loss.currentText()]:
                 self.loss.setCurrentText(default_loss(out))
             spec = self.network_spec()
-            sizes = spec.layer_sizes(*self._shape) if self._shape else None
-            why = tutorial_refusal(sizes)
-            item = self.init.model().item(0)
-            item.setEnabled(why is None)
-            item.setToolTip(f"Not offered: {why}" if why else "The tutorial's printed weights")
+            why = tutorial_refusal(spec.layer_sizes(*self._shape) if self._shape else None)
+            offer(self.init, {"tutorial": why}, "Not offered: ")
             if why and choose_init and self.init.currentText() == "tutorial":
                 self.init.setCurrentText(default_init(spec.activations()))
                 self._fallback = "tutorial"
@@ -438,19 +411,10 @@ class SettingsPanel(QScrollArea):
         self.rebuild_button.setToolTip(f"Cannot rebuild: {refusal}" if refusal else rebuild_tip)
         pending = self.pending() and self._shape is not None
         self.revert_button.setVisible(pending)
-        lines, style = [], "color: #6b4a00;"
-        if refusal:
-            lines.append(f"Cannot build this network. {refusal}")
-            style = "color: #a4262c;"
-        elif self._fallback:
-            lines.append(self._fallback)
-        if pending and self._applied is not None and self._shape is not None:
-            lines.append(
-                f"Training: {describe(self._applied, *self._shape)}. "
-                "Rebuild network (or Run) trains the network shown here."
-            )
+        training = describe(self._applied, *self._shape) if pending and self._applied else None
+        lines = note_lines(refusal, self._fallback, training)
         self.network_note.setText("\n".join(lines))
-        self.network_note.setStyleSheet(style)
+        self.network_note.setStyleSheet(f"color: {'#a4262c' if refusal else '#6b4a00'};")
         self.network_note.setVisible(bool(lines))
 
     def flush(self) -> None:

@@ -82,3 +82,16 @@ def describe(spec: NetworkSpec, n_in: int, n_out: int) -> str:
     acts = "/".join(dict.fromkeys(spec.activations()))
     hidden = f"{acts} hidden, " if acts else ""
     return f"{sizes}, {hidden}{spec.output_activation} output, {effective_loss(spec)} loss"
+
+
+def note_lines(refusal: str | None, fallback: str, training: str | None) -> list[str]:
+    """The panel's note: why its network cannot be built (else what it chose for
+    the user), and which network trains when it shows another."""
+    lines = [f"Cannot build this network. {refusal}"] if refusal else []
+    if fallback and not refusal:
+        lines.append(fallback)
+    if training:
+        lines.append(
+            f"Training: {training}. Rebuild network (or Run) trains the network shown here."
+        )
+    return lines
