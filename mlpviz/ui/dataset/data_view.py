@@ -13,7 +13,7 @@ nothing is built per row up front, and a new snapshot only swaps one array.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -192,6 +192,40 @@ class DataView(QWidget):
             self._on_demand_epoch = -1  # computed, epoch unknown
         self.model.set_predictions(predictions)
         self._show_note(None)
+
+    def select_rows(self, rows: np.ndarray) -> None:
+        """Select these dataset rows (a confusion-matrix cell's, say) and show the first.
+
+        The row filter goes back to all rows when it hides some of them.
+        """
+        if self.problem is None:
+            return
+        rows = np.asarray(rows, dtype=np.int64)
+        if any(self.model.view_row(int(r)) is None for r in rows):
+            self.rows_combo.setCurrentIndex(0)
+        view = np.sort(np.array([self.model.view_row(int(r)) for r in rows], dtype=np.int64))
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        # One range per run of consecutive rows.
+        breaks = np.flatnonzero(np.diff(view) != 1) + 1
+        for run in np.split(view, breaks) if len(view) else []:
+            selection.select(self.model.index(int(run[0]), 0), self.model.index(int(run[-1]), last))
+        self._syncing = True
+        try:
+            self.table.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            self._syncing = False
+        if len(view):
+            self.table.scrollTo(self.model.index(int(view[0]), 0))
+
+    def selected_rows(self) -> np.ndarray:
+        """The dataset rows selected in the table, in order."""
+        picked = {
+            self.model.dataset_row(i.row()) for i in self.table.selectionModel().selectedRows()
+        }
+        return np.array(sorted(picked), dtype=np.int64)
 
     @property
     def showing_predictions(self) -> bool:

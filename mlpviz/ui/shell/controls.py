@@ -97,8 +97,10 @@ class TrainingControls(QObject):
         """Wire the actions and the speed to ``session``, and its run state back.
 
         ``before_training`` runs before every step or run (settings still waiting
-        in the panel's debounce go first); ``before_run`` when Run starts a run
-        (not when it pauses one); ``before_reset`` before the weights are reset.
+        in the panel's debounce go first); a true result refuses that step or
+        run (the network the panel shows cannot be trained). ``before_run`` runs
+        when Run starts a run (not when it pauses one); ``before_reset`` before
+        the weights are reset.
         """
         self.step_sample.triggered.connect(lambda: before_training() or session.step("sample"))
         self.step_batch.triggered.connect(lambda: before_training() or session.step("batch"))
@@ -106,12 +108,13 @@ class TrainingControls(QObject):
         self.run_n.triggered.connect(lambda: before_training() or session.run(self.epochs.value()))
 
         def toggle_run() -> None:
-            before_training()
             if session.running:
                 session.pause()
-            else:
+            elif not before_training():
                 before_run()
                 session.run()
+            else:
+                self.set_running(False)  # refused: the checkable action unchecks
 
         self.run.triggered.connect(toggle_run)
         self.reset.triggered.connect(lambda: before_reset() or session.reset())

@@ -29,11 +29,13 @@ from mlpviz.ui.files.session_actions import SessionActions
 from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.inspector.step_through import StepThrough
+from mlpviz.ui.plots.confusion import ConfusionView
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.shell.controls import TrainingControls
 from mlpviz.ui.shell.history_bar import HistoryBar, RewindCommand
 from mlpviz.ui.shell.menus import build_menus
+from mlpviz.ui.shell.panel_sync import PanelSync
 from mlpviz.ui.shell.settings_panel import SettingsPanel
 from mlpviz.ui.shell.status import TrainingStatus
 from mlpviz.ui.shell.view_updates import DockedViews
@@ -161,12 +163,17 @@ class MainWindow(QMainWindow):
         )
         self.step_dock.hide()
         self.data_dock = self._dock("Data", self.data_view, bottom, "data-dock")
+        self.confusion_view = ConfusionView()
+        self.confusion_dock = self._dock(
+            "Confusion matrix", self.confusion_view, bottom, "confusion-dock"
+        )
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.loss_dock, self.data_dock)
+        self.tabifyDockWidget(self.loss_dock, self.confusion_dock)
         self.loss_dock.raise_()
         self.docks = [
             self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,
-            self.surface_dock, self.data_dock, self.step_dock,
+            self.surface_dock, self.data_dock, self.confusion_dock, self.step_dock,
         ]  # fmt: skip
         # Give the network graph the room: side docks narrow, bottom docks short.
         self.resizeDocks(
@@ -189,7 +196,12 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         s = self.session
-        self.controls.drive(s, self.settings_panel.flush, self.banner.hide, self._before_reset)
+        self.panel_sync = PanelSync(
+            self.settings_panel, s, self.banner, self.statusBar(), self.loss_plot, self._rebuild
+        )
+        self.controls.drive(
+            s, self.panel_sync.before_training, self.banner.hide, self._before_reset
+        )
         s.architectureChanged.connect(self._architecture_changed)
         s.updated.connect(self._update)
         s.diverged.connect(lambda m: self.banner.show_message(f"Training diverged. {m}", "error"))
@@ -220,8 +232,10 @@ class MainWindow(QMainWindow):
                 (self.data_dock, self.data_view.update_snapshot),
                 (self.inspector_dock, self.inspector.update_snapshot),
                 (self.step_dock, lambda snap: self.step_through.set_explanation(snap.explanation)),
+                (self.confusion_dock, self.confusion_view.update_snapshot),
             ],
             explain_docks=[self.inspector_dock, self.step_dock],
+            needs=[(self.confusion_dock, "confusion")],
         )
         self.step_through.applyRequested.connect(
             lambda: self.settings_panel.flush() or s.step("sample")
@@ -230,6 +244,9 @@ class MainWindow(QMainWindow):
         self.draw.pointsChanged.connect(self.session.swap_data)
         s.problemChanged.connect(self.data_view.set_problem)
         self.data_view.set_problem(s.problem)
+        s.problemChanged.connect(self.confusion_view.set_problem)
+        self.confusion_view.set_problem(s.problem)
+        self.confusion_view.rowsSelected.connect(self._select_rows)
         self.data_view.sampleSelected.connect(lambda i: s.select(sample=i))
         self.data_view.predictionsRequested.connect(s.request_predictions)
         s.predictionsReady.connect(lambda pred, epoch: self.data_view.set_predictions(pred, epoch))
@@ -255,6 +272,7 @@ class MainWindow(QMainWindow):
             self.loss_plot.refresh()
         self.docked_views.update(snap)
         self.status.update(snap)
+        self.panel_sync.update(snap)
 
     # -- user actions --------------------------------------------------------------
 
@@ -274,6 +292,12 @@ class MainWindow(QMainWindow):
         self.session.configure(
             spec=spec, settings=self.settings_panel.training_settings(), reinit=True
         )
+        self.panel_sync.track()
+
+    def _select_rows(self, rows) -> None:
+        self.data_dock.show()
+        self.data_dock.raise_()
+        self.data_view.select_rows(rows)
 
     def edit_param(self, param: tuple, value: float) -> None:
         """An undoable weight edit; the worker applies it between steps."""

@@ -2,8 +2,16 @@
 
 Training settings apply as soon as they change (the worker takes them
 between steps, so a run goes on). Architecture changes re-initialize the
-network, so they wait for an explicit "Rebuild network" — an accidental
-spin-box scroll must not throw away a trained network.
+network, so they wait for an explicit "Rebuild network" (or a Run, which
+trains what the panel shows) — an accidental spin-box scroll must not throw
+away a trained network unseen: the panel says when its network is not the
+one training.
+
+The network settings never contradict each other (see
+:mod:`mlpviz.ui.shell.settings_rules`): a loss the output cannot use is
+disabled, with a tooltip saying why, and replaced by one that fits; the
+tutorial's weights are offered only for the 2-3-1 shape; a network that
+cannot be built keeps its reason on screen until it is fixed.
 """
 
 from __future__ import annotations
@@ -20,74 +28,29 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from mlpviz.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from mlpviz.engine.activations import OUTPUT_ACTIVATIONS
 from mlpviz.engine.initializers import INITS
 from mlpviz.engine.losses import LOSS_NAMES
 from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.engine.schedules import SCHEDULES, Schedule
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.ui.shell.settings_rules import (
+    default_init,
+    default_loss,
+    describe,
+    loss_refusal,
+    network_refusal,
+    note_lines,
+    structure,
+    tutorial_refusal,
+)
+from mlpviz.ui.shell.settings_widgets import LayerRow, StopConditions, number_box, offer
 
 MAX_LAYERS = 8
-
-
-def _double(lo: float, hi: float, decimals: int, step: float, tip: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(lo, hi)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)
-    return box
-
-
-def _optional(widget: QWidget, label: str, tip: str) -> tuple[QWidget, QCheckBox]:
-    row = QWidget()
-    lay = QHBoxLayout(row)
-    lay.setContentsMargins(0, 0, 0, 0)
-    check = QCheckBox(label)
-    check.setToolTip(tip)
-    widget.setEnabled(False)
-    check.toggled.connect(widget.setEnabled)
-    lay.addWidget(check)
-    lay.addWidget(widget, 1)
-    return row, check
-
-
-class _LayerRow(QWidget):
-    changed = Signal()
-    removeRequested = Signal(object)
-
-    def __init__(self, index: int, neurons: int, activation: str) -> None:
-        super().__init__()
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        self.neurons = QSpinBox()
-        self.neurons.setRange(1, 512)
-        self.neurons.setValue(neurons)
-        self.neurons.setSuffix(" neurons")
-        self.neurons.setToolTip("Nodes in this hidden layer")
-        self.activation = QComboBox()
-        self.activation.addItems(HIDDEN_ACTIVATIONS)
-        self.activation.setCurrentText(activation)
-        self.activation.setToolTip("Activation function f(s) of this layer")
-        remove = QToolButton()
-        remove.setText("✕")
-        remove.setToolTip("Remove this hidden layer")
-        remove.clicked.connect(lambda: self.removeRequested.emit(self))
-        for w in (self.label, self.neurons, self.activation, remove):
-            lay.addWidget(w)
-        self.set_index(index)
-        self.neurons.valueChanged.connect(self.changed)
-        self.activation.currentTextChanged.connect(self.changed)
-
-    def set_index(self, index: int) -> None:
-        self.label.setText(f"Hidden {index + 1}")
 
 
 class SettingsPanel(QScrollArea):
@@ -106,8 +69,11 @@ class SettingsPanel(QScrollArea):
         body = QWidget()
         self.setWidget(body)
         outer = QVBoxLayout(body)
-        self._rows: list[_LayerRow] = []
+        self._rows: list[LayerRow] = []
         self._loading = False
+        self._shape: tuple[int, int] | None = None  # the data's inputs and targets
+        self._applied: NetworkSpec | None = None  # the network the session trains
+        self._fallback = ""  # what the panel chose for the user, and why
         # Coalesce bursts of edits (spin-box arrows held down) into one message.
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
@@ -156,21 +122,35 @@ class SettingsPanel(QScrollArea):
         form.addRow("Initial weights", self.init)
         form.addRow("Seed", self.seed)
         lay.addLayout(form)
+        self.network_note = QLabel()
+        self.network_note.setWordWrap(True)
+        self.network_note.hide()
+        lay.addWidget(self.network_note)
+        buttons = QHBoxLayout()
         rebuild = QPushButton("Rebuild network")
-        rebuild.setToolTip("Apply the architecture: new weights, the dataset is kept")
         rebuild.clicked.connect(self._emit_network)
-        lay.addWidget(rebuild)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Show the network that is training again")
+        self.revert_button.clicked.connect(self.revert)
+        self.revert_button.hide()
+        buttons.addWidget(rebuild, 1)
+        buttons.addWidget(self.revert_button)
+        lay.addLayout(buttons)
         self.rebuild_button = rebuild
+        self.output_activation.currentTextChanged.connect(self._network_edited)
+        self.loss.currentTextChanged.connect(self._network_edited)
+        self.init.currentTextChanged.connect(self._init_chosen)
+        self.seed.valueChanged.connect(self._network_edited)
         return box
 
     def _training_group(self) -> QGroupBox:
         box = QGroupBox("Training")
         form = QFormLayout(box)
-        self.learning_rate = _double(1e-6, 1e3, 6, 0.01, "η in w_new = w_old − η·∂L/∂w")
+        self.learning_rate = number_box(1e-6, 1e3, 6, 0.01, "η in w_new = w_old − η·∂L/∂w")
         self.schedule = QComboBox()
         self.schedule.addItems(SCHEDULES)
         self.schedule.setToolTip("How η changes with the epoch")
-        self.gamma = _double(0.0001, 1.0, 4, 0.05, "Decay factor γ (step and exponential)")
+        self.gamma = number_box(0.0001, 1.0, 4, 0.05, "Decay factor γ (step and exponential)")
         self.every = QSpinBox()
         self.every.setRange(1, 10**6)
         self.every.setToolTip("Step decay: multiply η by γ every N epochs")
@@ -186,9 +166,9 @@ class SettingsPanel(QScrollArea):
         self._opt_form = QFormLayout()
         self._opt_boxes: dict[str, QDoubleSpinBox] = {}
         self.shuffle = QCheckBox("Shuffle rows each epoch")
-        self.l1 = _double(0.0, 10.0, 6, 0.0001, "L1 rate λ₁: adds λ₁Σ|w| to the loss")
-        self.l2 = _double(0.0, 10.0, 6, 0.0001, "L2 rate λ₂: adds ½λ₂Σw² to the loss")
-        self.dropout = _double(
+        self.l1 = number_box(0.0, 10.0, 6, 0.0001, "L1 rate λ₁: adds λ₁Σ|w| to the loss")
+        self.l2 = number_box(0.0, 10.0, 6, 0.0001, "L2 rate λ₂: adds ½λ₂Σw² to the loss")
+        self.dropout = number_box(
             0.0, 0.95, 2, 0.05, "Probability of dropping each hidden activation while training"
         )
         self.train_seed = QSpinBox()
@@ -217,37 +197,15 @@ class SettingsPanel(QScrollArea):
         return box
 
     def _stop_group(self) -> QGroupBox:
-        box = QGroupBox("Stop a run")
-        lay = QVBoxLayout(box)
-        self.max_epochs = QSpinBox()
-        self.max_epochs.setRange(1, 10**9)
-        self.max_epochs.setValue(1000)
-        self.target_loss = _double(
-            0.0, 1e6, 6, 0.001, "Stop when the training loss is at or below this"
+        box = StopConditions()
+        self.max_epochs, self.target_loss, self.patience = (
+            box.max_epochs,
+            box.target_loss,
+            box.patience,
         )
-        self.target_loss.setValue(0.001)
-        self.patience = QSpinBox()
-        self.patience.setRange(1, 10**7)
-        self.patience.setValue(100)
-        row1, self.use_max_epochs = _optional(
-            self.max_epochs, "after epoch", "Stop a run at this epoch"
-        )
-        row2, self.use_target = _optional(
-            self.target_loss, "at loss ≤", "Stop when the loss reaches a target"
-        )
-        row3, self.use_patience = _optional(
-            self.patience,
-            "test loss stalls for",
-            "Stop when the test loss has not improved for N epochs",
-        )
-        self.patience.setSuffix(" epochs")
-        for row in (row1, row2, row3):
-            lay.addWidget(row)
-        for w in (self.use_max_epochs, self.use_target, self.use_patience):
-            w.toggled.connect(self._changed)
-        self.max_epochs.valueChanged.connect(self._changed)
-        self.target_loss.valueChanged.connect(self._changed)
-        self.patience.valueChanged.connect(self._changed)
+        self.use_max_epochs, self.use_target = box.use_max_epochs, box.use_target
+        self.use_patience = box.use_patience
+        box.changed.connect(self._changed)
         return box
 
     # -- hidden layers ------------------------------------------------------------
@@ -256,19 +214,22 @@ class SettingsPanel(QScrollArea):
         if len(self._rows) >= MAX_LAYERS:
             self.message.emit(f"At most {MAX_LAYERS} hidden layers.")
             return
-        row = _LayerRow(len(self._rows), neurons, activation)
+        row = LayerRow(len(self._rows), neurons, activation)
         row.removeRequested.connect(self._remove_layer)
+        row.changed.connect(self._network_edited)
         self._rows.append(row)
         self._layers_box.addWidget(row)
         self._add_button.setEnabled(len(self._rows) < MAX_LAYERS)
+        self._network_edited()
 
-    def _remove_layer(self, row: _LayerRow) -> None:
+    def _remove_layer(self, row: LayerRow) -> None:
         self._rows.remove(row)
         row.setParent(None)
         row.deleteLater()
         for i, r in enumerate(self._rows):
             r.set_index(i)
         self._add_button.setEnabled(True)
+        self._network_edited()
 
     # -- optimizer options ----------------------------------------------------------
 
@@ -277,7 +238,7 @@ class SettingsPanel(QScrollArea):
             self._opt_form.removeRow(0)
         self._opt_boxes = {}
         for key, default in OPTIMIZERS[name].defaults.items():
-            box = _double(0.0, 1e3, 10 if key == "eps" else 4, 0.01, f"{name} option {key}")
+            box = number_box(0.0, 1e3, 10 if key == "eps" else 4, 0.01, f"{name} option {key}")
             box.setValue(default)
             box.valueChanged.connect(self._changed)
             self._opt_boxes[key] = box
@@ -360,6 +321,8 @@ class SettingsPanel(QScrollArea):
         finally:
             self._loading = False
         self._emit_timer.stop()
+        self._fallback = ""
+        self._reconcile(choose_init=False)
 
     def _changed(self, *_: object) -> None:
         if not self._loading:
@@ -373,6 +336,86 @@ class SettingsPanel(QScrollArea):
 
     def _emit_network(self) -> None:
         self.networkChanged.emit(self.network_spec())
+
+    # -- settings that depend on each other ----------------------------------------
+
+    def set_data_shape(self, n_inputs: int, n_targets: int) -> None:
+        """The data's numbers of inputs and targets, which decide what fits."""
+        self._shape = (int(n_inputs), int(n_targets))
+        self._reconcile(choose_init=True)
+
+    def set_applied(self, spec: NetworkSpec) -> None:
+        """The network the session trains, to say when the panel shows another."""
+        self._applied = spec
+        self._reconcile(choose_init=False)
+
+    def refusal(self) -> str | None:
+        """Why the panel's network cannot be built for the data, or None."""
+        return network_refusal(self.network_spec(), *(self._shape or (None, None)))
+
+    def pending(self) -> bool:
+        """True when the panel shows a network other than the one training."""
+        applied = self._applied
+        return applied is not None and structure(applied) != structure(self.network_spec())
+
+    def revert(self) -> None:
+        """Show the training network's architecture again (training settings stay)."""
+        if self._applied is not None:
+            self.set_values(self._applied, self.training_settings())
+
+    def _network_edited(self, *_: object) -> None:
+        if not self._loading:
+            self._reconcile(choose_init=True)
+
+    def _init_chosen(self, *_: object) -> None:
+        if not self._loading:
+            self._fallback = ""  # the user's own choice now
+            self._reconcile(choose_init=True)
+
+    def _reconcile(self, choose_init: bool) -> None:
+        """Disable what cannot apply, choose what must follow, say what is wrong.
+
+        ``choose_init``: replace "tutorial" weights that do not fit the shape by
+        the default initialisation (not while showing loaded values, which may
+        precede the data they were saved with).
+        """
+        was_loading, self._loading = self._loading, True
+        try:
+            out = self.output_activation.currentText()
+            reasons = {name: loss_refusal(name, out) for name in LOSS_NAMES}
+            offer(self.loss, reasons, f"Not with a {out} output: ")
+            if reasons[self.loss.currentText()]:
+                self.loss.setCurrentText(default_loss(out))
+            spec = self.network_spec()
+            why = tutorial_refusal(spec.layer_sizes(*self._shape) if self._shape else None)
+            offer(self.init, {"tutorial": why}, "Not offered: ")
+            if why and choose_init and self.init.currentText() == "tutorial":
+                self.init.setCurrentText(default_init(spec.activations()))
+                self._fallback = "tutorial"
+            if why and self._fallback:
+                self._fallback = (
+                    f"Initial weights: {why}; {self.init.currentText()} is used instead."
+                )
+            elif not why and self._fallback:
+                # The shape fits again: the tutorial's weights the panel replaced come back.
+                self.init.setCurrentText("tutorial")
+                self._fallback = ""
+        finally:
+            self._loading = was_loading
+        self._show_state()
+
+    def _show_state(self) -> None:
+        refusal = self.refusal()
+        rebuild_tip = "Apply the architecture: new weights, the dataset is kept"
+        self.rebuild_button.setEnabled(refusal is None)
+        self.rebuild_button.setToolTip(f"Cannot rebuild: {refusal}" if refusal else rebuild_tip)
+        pending = self.pending() and self._shape is not None
+        self.revert_button.setVisible(pending)
+        training = describe(self._applied, *self._shape) if pending and self._applied else None
+        lines = note_lines(refusal, self._fallback, training)
+        self.network_note.setText("\n".join(lines))
+        self.network_note.setStyleSheet(f"color: {'#a4262c' if refusal else '#6b4a00'};")
+        self.network_note.setVisible(bool(lines))
 
     def flush(self) -> None:
         """Send a pending settings change now (e.g. before Run)."""

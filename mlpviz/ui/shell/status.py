@@ -1,4 +1,8 @@
-"""The status bar's live figures: epoch, losses, accuracy or R², speed, run progress."""
+"""The status bar's live figures: epoch, losses, accuracy or R², speed, run progress.
+
+Every figure names what it shows: which rows (train or test) and which loss;
+the test figures appear only when the data has a test split.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from mlpviz.engine.losses import LOSSES
 from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.widgets.steady import set_steady_text
@@ -14,6 +19,16 @@ from mlpviz.ui.widgets.steady import set_steady_text
 # Seconds over which the shown speed is averaged: steady enough to read,
 # quick enough to follow a change of settings.
 SPEED_SECONDS = 1.0
+
+
+def metric_text(rows: str, name: str, value: float | None) -> str:
+    """E.g. "Train accuracy 97.5%", "Test R² 0.812", "Test accuracy —"."""
+    label = f"{rows} {'accuracy' if name == 'accuracy' else name}"
+    if value is None:
+        return f"{label} —"
+    if name == "accuracy":
+        return f"{label} {value:.1%}"
+    return f"{label} {format_number(value, style='fixed')}"
 
 
 class TrainingStatus:
@@ -28,16 +43,19 @@ class TrainingStatus:
         self.loss = QLabel()
         self.test = QLabel()
         self.metric = QLabel()
+        self.test_metric = QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.setTextVisible(True)
         self.progress.hide()
+        self.test_metric.hide()
         for w, tip in (
             (self.speed, "Training speed while running, over the last second"),
             (self.epoch, "Completed epochs · rows used in the current epoch"),
-            (self.loss, "Training loss: mean over rows of ½Σ(y − z)² after the last epoch"),
+            (self.loss, "Training loss: mean over the training rows"),
             (self.test, "Loss on the held-out test rows"),
             (self.metric, "Accuracy (classification) or R² (regression) on the training rows"),
+            (self.test_metric, "Accuracy (classification) or R² (regression) on the test rows"),
         ):
             w.setToolTip(tip)
             w.setMinimumWidth(110)
@@ -53,12 +71,15 @@ class TrainingStatus:
         set_steady_text(
             self.test, f"Test loss {format_number(snap.test_loss, digits=6, style='significant')}"
         )
-        if snap.metric is None:
-            set_steady_text(self.metric, f"{snap.metric_name} —")
-        elif snap.metric_name == "accuracy":
-            set_steady_text(self.metric, f"Accuracy {snap.metric:.1%}")
-        else:
-            set_steady_text(self.metric, f"R² {format_number(snap.metric, style='fixed')}")
+        loss = LOSSES[snap.loss_name].label if snap.loss_name in LOSSES else snap.loss_name
+        rule = "½Σ(y − z)²" if snap.loss_name == "mse" else loss
+        self.loss.setToolTip(f"Training loss ({loss}): mean over the training rows of {rule}")
+        self.test.setToolTip(f"Test loss ({loss}): mean over the held-out test rows of {rule}")
+        has_test = snap.test_loss is not None
+        self.test.setVisible(has_test)
+        self.test_metric.setVisible(has_test)
+        set_steady_text(self.metric, metric_text("Train", snap.metric_name, snap.metric))
+        set_steady_text(self.test_metric, metric_text("Test", snap.metric_name, snap.test_metric))
 
         self._update_speed(snap)
 

@@ -38,6 +38,8 @@ class DockedViews:
         attribute its ``update_surface`` receives and the worker's name for it.
     docked : (dock, update) for every other docked view.
     explain_docks : docks whose views need the worked explanation (``"explain"``).
+    needs : (dock, name) for other docks whose views need a computation the
+        worker makes only on request (e.g. ``"confusion"``).
     """
 
     def __init__(
@@ -48,15 +50,17 @@ class DockedViews:
         surface_plots: dict[QWidget, str],
         docked: Sequence[tuple[QDockWidget, Update]],
         explain_docks: Sequence[QDockWidget],
+        needs: Sequence[tuple[QDockWidget, str]] = (),
     ) -> None:
         self.session, self.surfaces, self.surface_dock = session, surfaces, surface_dock
         self.surface_plots, self.docked = surface_plots, list(docked)
         self.explain_docks = list(explain_docks)
+        self.needs = list(needs)
         surfaces.currentChanged.connect(self.send_wanted)
         surface_dock.visibilityChanged.connect(self.send_wanted)
         for dock, update in self.docked:
             dock.visibilityChanged.connect(lambda v, u=update: self._catch_up(v, u))
-        for dock in self.explain_docks:
+        for dock in [*self.explain_docks, *(d for d, _ in self.needs)]:
             dock.visibilityChanged.connect(self.send_wanted)
         self.send_wanted()
 
@@ -75,6 +79,7 @@ class DockedViews:
         wanted = {shown} if shown and showing(self.surface_dock) else set()
         if any(showing(dock) for dock in self.explain_docks):
             wanted.add("explain")
+        wanted.update(name for dock, name in self.needs if showing(dock))
         self.session.show_surfaces(wanted)
 
     def _catch_up(self, visible: bool, update: Update) -> None:

@@ -28,16 +28,20 @@ def _sample(A: np.ndarray) -> np.ndarray:
     return A if len(A) <= SAMPLE_ROWS else A[:: len(A) // SAMPLE_ROWS + 1]
 
 
+def classes(Y: np.ndarray) -> np.ndarray:
+    """The class of each row of outputs or targets: the largest of several, or ≥ ½ of one."""
+    if Y.shape[1] > 1:
+        return Y.argmax(1)
+    return (Y[:, 0] >= 0.5).astype(np.int64)
+
+
 def metric(mlp, X: np.ndarray, Z: np.ndarray) -> tuple[str, float | None]:
     """Accuracy for classification targets, R² for regression."""
     if len(X) == 0:
         return "R²", None
     y = mlp.forward(X).activations[-1]
     if is_classification(Z, mlp.output_activation):
-        if Z.shape[1] > 1:
-            hits = y.argmax(1) == Z.argmax(1)
-        else:
-            hits = (y[:, 0] >= 0.5) == (Z[:, 0] >= 0.5)
+        hits = classes(y) == classes(Z)
         return "accuracy", float(hits.mean())
     ss_res = float(((Z - y) ** 2).sum())
     ss_tot = float(((Z - Z.mean(0)) ** 2).sum())
@@ -87,9 +91,14 @@ def build_snapshot(
     sample_index: int = 0,
     running: bool = False,
     loss_start: int = 0,
+    weights_edited: bool = False,
     **extra,
 ) -> Snapshot:
-    """A snapshot of ``trainer`` (copies only). ``extra`` fills the optional fields."""
+    """A snapshot of ``trainer`` (copies only). ``extra`` fills the optional fields.
+
+    ``weights_edited``: the weights changed by hand since the last logged loss,
+    so the losses are taken from the current weights, like the metrics.
+    """
     mlp = trainer.mlp
     i = int(np.clip(sample_index, 0, trainer.n_rows - 1))
     x, z = trainer.X[i], trainer.Z[i]
@@ -99,10 +108,19 @@ def build_snapshot(
     # in the histories are taken on an even sample of rows, not all of them.
     Xs, Zs = _sample(trainer.X), _sample(trainer.Z)
     name, value = metric(mlp, Xs, Zs)
+    test_value = None
     test_loss = trainer.test_loss_history[-1] if trainer.test_loss_history else None
-    if trainer.X_test is not None and not trainer.test_loss_history:
-        test_loss = mlp.loss_value(_sample(trainer.X_test), _sample(trainer.Z_test))
-    train_loss = trainer.loss_history[-1] if trainer.loss_history else mlp.loss_value(Xs, Zs)
+    if trainer.X_test is not None:
+        Xt, Zt = _sample(trainer.X_test), _sample(trainer.Z_test)
+        if weights_edited or not trainer.test_loss_history:
+            test_loss = mlp.loss_value(Xt, Zt)
+        test_name, test_value = metric(mlp, Xt, Zt)
+        if test_name != name:
+            test_value = None  # a metric of another kind is no comparison
+    if trainer.loss_history and not weights_edited:
+        train_loss = trainer.loss_history[-1]
+    else:
+        train_loss = mlp.loss_value(Xs, Zs)
     gradient = trainer.last_gradient
     archive = trainer.loss_archive
     if loss_start < archive.end:
@@ -128,6 +146,8 @@ def build_snapshot(
         test_loss=None if test_loss is None else float(test_loss),
         metric_name=name,
         metric=value,
+        test_metric=test_value,
+        loss_name=mlp.loss,
         gradient=None if gradient is None else gradient.copy(),
         update=trainer.last_update.copy(),
         sample_index=i,

@@ -53,6 +53,27 @@ class OutputSurface:
 
 
 @dataclass(frozen=True)
+class Confusion:
+    """Confusion matrices of a classification, rows the true class, columns the predicted.
+
+    ``true`` and ``predicted`` hold the class of every dataset row (the
+    problem's row order), so a cell's rows can be listed: see :meth:`rows`.
+    """
+
+    class_names: tuple[str, ...]
+    train: np.ndarray  # (k, k) counts over the training rows
+    test: np.ndarray | None  # (k, k) counts over the test rows, None without a test split
+    true: np.ndarray  # (n,) int
+    predicted: np.ndarray  # (n,) int
+
+    def rows(self, split: np.ndarray, true: int, predicted: int) -> np.ndarray:
+        """The dataset rows among ``split`` of class ``true`` predicted as ``predicted``."""
+        split = np.asarray(split, dtype=np.int64)
+        hit = (self.true[split] == true) & (self.predicted[split] == predicted)
+        return split[hit]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the views draw, as copies.
 
@@ -74,7 +95,7 @@ class Snapshot:
     train_loss: float | None
     test_loss: float | None
     metric_name: str  # "accuracy" or "R²"
-    metric: float | None
+    metric: float | None  # on the training rows
     gradient: np.ndarray | None  # flat, the last step's gradient
     update: np.ndarray  # flat, the last step's Δparams
     sample_index: int
@@ -104,6 +125,10 @@ class Snapshot:
     # its forward pass, backward pass and update, from the current weights.
     next_sample: int = 0
     explanation: StepExplanation | None = None
+    # The loss in use (a key of engine.losses.LOSSES) and the metric on the test rows.
+    loss_name: str = "mse"
+    test_metric: float | None = None
+    confusion: Confusion | None = None  # classification only, when a view shows it
 
     @property
     def layout(self) -> ParamLayout:

@@ -20,13 +20,14 @@ import numpy as np
 from mlpviz.data.problem import Problem
 from mlpviz.engine import Trainer
 from mlpviz.ui.training import surfaces
+from mlpviz.ui.training.confusion import confusion
 from mlpviz.ui.training.measure import build_snapshot
 from mlpviz.ui.training.snapshot import Snapshot
 
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 FRAME_WAIT = 0.1  # longest pause for a GUI frame (seconds)
-SURFACES = frozenset({"pair", "pca", "output", "explain"})
+SURFACES = frozenset({"pair", "pca", "output", "explain", "confusion"})
 
 
 class ViewFeed:
@@ -64,11 +65,13 @@ class ViewFeed:
         force: bool = False,
         surfaces: bool = False,
         loss_start: int | None = None,
+        weights_edited: bool = False,
     ) -> None:
         """Emit a snapshot if one is due (always with ``force``).
 
         ``loss_start`` None sends the losses logged since the last snapshot;
         a number resends from there (after a rewind, a restored state).
+        ``weights_edited``: see :func:`~mlpviz.ui.training.measure.build_snapshot`.
         """
         now = time.perf_counter()
         if not force and now - self._last_snapshot < SNAPSHOT_INTERVAL:
@@ -86,6 +89,8 @@ class ViewFeed:
             sample,
             running=running,
             loss_start=start,
+            weights_edited=weights_edited,
+            confusion=self._surfaces.get("confusion"),
             pair=self._surfaces.get("pair"),
             pca=self._surfaces.get("pca"),
             output=self._surfaces.get("output"),
@@ -132,6 +137,8 @@ class ViewFeed:
             out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
         if "output" in wanted:
             out["output"] = surfaces.output_surface(mlp, problem, classification)
+        if "confusion" in wanted and classification:
+            out["confusion"] = confusion(problem, mlp)
         self._surfaces = out
 
 

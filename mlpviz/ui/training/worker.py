@@ -66,6 +66,10 @@ class TrainingWorker(CommandWorker):
         self._sample = 0
         self._pair: tuple[tuple, tuple] | None = None
         self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
+        # Loss-history length when a weight was edited by hand (None: not since
+        # the last build or rewind): until a new loss is logged, the logged
+        # losses describe other weights.
+        self._edited_at: int | None = None
         self._feed = ViewFeed(self.snapshotReady.emit)
         # Set and cleared by the Session around frames (see ViewFeed).
         self.gui_idle = self._feed.gui_idle
@@ -154,9 +158,11 @@ class TrainingWorker(CommandWorker):
             if not math.isfinite(value):
                 raise ValueError(f"{c.value!r} is not a finite number")
             self.mlp.params[self.mlp.param_index(c.param)] = value
+            self._edited_at = self.trainer.epochs_logged
             self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.SetParams):
             self.mlp.set_params(c.params)
+            self._edited_at = self.trainer.epochs_logged
             self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Configure):
             self._configure(c)
@@ -175,12 +181,14 @@ class TrainingWorker(CommandWorker):
             self._stop_running()
             self._checkpoints.append(self._checkpoint())
             self.trainer.rewind(c.epoch)
+            self._edited_at = None
             self._feed.loss_sent = self.trainer.epochs_logged
             self._send(force=True, surfaces=True, loss_start=self.trainer.epoch)
         elif isinstance(c, cmd.Unrewind):
             if self._checkpoints:
                 self._stop_running()
                 self._restore(self._checkpoints.pop())
+                self._edited_at = None
                 self._send(force=True, surfaces=True, loss_start=0)
         elif isinstance(c, cmd.SwapData):
             p = c.problem
@@ -224,12 +232,12 @@ class TrainingWorker(CommandWorker):
                 del carry["optimizer"]  # another optimizer's state means nothing
             if (settings.shuffle, settings.seed) != (self.settings.shuffle, self.settings.seed):
                 del carry["order"], carry["rng"]  # the new trainer's own order
-        checkpoints = self._checkpoints
+        checkpoints, edited_at = self._checkpoints, self._edited_at
         # Build first, swap after: a bad setting leaves everything as it was.
         self._build(problem, spec, settings, new_network=new_network)
         if carry is not None:
             self._restore(carry)
-            self._checkpoints = checkpoints
+            self._checkpoints, self._edited_at = checkpoints, edited_at
         self._send(force=True, surfaces=True, loss_start=0)
 
     def _build(
@@ -247,6 +255,7 @@ class TrainingWorker(CommandWorker):
         self.mlp, self.trainer = mlp, trainer
         self._feed.forget()
         self._checkpoints = []
+        self._edited_at = None
         self._limits.forget_best()
         self._classification = is_classification(problem.Z_train, mlp.output_activation)
         if self._pair is not None:
@@ -391,4 +400,5 @@ class TrainingWorker(CommandWorker):
             force=force,
             surfaces=surfaces,
             loss_start=loss_start,
+            weights_edited=self._edited_at == self.trainer.epochs_logged,
         )
