@@ -175,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also measure big data, a big network's graph and a long history (minutes)",
     )
+    b.add_argument(
+        "--sklearn",
+        action="store_true",
+        help="also compare default training with scikit-learn's MLP on five datasets",
+    )
     return p
 
 
@@ -218,7 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "bench":
             from mlpviz.bench.main import main as bench
 
-            return bench(quick=args.quick, gui=args.gui, scale=args.scale)
+            extra = {"sklearn": True} if args.sklearn else {}
+            return bench(quick=args.quick, gui=args.gui, scale=args.scale, **extra)
     except (ValueError, OSError) as e:
         print(f"mlpviz: error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -135,7 +135,8 @@ def _refuse_contradictions(spec: NetworkSpec, problem: Problem) -> None:
             "(one output per class), or choose another --output-activation"
         )
     if spec.loss in (None, "cross-entropy"):
-        check_distribution(problem.Z_train)
+        check_distribution(problem.raw_targets)
+        check_distribution(problem.Z, "scaled target (try --target-normalize none)")
 
 
 def _test_rows(args: argparse.Namespace, problem: Problem) -> tuple[np.ndarray, np.ndarray] | None:

@@ -123,7 +123,7 @@ def print_sklearn(rows: list[dict] | None) -> None:
     for r in rows:
         pct = r["metric"] == "accuracy"
 
-        def fmt(v: float) -> str:
+        def fmt(v: float, pct: bool = pct) -> str:
             return f"{v * 100:7.1f}%" if pct else f"{v:8.3f}"
 
         diff = (r["mlpviz"] - r["sklearn"]) * (100 if pct else 1)
