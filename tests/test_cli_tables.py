@@ -195,5 +195,5 @@ def test_model_file_keeps_the_encoding_and_old_files_load(tmp_path, capsys):
     assert load_model(old).encoding is None
     d["encoding"] = {"inputs": [{"name": "a"}], "task": "regression"}
     old.write_text(json.dumps(d))
-    with pytest.raises(ValueError, match="encoding.inputs"):
+    with pytest.raises(ValueError, match=r"encoding\.inputs"):
         load_model(old)
