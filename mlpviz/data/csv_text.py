@@ -9,8 +9,10 @@ column becomes either numbers or text:
   :func:`parse_cell`, so it holds the same floats the numeric path gives;
 - any other column is a text column: its values are codes into its sorted
   distinct cells (``Dataset.categories``), and ``Dataset.text_cells`` keeps
-  where its first non-number is, so a column meant to be numeric can still
-  be refused with file, line and column once it is chosen as one.
+  where its first non-number is, so it can be refused with file, line and
+  column when it is chosen as a number column;
+- but a column at least half of whose cells are numbers is a numeric column
+  with a stray word: the load fails there, naming file, line and column.
 
 Empty, NaN and infinite cells stay errors in every column: a table with a
 hole in it is reported where the hole is.
@@ -100,9 +102,28 @@ def read_text_table(
         categories[j] = tuple(str(c) for c in labels)
         line, text = first_text[j]
         text_cells[j] = TextCell(line, j + 1, text, numbers[j])
+    _refuse_stray_words(layout, text_cells, len(cells[0]))
     if progress is not None:
         progress(1.0)
     return values, tuple(kinds), categories, text_cells
+
+
+def _refuse_stray_words(layout: Layout, text_cells: dict[int, TextCell], rows: int) -> None:
+    """A column at least half of whose cells are numbers is a numeric column with
+    a stray word, not categories: the first such word (by line) is the error,
+    as the numeric parser would report it."""
+    stray = [c for c in text_cells.values() if 2 * c.numbers >= rows]
+    if stray:
+        cell = min(stray, key=lambda c: (c.line, c.column))
+        raise layout.error(parse_error(cell.text), cell.line, cell.column, "text")
+
+
+def parse_error(cell: str) -> str:
+    try:
+        parse_cell(cell)
+    except CellError as exc:
+        return exc.reason
+    return f"{cell!r} is not a number"
 
 
 def _refuse_numeric_header(

@@ -138,13 +138,10 @@ def test_large_file_blocks_progress_and_line_numbers(tmp_path, monkeypatch):
     rows[777] = "777,oops"
     path = write(tmp_path, "a,b\n" + "\n".join(rows) + "\n")
     fractions = []
-    typed = load_csv(path, progress=fractions.append)
-    assert typed.kinds == ("number", "text")
     with pytest.raises(DatasetError, match=r"line 779, column 2 \('b'\): 'oops'") as info:
-        typed.check_numbers(["b"])
+        load_csv(path, progress=fractions.append)
     assert info.value.line == 779 and info.value.column == 2
-    # The numeric path reports blocks 1-7, the text path takes over at block 8.
-    assert fractions == pytest.approx([*(0.1 * k for k in range(1, 8)), 1.0])
+    assert fractions == pytest.approx([0.1 * k for k in range(1, 8)])  # stopped in block 8
     rows[777] = "777,388.5"
     path = write(tmp_path, "a,b\n" + "\n".join(rows) + "\n")
     fractions.clear()
@@ -193,24 +190,6 @@ def error_for(tmp_path, content):
     return fast.value
 
 
-def text_error_for(tmp_path, content):
-    """The error a file with a stray word gives once its columns are used as numbers.
-
-    The file loads (the word makes its column a text column), both paths
-    agree, and asking for numbers names the file, line, column and cell.
-    """
-    path = write(tmp_path, content, "bad.csv")
-    fast, blocks = load_csv(path), load_csv(path, progress=lambda f: None)
-    assert fast.kinds == blocks.kinds and "text" in fast.kinds
-    with pytest.raises(DatasetError) as from_fast:
-        fast.check_numbers()
-    with pytest.raises(DatasetError) as from_blocks:
-        blocks.check_numbers()
-    assert str(from_fast.value) == str(from_blocks.value)
-    assert "bad.csv" in str(from_fast.value)
-    return from_fast.value
-
-
 def test_empty_file(tmp_path):
     err = error_for(tmp_path, "")
     assert "empty" in str(err)
@@ -235,18 +214,18 @@ def test_ragged_row(tmp_path):
 
 
 def test_non_numeric_cell(tmp_path):
-    err = text_error_for(tmp_path, TUTORIAL.replace("67", "abc"))
+    err = error_for(tmp_path, TUTORIAL.replace("67", "abc"))
     assert "line 4, column 2 ('I1'): 'abc' is not a number" in str(err)
     assert (err.line, err.column) == (4, 2)
 
 
 def test_non_numeric_cell_without_header_names_column_number(tmp_path):
-    err = text_error_for(tmp_path, "1,2\n3,four\n")
+    err = error_for(tmp_path, "1,2\n3,four\n")
     assert "line 2, column 2: 'four' is not a number" in str(err)
 
 
 def test_blank_lines_do_not_shift_line_numbers(tmp_path):
-    err = text_error_for(tmp_path, "a,b\n\n\n1,2\n   \n3,x\n")
+    err = error_for(tmp_path, "a,b\n\n\n1,2\n   \n3,x\n")
     assert (err.line, err.column) == (6, 2)
     assert "line 6" in str(err)
 
@@ -375,8 +354,7 @@ def test_broken_quote_beyond_the_last_named_column(tmp_path):
 def test_long_junk_lines_fail_fast(tmp_path, line):
     # Regex backtracking once made such lines take minutes (quadratic time).
     t0 = time.perf_counter()
-    content = "a,b\n1,2\n" + line + "\n"
-    err = text_error_for(tmp_path, content) if line.endswith("x") else error_for(tmp_path, content)
+    err = error_for(tmp_path, "a,b\n1,2\n" + line + "\n")
     assert err.line == 3
     assert time.perf_counter() - t0 < 5.0
 
