@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command (or with a CSV file) it opens the desktop app.",
     )
     p.add_argument("--version", action="version", version="mlpviz 0.1.0")
+    p.add_argument(
+        "--list-examples", action="store_true", help="list the built-in datasets and exit"
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser, prog="mlpviz")
 
     t = sub.add_parser(
@@ -74,39 +77,67 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--targets", type=_names, help="target columns (default: the last)")
     t.add_argument(
-        "--hidden", type=_ints, default=(3,), help="hidden layer sizes, e.g. 3 or 8,4 (default 3)"
+        "--task",
+        choices=("auto", "classification", "regression"),
+        default="auto",
+        help="auto (default): a text target, or integers with at most 20 distinct values, "
+        "is a class column (one output per class); otherwise regression",
+    )
+    t.add_argument("--test", metavar="FILE", help="CSV file of test rows, with the same columns")
+    t.add_argument(
+        "--hidden",
+        type=_ints,
+        default=None,
+        help="hidden layer sizes, e.g. 3 or 8,4 (default: 3 for the tutorial's tables, else 100)",
     )
     t.add_argument(
-        "--activation", default="sigmoid", help="hidden activation: sigmoid, tanh, relu, linear"
+        "--activation",
+        default=None,
+        help="hidden activation: sigmoid, tanh, relu, linear (default: the tutorial's sigmoid "
+        "for its tables, else relu)",
     )
     t.add_argument(
         "--output-activation",
         default=None,
-        help="output activation (default: same as --activation)",
+        help="output activation (default: softmax for classes, linear for other numbers; "
+        "the tutorial's tables: same as --activation)",
     )
-    t.add_argument("--loss", default=None, help="mse (default) or cross-entropy")
-    t.add_argument("--lr", type=float, default=0.1, help="learning rate η (default 0.1)")
-    t.add_argument("--epochs", type=int, default=1000, help="epochs to train (default 1000)")
     t.add_argument(
-        "--batch-size", type=int, default=1, help="rows per update; 1 = per-sample SGD (default)"
+        "--loss", default=None, help="mse or cross-entropy (default: the one fitting the output)"
+    )
+    t.add_argument("--lr", type=float, default=None, help="learning rate η (default 0.1 / 0.001)")
+    t.add_argument("--epochs", type=int, default=None, help="most epochs to train (default 1000)")
+    t.add_argument(
+        "--batch-size", type=int, default=None, help="rows per update; 1 = per-sample SGD"
     )
     t.add_argument(
         "--optimizer",
-        default="sgd",
+        default=None,
         help="sgd, momentum, nesterov, adagrad, rmsprop, adam, trial-and-error",
     )
-    t.add_argument(
-        "--init", default="tutorial", help="tutorial (2-3-1 only), uniform, xavier, he, zeros"
-    )
+    t.add_argument("--init", default=None, help="tutorial (2-3-1 only), uniform, xavier, he, zeros")
     t.add_argument("--seed", type=int, default=0, help="seed for initialization and shuffling")
-    t.add_argument("--shuffle", action="store_true", help="shuffle rows each epoch")
+    t.add_argument("--shuffle", action="store_true", default=None, help="shuffle rows each epoch")
     t.add_argument(
         "--normalize",
-        default="0,1",
+        default=None,
         help="input scaling: 0,1  -1,1  zscore  none  or LOW,HIGH:MIN,MAX (fixed range)",
     )
     t.add_argument(
-        "--target-normalize", default=None, help="target scaling (default: same as --normalize)"
+        "--target-normalize",
+        default=None,
+        help="target scaling (default: same as --normalize); class targets are never scaled",
+    )
+    t.add_argument("--l2", type=float, default=None, help="L2 weight penalty (default 0)")
+    t.add_argument(
+        "--dropout", type=float, default=None, help="dropout rate of hidden nodes (default 0)"
+    )
+    t.add_argument(
+        "--patience",
+        type=int,
+        default=None,
+        help="stop when the validation loss has not improved for N epochs, keeping the best "
+        "weights (default 20; the tutorial's tables: off)",
     )
     t.add_argument(
         "--test-fraction", type=float, default=0.0, help="fraction of rows held out for testing"
@@ -122,7 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Predict with a saved model, in the target's units.",
     )
     pr.add_argument("model", help="model JSON written by mlpviz train --save (or the app)")
-    pr.add_argument("values", nargs="+", help="one value per input column, in raw units")
+    pr.add_argument(
+        "values", nargs="*", help="one value per input column, in raw units (or use --csv)"
+    )
+    pr.add_argument("--csv", metavar="FILE", help="predict every row of a CSV file")
+    pr.add_argument("--out", metavar="OUT.csv", help="write the predictions here (default: stdout)")
 
     b = sub.add_parser(
         "bench",
@@ -139,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         action="store_true",
         help="also measure big data, a big network's graph and a long history (minutes)",
+    )
+    b.add_argument(
+        "--sklearn",
+        action="store_true",
+        help="also compare default training with scikit-learn's MLP on five datasets",
     )
     return p
 
@@ -161,19 +201,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(argv[0] if argv else None)
     args = build_parser().parse_args(argv)
+    if args.command == "predict" and not args.values and not args.csv:
+        print(
+            "mlpviz: error: give the input values or --csv FILE (see mlpviz predict --help)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
+        if args.command is None and args.list_examples:
+            from mlpviz.cli_commands import list_examples
+
+            return list_examples()
         if args.command == "train":
             from mlpviz.cli_commands import train
 
             return train(args)
         if args.command == "predict":
-            from mlpviz.cli_commands import predict
+            from mlpviz.cli_predict import predict
 
             return predict(args)
         if args.command == "bench":
             from mlpviz.bench.main import main as bench
 
-            return bench(quick=args.quick, gui=args.gui, scale=args.scale)
+            extra = {"sklearn": True} if args.sklearn else {}
+            return bench(quick=args.quick, gui=args.gui, scale=args.scale, **extra)
     except (ValueError, OSError) as e:
         print(f"mlpviz: error: {e}", file=sys.stderr)
         return EXIT_USAGE

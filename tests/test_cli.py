@@ -288,10 +288,6 @@ def _not_a_model(model: Path, tmp_path: Path) -> Path:
         (lambda t, m: ["train", str(TRAINING_CSV), "--example", "xor"], ["not both"]),
         (lambda t, m: ["train", str(TRAINING_CSV), "--normalize", "0-1"], ["'0-1'"]),
         (lambda t, m: ["train", str(TRAINING_CSV), "--activation", "nope"], ["'nope'"]),
-        (
-            lambda t, m: ["train", str(TRAINING_CSV), "--init", "tutorial", "--hidden", "4"],
-            ["2-3-1"],
-        ),
         (lambda t, m: ["train", str(TRAINING_CSV), "--epochs", "0"], ["--epochs"]),
         (lambda t, m: ["train", str(TRAINING_CSV), "--every", "-5"], ["--every"]),
         (lambda t, m: ["train", str(TRAINING_CSV), "--save", str(t / "no" / "m.json")], ["no"]),
@@ -315,7 +311,6 @@ def _not_a_model(model: Path, tmp_path: Path) -> Path:
         "file-and-example",
         "bad-normalize",
         "bad-activation",
-        "tutorial-init-shape",
         "epochs-0",
         "every-negative",
         "save-to-missing-folder",

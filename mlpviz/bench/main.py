@@ -61,7 +61,7 @@ def bench_per_sample(epochs: int = 1500, rounds: int = 11) -> dict:
     return {"baseline_steps_s": steps / base, "engine_steps_s": steps / eng, "ratio": base / eng}
 
 
-def main(quick: bool = False, gui: bool = False, scale: bool = False) -> int:
+def main(quick: bool = False, gui: bool = False, scale: bool = False, sklearn: bool = False) -> int:
     from mlpviz.bench.csv_load import bench_load_csv
     from mlpviz.bench.landscape import bench_loss_grid
 
@@ -97,6 +97,11 @@ def main(quick: bool = False, gui: bool = False, scale: bool = False) -> int:
     print("load_csv, 1,000,000 × 3 file (target ≤ 1.5× numpy.loadtxt)")
     print(f"  numpy.loadtxt     {c['loadtxt_s']:.3f} s")
     print(f"  load_csv          {c['load_csv_s']:.3f} s   ratio {c['ratio']:.2f}×")
+    if sklearn:
+        from mlpviz.bench.sklearn_compare import bench_sklearn, print_sklearn
+
+        print()
+        print_sklearn(bench_sklearn())
     if gui:
         from mlpviz.bench.gui import main as gui_bench
 

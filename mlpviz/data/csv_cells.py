@@ -165,14 +165,18 @@ class Layout:
     def name(self) -> str:
         return self.path.name if self.path is not None else "<text>"
 
-    def error(self, message: str, line: int, column: int | None = None) -> DatasetError:
+    def error(
+        self, message: str, line: int, column: int | None = None, cell_kind: str | None = None
+    ) -> DatasetError:
         """Build the DatasetError for a problem at a 1-based line and column."""
         where = f"{self.name}, line {line}"
         if column is not None:
             where += f", column {column}"
             if self.has_header and column <= self.n_columns:  # a ragged row has more
                 where += f" ({_shown(self.columns[column - 1])!r})"
-        return DatasetError(f"{where}: {message}", path=self.path, line=line, column=column)
+        return DatasetError(
+            f"{where}: {message}", path=self.path, line=line, column=column, cell_kind=cell_kind
+        )
 
 
 def parse_rows(lines: list[str], first_line: int, layout: Layout) -> np.ndarray:
@@ -210,7 +214,7 @@ def parse_rows(lines: list[str], first_line: int, layout: Layout) -> np.ndarray:
                 "unbalanced quote or text after a closing quote", number, exc.column
             ) from None
         if len(fields) != k:
-            raise layout.error(_ragged_message(len(fields), layout), number)
+            raise layout.error(ragged_message(len(fields), layout), number)
         for col, cell in enumerate(fields, start=1):
             try:
                 flat.append(parse_cell(cell))
@@ -219,11 +223,11 @@ def parse_rows(lines: list[str], first_line: int, layout: Layout) -> np.ndarray:
                 if exc.kind == "text" and number == layout.first_line:
                     # A header with one numeric-looking name is read as data.
                     reason += "; if this line holds column names, none of them may be a number"
-                raise layout.error(reason, number, col) from None
+                raise layout.error(reason, number, col, exc.kind) from None
     return np.array(flat, dtype=np.float64).reshape(-1, k)
 
 
-def _ragged_message(found: int, layout: Layout) -> str:
+def ragged_message(found: int, layout: Layout) -> str:
     source = "the header" if layout.has_header else "the first row"
     delim = {"\t": "tab", ",": "','", ";": "';'"}[layout.delimiter]
     return (

@@ -1,4 +1,4 @@
-"""Load a numeric CSV file into a :class:`Dataset`, or say exactly what is wrong.
+"""Load a CSV file into a :class:`Dataset`, or say exactly what is wrong.
 
 How it stays fast and exact at once:
 
@@ -17,7 +17,11 @@ How it stays fast and exact at once:
    loadtxt dislikes, like whitespace-only lines or spaces before a quote —
    returns the rows itself.
 
-So the block path defines what a valid file is, and the fast path only ever
+4. A text cell (a word, not an empty, NaN or infinite cell) sends the file
+   to :mod:`mlpviz.data.csv_text`, which types each column as numbers or
+   text; its number columns hold what the numeric paths would give.
+
+So the block path defines what a valid numeric file is, and the fast path only ever
 accepts files the block path accepts, with the same numbers.
 """
 
@@ -40,6 +44,7 @@ from mlpviz.data.csv_dialect import (
     no_rows_error,
     normalize_newlines,
 )
+from mlpviz.data.csv_text import read_text_table
 from mlpviz.data.dataset import Dataset, DatasetError, LoadCancelled
 
 # Lines per np.loadtxt call on the block path. Large enough that the
@@ -98,13 +103,19 @@ def load_csv(
         ``cancel()`` returned True.
     """
     path = Path(path)
+    typed: dict = {}
     try:
         _check_file(path)
         loaded = None
         if progress is None and cancel is None:
             loaded = _load_fast(path)
         if loaded is None:
-            loaded = _load_blocks(path, progress, cancel)
+            try:
+                loaded = _load_blocks(path, progress, cancel)
+            except DatasetError as exc:
+                if exc.cell_kind != "text":
+                    raise
+                loaded, typed = _load_text(path, progress, cancel)
     except MemoryError:
         raise DatasetError(f"{path.name} is too large to load into memory", path=path) from None
     except OSError as exc:
@@ -117,7 +128,29 @@ def load_csv(
         path=path,
         delimiter=layout.delimiter,
         has_header=layout.has_header,
+        **typed,
     )
+
+
+def _load_text(
+    path: Path,
+    progress: Callable[[float], object] | None,
+    cancel: Callable[[], bool] | None,
+) -> tuple[tuple[Layout, np.ndarray], dict]:
+    """A file with a text cell: every column typed as numbers or text
+    (:mod:`mlpviz.data.csv_text`)."""
+    pieces = decode_pieces(path.read_bytes(), path, PIECE_BYTES)
+    layout, start = detect_layout(*_head(pieces), path)
+    stop = _data_stop(pieces, start, layout)
+    lines = (
+        (begin + i + 1, line)
+        for begin, block in _blocks(pieces, start, stop)
+        for i, line in enumerate(block)
+    )
+    values, kinds, categories, text_cells = read_text_table(
+        lines, stop - start, layout, progress, cancel
+    )
+    return (layout, values), {"kinds": kinds, "categories": categories, "text_cells": text_cells}
 
 
 def _os_error(path: Path, exc: OSError) -> DatasetError:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,9 @@ class DatasetError(ValueError):
         1-based physical line in the file, when the problem has one.
     column : int or None
         1-based column number, when the problem has one.
+    cell_kind : str or None
+        For a bad cell, what is wrong with it (``"text"``, ``"empty"``, …;
+        see :class:`mlpviz.data.csv_cells.CellError`).
 
     Notes
     -----
@@ -35,11 +39,32 @@ class DatasetError(ValueError):
         path: Path | None = None,
         line: int | None = None,
         column: int | None = None,
+        cell_kind: str | None = None,
     ) -> None:
         super().__init__(message)
         self.path = path
         self.line = line
         self.column = column
+        self.cell_kind = cell_kind
+
+
+NUMBER = "number"
+TEXT = "text"
+
+
+@dataclass(frozen=True)
+class TextCell:
+    """The first cell of a text column that is not a number, and how many are.
+
+    ``numbers`` counts the column's cells that are numbers: a column that is
+    mostly numbers with a stray word is a numeric column with a bad cell, not
+    a set of categories.
+    """
+
+    line: int  # 1-based physical line in the file
+    column: int  # 1-based
+    text: str
+    numbers: int
 
 
 class LoadCancelled(Exception):
@@ -48,7 +73,7 @@ class LoadCancelled(Exception):
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A numeric table with named columns.
+    """A table with named columns: numbers, and text columns held as category codes.
 
     Attributes
     ----------
@@ -63,6 +88,14 @@ class Dataset:
         The field separator that was detected (``","``, ``";"`` or ``"\\t"``).
     has_header : bool
         Whether the first non-blank line held column names.
+    kinds : tuple of str, length k
+        ``"number"`` or ``"text"`` per column (empty: all numbers). A text
+        column's ``values`` are codes: indices into its ``categories``.
+    categories : mapping of column position → tuple of str
+        The distinct cells of each text column, sorted, as they appear in the
+        file (so ``categories[j][int(values[i, j])]`` is the cell).
+    text_cells : mapping of column position → TextCell
+        Where each text column first holds a cell that is not a number.
     """
 
     columns: tuple[str, ...]
@@ -70,6 +103,9 @@ class Dataset:
     path: Path | None = None
     delimiter: str = ","
     has_header: bool = False
+    kinds: tuple[str, ...] = ()
+    categories: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    text_cells: Mapping[int, TextCell] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         values = self.values
@@ -91,8 +127,16 @@ class Dataset:
             raise ValueError("column names must be strings")
         if len(set(columns)) != len(columns):
             raise ValueError(f"column names repeat: {columns}")
+        kinds = tuple(self.kinds) or (NUMBER,) * len(columns)
+        if len(kinds) != len(columns) or not set(kinds) <= {NUMBER, TEXT}:
+            raise ValueError(f"kinds must be 'number' or 'text' per column, got {kinds}")
+        if {j for j, k in enumerate(kinds) if k == TEXT} != set(self.categories):
+            raise ValueError("every text column, and only those, has categories")
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "kinds", kinds)
+        object.__setattr__(self, "categories", dict(self.categories))
+        object.__setattr__(self, "text_cells", dict(self.text_cells))
         if self.path is not None:
             object.__setattr__(self, "path", Path(self.path))
 
@@ -132,6 +176,55 @@ class Dataset:
                 f"column {key} is out of range: there are {self.n_columns}, numbered from 0"
             )
         return int(key)
+
+    def is_text(self, key: str | int) -> bool:
+        """True if the column holds text (its values are category codes)."""
+        return self.kinds[self.index(key)] == TEXT
+
+    def mostly_numbers(self, key: str | int) -> bool:
+        """True for a number column, and for a text column at least half of whose
+        cells are numbers (a numeric column with stray text, not categories)."""
+        j = self.index(key)
+        cell = self.text_cells.get(j)
+        return cell is None or 2 * cell.numbers >= self.n_rows
+
+    def check_numbers(self, keys: Sequence[str | int] | None = None) -> None:
+        """Raise the loader's error for the first text cell of the given columns
+        (all columns by default): file, line, column and the cell.
+
+        Raises
+        ------
+        DatasetError
+            One of the columns holds text; ``line`` and ``column`` say where.
+        """
+        for j in range(self.n_columns) if keys is None else map(self.index, keys):
+            cell = self.text_cells.get(j)
+            if cell is not None:
+                raise self.text_error(j, "is not a number")
+
+    def text_error(self, key: str | int, what: str) -> DatasetError:
+        """A DatasetError at a text column's first non-number: ``'<cell>' <what>``."""
+        j = self.index(key)
+        cell = self.text_cells[j]
+        where = f"{self.name or 'data'}, line {cell.line}, column {cell.column}"
+        if self.has_header:
+            where += f" ({self.columns[j]!r})"
+        shown = cell.text if len(cell.text) <= 40 else cell.text[:40] + "…"
+        return DatasetError(
+            f"{where}: {shown!r} {what}",
+            path=self.path,
+            line=cell.line,
+            column=cell.column,
+            cell_kind=TEXT,
+        )
+
+    def labels(self, key: str | int) -> np.ndarray:
+        """One column's cells as text, shape (n,): a text column's categories,
+        a number column's numbers written as ``%g``."""
+        j = self.index(key)
+        if self.kinds[j] == TEXT:
+            return np.asarray(self.categories[j], dtype=object)[self.values[:, j].astype(np.intp)]
+        return np.array([f"{v:g}" for v in self.values[:, j]], dtype=object)
 
     def column(self, key: str | int) -> np.ndarray:
         """Return one column, shape (n,), as a read-only view."""

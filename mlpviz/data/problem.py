@@ -13,6 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlpviz.data.dataset import Dataset, DatasetError
+from mlpviz.data.encoding import (
+    TASKS,
+    Encoding,
+    check_number_targets,
+    class_labels,
+    encode_inputs,
+    infer_task,
+)
 from mlpviz.data.scalers import make_scaler
 from mlpviz.data.split import train_test_split
 
@@ -53,6 +61,26 @@ class Problem:
     target_scaling: str = "0,1"
     test_fraction: float = 0.0
     seed: int = 0
+    encoding: Encoding | None = None  # None: number columns in, number columns out
+
+    @property
+    def task(self) -> str:
+        """``"classification"`` (one output per class) or ``"regression"``."""
+        return self.encoding.task if self.encoding is not None else "regression"
+
+    @property
+    def input_columns(self) -> tuple[str, ...]:
+        """The file's columns the inputs come from (a one-hot group is one column)."""
+        if self.encoding is None:
+            return self.raw_input_names
+        return self.encoding.input_columns
+
+    @property
+    def target_columns(self) -> tuple[str, ...]:
+        """The file's target columns (a class column is one column)."""
+        if self.encoding is not None and self.encoding.task == "classification":
+            return (self.encoding.target,)
+        return self.target_names
 
     @property
     def n_rows(self) -> int:
@@ -112,12 +140,20 @@ def prepare(
     seed: int = 0,
     derived: Sequence[str] = (),
     name: str | None = None,
+    task: str = "regression",
 ) -> Problem:
     """Choose columns, add derived inputs, split rows and fit the scalers.
+
+    Text input columns become one-hot groups (``site=north`` …). ``task``:
+    ``"classification"`` makes the one target column one output per class,
+    named by its labels, never scaled; ``"regression"`` takes the targets as
+    numbers; ``"auto"`` chooses (:func:`~mlpviz.data.encoding.infer_task`).
 
     Raises ValueError (DatasetError for column problems) with a message
     naming what is wrong; nothing is modified.
     """
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
     if not inputs:
         raise DatasetError("choose at least one input column")
     if not targets:
@@ -135,9 +171,30 @@ def prepare(
         )
     if derived and len(ins) < 2 and any("x2" in d for d in derived):
         raise ValueError("derived inputs with x2 need at least two input columns")
-    raw_in = dataset.values[:, ins]
-    raw_out = dataset.values[:, outs]
-    raw_names = tuple(dataset.columns[i] for i in ins)
+    if task == "auto":
+        task = infer_task(dataset, [dataset.columns[j] for j in outs])
+    raw_in, in_columns = encode_inputs(dataset, ins)
+    raw_names = tuple(f for c in in_columns for f in c.features)
+    if task == "classification":
+        if len(outs) != 1:
+            raise DatasetError(
+                f"classification takes one class column as the target, not {len(outs)}"
+            )
+        classes, codes = class_labels(dataset, outs[0])
+        if len(classes) < 2:
+            raise DatasetError(
+                f"target column {dataset.columns[outs[0]]!r} holds one class only "
+                f"({classes[0]!r}); a classifier needs at least two"
+            )
+        raw_out = np.eye(len(classes))[codes]
+        target_names = classes
+        target_scaling = "none"  # probabilities: never scaled
+        encoding = Encoding(in_columns, task, dataset.columns[outs[0]], classes)
+    else:
+        check_number_targets(dataset, outs)
+        raw_out = dataset.values[:, outs]
+        target_names = tuple(dataset.columns[i] for i in outs)
+        encoding = Encoding(in_columns)
     a, b = raw_names[0], raw_names[1] if len(raw_names) > 1 else raw_names[0]
     names = raw_names + tuple(DERIVED[d][1].format(a, b) for d in derived)
     train, test = train_test_split(dataset.n_rows, test_fraction, seed)
@@ -148,7 +205,7 @@ def prepare(
         name=name or dataset.name or "data",
         raw_input_names=raw_names,
         input_names=names,
-        target_names=tuple(dataset.columns[i] for i in outs),
+        target_names=target_names,
         raw_inputs=raw_in,
         raw_targets=raw_out,
         derived=tuple(derived),
@@ -162,4 +219,5 @@ def prepare(
         target_scaling=target_scaling,
         test_fraction=float(test_fraction),
         seed=int(seed),
+        encoding=None if encoding.is_plain else encoding,
     )

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from mlpviz.data.dataset import Dataset, DatasetError
+from mlpviz.data.encoding import Encoding, InputColumn, one_hot
 from mlpviz.data.problem import DERIVED, _with_derived
 from mlpviz.data.scaler_base import Scaler
 from mlpviz.data.scalers import IdentityScaler, scaler_from_dict
@@ -55,6 +57,30 @@ class Model:
     spec: NetworkSpec | None = None
     settings: TrainingSettings | None = None
     epoch: int = 0
+    encoding: Encoding | None = None  # None: the inputs are number columns, as named
+
+    @property
+    def input_columns(self) -> tuple[str, ...]:
+        """The columns a table must have to be predicted (a one-hot group is one)."""
+        return self.encoding.input_columns if self.encoding else self.input_names
+
+    @property
+    def task(self) -> str:
+        return self.encoding.task if self.encoding else "regression"
+
+    def predict_cells(self, columns: list[list[str]]) -> np.ndarray:
+        """Cells as text, one list per input column → outputs in the targets' units
+        (class probabilities for a classifier)."""
+        if self.encoding is None:
+            if len(columns) != len(self.input_names):
+                raise ValueError(
+                    f"the model takes {len(self.input_names)} input value(s) "
+                    f"({', '.join(self.input_names)}), got {len(columns)}"
+                )
+            raw = Encoding(tuple(InputColumn(n) for n in self.input_names)).encode_cells(columns)
+        else:
+            raw = self.encoding.encode_cells(columns)
+        return self.predict(raw)
 
     def predict(self, raw: np.ndarray) -> np.ndarray:
         """Raw input values, (k,) or (n, k) → predictions in the targets' units."""
@@ -88,6 +114,7 @@ class Model:
             "network": self.spec.to_dict() if self.spec else None,
             "training": self.settings.to_dict() if self.settings else None,
             "epoch": int(self.epoch),
+            **({"encoding": self.encoding.to_dict()} if self.encoding else {}),
         }
 
 
@@ -180,7 +207,68 @@ def model_from_dict(d: Any) -> Model:
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         raise FileFormatError(f"epoch must be a non-negative integer, not {epoch!r}")
     mlp.init = spec.init if spec else "file"
-    return Model(mlp, inputs, targets, in_scaler, out_scaler, derived, spec, settings, epoch)
+    encoding = None
+    if d.get("encoding") is not None:
+        encoding = Encoding.from_dict(d["encoding"])
+        if encoding.feature_names != tuple(inputs):
+            raise FileFormatError(
+                "encoding.inputs do not give the model's inputs "
+                f"({', '.join(inputs[:8])}{', …' if len(inputs) > 8 else ''})"
+            )
+        if encoding.task == "classification" and encoding.classes != tuple(targets):
+            raise FileFormatError("encoding.classes must be the model's targets")
+    return Model(
+        mlp, inputs, targets, in_scaler, out_scaler, derived, spec, settings, epoch, encoding
+    )
+
+
+def features_of(
+    table: Dataset,
+    encoding: Encoding | None,
+    input_columns: tuple[str, ...],
+    target_columns: tuple[str, ...] | None = None,
+    classes: tuple[str, ...] = (),
+    source: str = "",
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A table's rows as a model's raw features (n, features) and, when
+    ``target_columns`` are given, raw targets (one-hot for classes).
+
+    Columns are found by name; others are ignored. Raises DatasetError (a
+    ValueError) naming the file, line and column of a missing column or a
+    text cell in a numeric column, and the row and value of an unseen category.
+    """
+    source = source or table.name or "data"
+    header = f"{source}, line 1" if table.has_header else source
+    for role, names in (("input", input_columns), ("target", target_columns or ())):
+        for name in names:
+            if name not in table.columns:
+                raise DatasetError(
+                    f"{header}: no {role} column {name!r} (the model reads "
+                    f"{', '.join(input_columns)})",
+                    path=table.path,
+                )
+    cols = encoding.inputs if encoding else tuple(InputColumn(n) for n in input_columns)
+    parts = []
+    for col in cols:
+        if col.categories:
+            try:
+                parts.append(one_hot(table.labels(col.name), col))
+            except ValueError as e:
+                raise DatasetError(f"{source}: {e}", path=table.path) from None
+        else:
+            table.check_numbers([col.name])
+            parts.append(table.column(col.name)[:, None])
+    raw_x = np.hstack(parts)
+    if target_columns is None:
+        return raw_x, None
+    if encoding is not None and encoding.task == "classification":
+        target = InputColumn(encoding.target, encoding.classes)
+        try:
+            return raw_x, one_hot(table.labels(encoding.target), target, "target")
+        except ValueError as e:
+            raise DatasetError(f"{source}: {e}", path=table.path) from None
+    table.check_numbers(list(target_columns))
+    return raw_x, table.values[:, [table.index(c) for c in target_columns]]
 
 
 def _scaler(d: Any, where: str, n: int) -> Scaler:
