@@ -225,6 +225,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             extra = {"sklearn": True} if args.sklearn else {}
             return bench(quick=args.quick, gui=args.gui, scale=args.scale, **extra)
+    except BrokenPipeError:
+        # The reader went away (`mlpviz predict … | head`): what it wanted was
+        # written. Point stdout at /dev/null so the interpreter's final flush
+        # does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, OSError) as e:
         print(f"mlpviz: error: {e}", file=sys.stderr)
         return EXIT_USAGE

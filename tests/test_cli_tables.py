@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -197,3 +199,19 @@ def test_model_file_keeps_the_encoding_and_old_files_load(tmp_path, capsys):
     old.write_text(json.dumps(d))
     with pytest.raises(ValueError, match=r"encoding\.inputs"):
         load_model(old)
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path):
+    # `mlpviz predict … --csv big.csv | head`: more output than a pipe holds.
+    data, model_path = _iris_like(tmp_path / "iris.csv"), tmp_path / "m.json"
+    assert main(["train", str(data), "--targets", "species", "--save", str(model_path)]) == 0
+    big = tmp_path / "big.csv"
+    lines = data.read_text().splitlines()
+    big.write_text("\n".join([lines[0]] + lines[1:] * 60) + "\n")
+    cmd = [sys.executable, "-m", "mlpviz", "predict", str(model_path), "--csv", str(big)]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.readline().startswith(b"species,p_setosa")
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 0, err
+    assert err == ""
