@@ -18,7 +18,7 @@ import numpy as np
 
 from mlpviz.data import EXAMPLES, load_csv, load_example
 from mlpviz.data.dataset import Dataset, DatasetError
-from mlpviz.data.defaults import Defaults, choose_defaults, default_init, fit_init
+from mlpviz.data.defaults import Defaults, choose_defaults, fit_init
 from mlpviz.data.encoding import check_distribution, infer_task
 from mlpviz.data.fitting import train_epochs
 from mlpviz.data.metrics import accuracy, r2
@@ -26,6 +26,7 @@ from mlpviz.data.problem import Problem, prepare
 from mlpviz.data.split import train_test_split
 from mlpviz.engine import TrainingDiverged
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.engine.spec_rules import default_init
 from mlpviz.io import Model, save_model
 from mlpviz.io.model_file import features_of
 
@@ -99,7 +100,7 @@ def _spec(args: argparse.Namespace, d: Defaults) -> NetworkSpec:
     elif d.tutorial or args.activation is None:
         init = d.spec.init
     else:
-        init = default_init(activation)
+        init = default_init((activation,))
     return NetworkSpec(
         hidden=args.hidden or d.spec.hidden,
         hidden_activations=(activation,),

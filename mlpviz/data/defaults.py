@@ -16,10 +16,7 @@ from dataclasses import dataclass, replace
 
 from mlpviz.data.encoding import is_tutorial_layout
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-
-# The initialisation that keeps each activation's signal scale (He for the
-# ReLU family, Glorot/Xavier for the saturating ones).
-_INIT_FOR = {"relu": "he", "leaky-relu": "he", "elu": "he"}
+from mlpviz.engine.spec_rules import default_init, tutorial_refusal
 
 
 @dataclass(frozen=True)
@@ -39,11 +36,6 @@ class Defaults:
     patience: int | None
     validation_fraction: float
     tutorial: bool
-
-
-def default_init(activation: str) -> str:
-    """The initialisation suiting a hidden activation."""
-    return _INIT_FOR.get(activation, "xavier")
 
 
 def choose_defaults(columns: Sequence[str], task: str, n_rows: int) -> Defaults:
@@ -92,13 +84,8 @@ def choose_defaults(columns: Sequence[str], task: str, n_rows: int) -> Defaults:
 def fit_init(spec: NetworkSpec, n_in: int, n_out: int) -> tuple[NetworkSpec, str | None]:
     """``spec`` with an initialisation that can build this shape, and a note
     when the tutorial's weights (2-3-1 only) gave way to the default."""
-    sizes = spec.layer_sizes(n_in, n_out)
-    if spec.init != "tutorial" or sizes == (2, 3, 1):
+    why = tutorial_refusal(spec.layer_sizes(n_in, n_out))
+    if spec.init != "tutorial" or why is None:
         return spec, None
-    init = default_init(spec.activations()[0] if spec.hidden else "linear")
-    shape = "-".join(map(str, sizes))
-    note = (
-        f"the tutorial's weights are for a 2-3-1 network, not {shape}: "
-        f"using {init} initialisation instead"
-    )
-    return replace(spec, init=init), note
+    init = default_init(spec.activations() if spec.hidden else ())
+    return replace(spec, init=init), f"{why}: using {init} initialisation instead"

@@ -6,13 +6,9 @@ from __future__ import annotations
 import pytest
 
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.engine.spec_rules import default_init, tutorial_refusal
 from mlpviz.ui.shell.settings_panel import SettingsPanel
-from mlpviz.ui.shell.settings_rules import (
-    default_init,
-    network_refusal,
-    structure,
-    tutorial_refusal,
-)
+from mlpviz.ui.shell.settings_rules import network_refusal, structure
 
 
 def latest(window):

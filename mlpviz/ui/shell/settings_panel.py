@@ -38,15 +38,13 @@ from mlpviz.engine.losses import LOSS_NAMES
 from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.engine.schedules import SCHEDULES, Schedule
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.engine.spec_rules import default_init, default_loss, tutorial_refusal
 from mlpviz.ui.shell.settings_rules import (
-    default_init,
-    default_loss,
     describe,
     loss_refusal,
     network_refusal,
     note_lines,
     structure,
-    tutorial_refusal,
 )
 from mlpviz.ui.shell.settings_widgets import LayerRow, StopConditions, number_box, offer
 

@@ -10,25 +10,7 @@ from __future__ import annotations
 from mlpviz.engine.activations import get_activation
 from mlpviz.engine.losses import LOSSES
 from mlpviz.engine.settings import NetworkSpec
-
-TUTORIAL_SHAPE = (2, 3, 1)
-RELU_FAMILY = ("relu", "leaky-relu")
-
-
-def default_loss(output_activation: str) -> str:
-    """The loss that fits an output: cross-entropy for softmax classes, else ½Σ(y − z)²."""
-    return "cross-entropy" if output_activation == "softmax" else "mse"
-
-
-def effective_loss(spec: NetworkSpec) -> str:
-    return spec.loss or default_loss(spec.output_activation)
-
-
-def default_init(hidden_activations: tuple[str, ...]) -> str:
-    """He for rectifier layers (it keeps their variance), Xavier otherwise."""
-    if hidden_activations and all(a in RELU_FAMILY for a in hidden_activations):
-        return "he"
-    return "xavier"
+from mlpviz.engine.spec_rules import effective_loss, tutorial_refusal
 
 
 def loss_refusal(loss: str, output_activation: str) -> str | None:
@@ -37,15 +19,6 @@ def loss_refusal(loss: str, output_activation: str) -> str | None:
     if record.accepts(get_activation(output_activation, "output")):
         return None
     return f"{record.pairing_hint}, not {output_activation!r}"
-
-
-def tutorial_refusal(sizes: tuple[int, ...] | None) -> str | None:
-    """Why the tutorial's printed weights do not fit ``sizes``, or None if they do."""
-    if sizes is None or sizes == TUTORIAL_SHAPE:
-        return None
-    return (
-        f"the tutorial's printed weights are for its 2-3-1 network, not {'-'.join(map(str, sizes))}"
-    )
 
 
 def network_refusal(spec: NetworkSpec, n_in: int | None, n_out: int | None) -> str | None:
