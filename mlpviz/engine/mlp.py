@@ -22,6 +22,7 @@ from mlpviz.engine import losses
 from mlpviz.engine.activations import Activation, get_activation
 from mlpviz.engine.initializers import initialize
 from mlpviz.engine.layout import Param, ParamLayout
+from mlpviz.engine.spec_rules import default_loss
 
 Array = np.ndarray
 
@@ -113,7 +114,7 @@ class MLP:
             get_activation(name, "hidden")
         get_activation(output_activation, "output")
         if loss is None:
-            loss = "cross-entropy" if output_activation == "softmax" else "mse"
+            loss = default_loss(output_activation)
         losses.check_pairing(loss, output_activation)
 
         self.layer_sizes = sizes

@@ -38,7 +38,7 @@ from mlpviz.engine.losses import LOSS_NAMES
 from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.engine.schedules import SCHEDULES, Schedule
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.engine.spec_rules import default_init, default_loss, tutorial_refusal
+from mlpviz.engine.spec_rules import default_init, default_loss, effective_loss, tutorial_refusal
 from mlpviz.ui.shell.settings_rules import (
     describe,
     loss_refusal,
@@ -286,9 +286,7 @@ class SettingsPanel(QScrollArea):
             for n, a in zip(spec.hidden, spec.activations()):
                 self._add_layer(n, a)
             self.output_activation.setCurrentText(spec.output_activation)
-            self.loss.setCurrentText(
-                spec.loss or ("cross-entropy" if spec.output_activation == "softmax" else "mse")
-            )
+            self.loss.setCurrentText(effective_loss(spec))
             self.init.setCurrentText(spec.init)
             self.seed.setValue(spec.seed or 0)
             self.learning_rate.setValue(settings.learning_rate)
