@@ -1,10 +1,14 @@
-"""Built-in datasets: the tutorial's exam scores, logic gates, playground classics.
+"""Built-in datasets: the tutorial's exam scores, logic gates, playground classics,
+three-class sets and the 8×8 handwritten digits.
 
-Every example has inputs ``I0, I1, …`` and targets ``Z0, …``, the tutorial's
-naming. Generated sets are drawn from ``np.random.default_rng(seed)``, so the
-same (n, noise, seed) always gives the same numbers. Classification targets
-are 0/1 (a sigmoid output's range); regression targets lie in about [−1, 1]
-(a tanh output's range).
+Every example has inputs ``I0, I1, …``. Two-class and regression examples
+have targets ``Z0, …``, the tutorial's naming: two-class targets are 0/1 (a
+sigmoid output's range); regression targets lie in about [−1, 1] (a tanh
+output's range). Examples with more classes have one class column (``class``
+or ``digit``) of labels 0 … k−1, one network output per class
+(:attr:`Example.class_column`). Generated sets are drawn from
+``np.random.default_rng(seed)``, so the same (n, noise, seed) always gives
+the same numbers.
 
 The generators follow the TensorFlow playground (``dataset.ts``): points in
 about [−6, 6]², radius 5; ``moons`` follows scikit-learn's ``make_moons``.
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlpviz.data.dataset import Dataset
+from mlpviz.data.digits import load_digits
 
 Array = np.ndarray
 
@@ -42,7 +47,12 @@ class Example:
     inputs, targets : tuple of str
         Column names of the inputs and the targets.
     task : str
-        ``"classification"`` (0/1 targets) or ``"regression"``.
+        ``"classification"`` or ``"regression"``.
+    class_column : bool
+        True when the one target column holds class labels 0 … k−1, to be
+        prepared with ``task="classification"`` (one output per class);
+        False when the targets are numbers taken as they are (0/1 for two
+        classes).
     """
 
     name: str
@@ -51,6 +61,12 @@ class Example:
     inputs: tuple[str, ...]
     targets: tuple[str, ...]
     task: str
+    class_column: bool = False
+
+    @property
+    def prepare_task(self) -> str:
+        """The ``task`` argument of :func:`mlpviz.data.problem.prepare` for this example."""
+        return "classification" if self.class_column else "regression"
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -80,6 +96,16 @@ def _example(name: str, description: str, inputs: Array, targets: Array, task: s
     outs = tuple(f"Z{j}" for j in range(z.shape[1]))
     dataset = Dataset(columns=ins + outs, values=np.hstack([x, z]))
     return Example(name, description, dataset, ins, outs, task)
+
+
+def _class_example(
+    name: str, description: str, inputs: Array, labels: Array, target: str = "class"
+) -> Example:
+    x = np.asarray(inputs, dtype=np.float64).reshape(len(inputs), -1)
+    ins = tuple(f"I{j}" for j in range(x.shape[1]))
+    values = np.hstack([x, np.asarray(labels, dtype=np.float64)[:, None]])
+    dataset = Dataset(columns=(*ins, target), values=values)
+    return Example(name, description, dataset, ins, (target,), "classification", True)
 
 
 # -- fixed tables ----------------------------------------------------------------
@@ -272,6 +298,55 @@ def sine(n: int = DEFAULT_N, noise: float = DEFAULT_NOISE, seed: int = 0) -> Exa
     return _example("sine", "One period of a sine curve (1 input, 1 target).", x, z, "regression")
 
 
+def _thirds(n: int) -> list[int]:
+    return [n // 3 + (k < n % 3) for k in range(3)]
+
+
+def spiral3(n: int = DEFAULT_N, noise: float = DEFAULT_NOISE, seed: int = 0) -> Example:
+    """Three interleaved spiral arms 120° apart (1.75 turns, radius 5), jittered by noise·5."""
+    _check(n, noise, minimum=3)
+    rng = np.random.default_rng(seed)
+    arms = []
+    for k, m in enumerate(_thirds(n)):
+        i = np.arange(m) / m
+        t = 1.75 * i * 2 * np.pi + k * 2 * np.pi / 3
+        arms.append(np.column_stack([i * _RADIUS * np.sin(t), i * _RADIUS * np.cos(t)]))
+    xy = np.vstack(arms) + rng.uniform(-1, 1, (n, 2)) * noise * _RADIUS
+    label = np.repeat(np.arange(3), _thirds(n))
+    return _class_example("spiral-3", "Three interleaved spirals, one class each.", xy, label)
+
+
+def blobs3(n: int = DEFAULT_N, noise: float = DEFAULT_NOISE, seed: int = 0) -> Example:
+    """Three round clusters at radius 3, 120° apart (class k at angle 90° + 120°·k).
+
+    Variance 0.5 + 7·noise, as :func:`gaussians`.
+    """
+    _check(n, noise, minimum=3)
+    rng = np.random.default_rng(seed)
+    sd = np.sqrt(0.5 + 7.0 * noise)
+    angles = np.pi / 2 + np.arange(3) * 2 * np.pi / 3
+    centres = 3.0 * np.column_stack([np.cos(angles), np.sin(angles)])
+    label = np.repeat(np.arange(3), _thirds(n))
+    xy = centres[label] + rng.normal(0.0, sd, (n, 2))
+    return _class_example("blobs-3", "Three Gaussian clusters, one class each.", xy, label)
+
+
+def digits(n: int | None = None, noise: float | None = None, seed: int = 0) -> Example:
+    """The 8×8 handwritten digits (1,797 rows; n, noise and seed are ignored).
+
+    Inputs ``I0 … I63`` are the pixels row by row (ink 0–16); the target
+    ``digit`` is the class 0–9. See :mod:`mlpviz.data.digits` for the source.
+    """
+    pixels, labels = load_digits()
+    return _class_example(
+        "digits",
+        "Handwritten digits, 8×8 pixels (64 inputs, 10 classes; 1,797 rows; UCI, CC BY 4.0).",
+        pixels,
+        labels,
+        target="digit",
+    )
+
+
 EXAMPLES: dict[str, Callable[..., Example]] = {
     "exam-scores": exam_scores,
     "exam-scores-training": exam_scores_training,
@@ -286,10 +361,13 @@ EXAMPLES: dict[str, Callable[..., Example]] = {
     "plane": plane,
     "gaussian-regression": gaussian_regression,
     "sine": sine,
+    "spiral-3": spiral3,
+    "blobs-3": blobs3,
+    "digits": digits,
 }
 """Name → factory ``f(n=…, noise=…, seed=…) -> Example``. Fixed tables ignore the arguments."""
 
-FIXED = frozenset({"exam-scores", "exam-scores-training", "and", "or", "xor"})
+FIXED = frozenset({"exam-scores", "exam-scores-training", "and", "or", "xor", "digits"})
 """The examples that are fixed tables (no randomness; n, noise and seed do nothing)."""
 
 

@@ -62,7 +62,9 @@ class DataFiles(QObject):
 
     def open_example(self, name: str) -> None:
         ex = load_example(name)
-        self.set_problem(prepare(ex.dataset, ex.inputs, ex.targets, name=ex.name))
+        self.set_problem(
+            prepare(ex.dataset, ex.inputs, ex.targets, name=ex.name, task=ex.prepare_task)
+        )
 
     def close_dialog(self) -> None:
         """Reject a dialog still open (which stops its loader thread, a bounded wait)."""

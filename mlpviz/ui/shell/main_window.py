@@ -44,6 +44,7 @@ from mlpviz.ui.training.session import Session
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.training.undo import SetParameterCommand
 from mlpviz.ui.weights.tables import WeightTablesPanel
+from mlpviz.ui.weights.weight_pictures import WeightPictures
 from mlpviz.ui.widgets.banner import Banner
 from mlpviz.ui.widgets.window_fit import open_fitted
 
@@ -157,6 +158,11 @@ class MainWindow(QMainWindow):
         self.step_through = StepThrough(self.graph, self.inspector)
         self.inspector_dock = self._dock("Math", self.inspector, right, "inspector-dock")
         self.tabifyDockWidget(self.tables_dock, self.inspector_dock)
+        self.weight_pictures = WeightPictures()
+        self.pictures_dock = self._dock(
+            "Weight pictures", self.weight_pictures, right, "pictures-dock"
+        )
+        self.tabifyDockWidget(self.tables_dock, self.pictures_dock)
         self.tables_dock.raise_()
         self.step_dock = self._dock(
             "Step through one sample", self.step_through.widget, bottom, "step-dock"
@@ -174,6 +180,7 @@ class MainWindow(QMainWindow):
         self.docks = [
             self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,
             self.surface_dock, self.data_dock, self.confusion_dock, self.step_dock,
+            self.pictures_dock,
         ]  # fmt: skip
         # Give the network graph the room: side docks narrow, bottom docks short.
         self.resizeDocks(
@@ -233,6 +240,7 @@ class MainWindow(QMainWindow):
                 (self.inspector_dock, self.inspector.update_snapshot),
                 (self.step_dock, lambda snap: self.step_through.set_explanation(snap.explanation)),
                 (self.confusion_dock, self.confusion_view.update_snapshot),
+                (self.pictures_dock, self.weight_pictures.update_snapshot),
             ],
             explain_docks=[self.inspector_dock, self.step_dock],
             needs=[(self.confusion_dock, "confusion")],
@@ -258,6 +266,7 @@ class MainWindow(QMainWindow):
         args = (snap.layer_sizes, p.input_names, p.target_names, snap.activation_names)
         self.graph.set_architecture(*args)
         self.tables.set_architecture(*args)
+        self.weight_pictures.set_architecture(snap.layer_sizes, p.target_names)
         self.loss_plot.clear()
         self.selected = []
         self.output_plot.set_axis_names(*([*list(p.raw_input_names), "", ""])[:2])

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from mlpviz.data import EXAMPLES
+from mlpviz.ui.files.example_thumbnails import add_thumbnails
 from mlpviz.ui.lessons.menu import build_lessons_menu
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def build_menus(
     examples = file.addMenu("&Examples")
     for name in EXAMPLES:
         examples.addAction(name, lambda n=name: open_example(n))
+    add_thumbnails(examples)
     draw = file.addAction("&Draw your own data")
     draw.setCheckable(True)
     draw.setStatusTip("Click the input plane to add points and watch the network fit them")
