@@ -218,3 +218,14 @@ def test_clicking_a_node_shows_its_map_large(spiral_window, qtbot):
     w.surfaces.setCurrentWidget(w.pair_plot)
     click(w, (0, 0))
     assert w.surfaces.currentWidget() is w.pair_plot
+
+
+def test_the_gui_bench_measures_the_spiral_with_maps_off_and_on(window):
+    from mlpviz.bench.gui import neuron_maps_case
+
+    out = neuron_maps_case(window, seconds=0.4, rounds=1)
+    assert window.session.latest.layer_sizes == (2, 8, 8, 1)
+    for state in ("off", "on"):
+        assert 0.0 <= out[f"maps_{state}_p99_ms"] < 10_000
+        assert out[f"maps_{state}_refresh_hz"] > 0  # the views followed the run
+    assert not window.graph.maps.on  # left as it found the window
