@@ -101,7 +101,8 @@ def neuron_maps_case(window, seconds: float, rounds: int) -> dict:
             window.menus.maps_action.setChecked(on)
             run_loop(1000, until=lambda on=on: (session.latest.maps is not None) == on)
             if (session.latest.maps is not None) != on:
-                raise RuntimeError(f"the snapshots did not follow neuron maps {'on' if on else 'off'}")
+                state = "on" if on else "off"
+                raise RuntimeError(f"the snapshots did not follow neuron maps {state}")
             lat, hz = _probe_run(window, seconds)
             lateness[on].append(lat)
             refresh[on].append(hz)
