@@ -32,6 +32,7 @@ from mlpviz.ui.graph.groups import GroupItem
 from mlpviz.ui.graph.hover import HoverFilter
 from mlpviz.ui.graph.items import BiasItem, EdgeItem, NodeItem
 from mlpviz.ui.graph.legend import GraphLegend
+from mlpviz.ui.graph.node_maps import NodeMaps
 from mlpviz.ui.graph.scene import GraphScene
 from mlpviz.ui.training.snapshot import Snapshot
 
@@ -92,6 +93,7 @@ class NetworkGraphView(QGraphicsView):
         self.hover = HoverFilter(
             self.viewport(), self.item_at, self._scene.set_hover, self._scene.describe
         )
+        self.maps = NodeMaps(self)  # nodes drawn as numbers or as maps over the inputs
 
     # -- what the rest of the app reads -------------------------------------------------
 
@@ -141,6 +143,7 @@ class NetworkGraphView(QGraphicsView):
             raise ValueError(f"{len(acts)} activation names for {len(sizes) - 1} layers")
         self._close_editor()
         self._scene.build(sizes, acts, input_names, output_names)
+        self.maps.build(self._scene.node_items)
         # Keep a selection that still names a parameter of the new network.
         self.selected_params = [p for p in self.selected_params if self._scene.valid_param(p)]
         self._scene.set_selected(self.selected_params)
@@ -158,6 +161,7 @@ class NetworkGraphView(QGraphicsView):
             # after a rebuild; set_architecture comes first, so drop it.
             return
         self._scene.show_snapshot(snap)
+        self.maps.show(snap)
 
     def set_edge_mode(self, mode: str) -> None:
         """Colour and size edges (and bias badges) by ``"weight"``,

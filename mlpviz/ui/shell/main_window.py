@@ -26,6 +26,7 @@ from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
 from mlpviz.ui.files.data_files import DataFiles
 from mlpviz.ui.files.export_actions import ExportActions, ExportViews
 from mlpviz.ui.files.session_actions import SessionActions
+from mlpviz.ui.graph.node_map_plot import NeuronMapPlot
 from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.inspector.step_through import StepThrough
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self.surfaces.addTab(self.pair_plot, "Two weights")
         self.surfaces.addTab(self.pca_plot, "Whole path (PCA)")
         self.surfaces.addTab(self.output_plot, "Output over inputs")
+        self.neuron_plot = NeuronMapPlot()
+        self.surfaces.addTab(self.neuron_plot, "Neuron map")
         self.draw_palette = DrawPalette()
         self.draw_palette.hide()
         self.draw = DrawController(self.draw_palette, self)
@@ -201,6 +204,11 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.session_actions.install_menu(self.menus.file_menu, self.menus.quit_action)
 
+    def _surface_plots(self) -> dict:
+        """Each descent-path tab's plot → the snapshot field it draws."""
+        plots = (self.pair_plot, self.pca_plot, self.output_plot, self.neuron_plot)
+        return dict(zip(plots, ("pair", "pca", "output", "maps")))
+
     def _wire(self) -> None:
         s = self.session
         self.panel_sync = PanelSync(
@@ -233,7 +241,7 @@ class MainWindow(QMainWindow):
             s,
             self.surfaces,
             self.surface_dock,
-            {self.pair_plot: "pair", self.pca_plot: "pca", self.output_plot: "output"},
+            self._surface_plots(),
             [
                 (self.tables_dock, self.tables.update_snapshot),
                 (self.data_dock, self.data_view.update_snapshot),
@@ -244,7 +252,10 @@ class MainWindow(QMainWindow):
             ],
             explain_docks=[self.inspector_dock, self.step_dock],
             needs=[(self.confusion_dock, "confusion")],
+            also=lambda: {"maps"} if self.graph.maps.on else (),
         )
+        self.graph.maps.modeChanged.connect(self.docked_views.send_wanted)
+        self.graph.maps.nodeClicked.connect(self.show_neuron_map)
         self.step_through.applyRequested.connect(
             lambda: self.settings_panel.flush() or s.step("sample")
         )
@@ -324,6 +335,13 @@ class MainWindow(QMainWindow):
             self.set_problem(self.draw.start(np.array(seed)))
             self.surface_dock.show()
             self.surfaces.setCurrentWidget(self.output_plot)
+
+    def show_neuron_map(self, key: tuple[int, int]) -> None:
+        """Node ``key``'s map, large, in the descent-path dock."""
+        self.neuron_plot.set_node(key)
+        self.surface_dock.show()
+        self.surface_dock.raise_()
+        self.surfaces.setCurrentWidget(self.neuron_plot)
 
     def _plane_clicked(self, x: float, y: float, modifiers) -> None:
         if self.menus.draw_action.isChecked():

@@ -52,6 +52,7 @@ class Menus:
     playground_action: QAction
     lessons_menu: QMenu
     help_menu: QMenu
+    maps_action: QAction | None = None  # checkable: node values as maps, else numbers
 
     def menus(self) -> list[QMenu]:
         """The menu bar's menus, left to right."""
@@ -138,6 +139,11 @@ def build_menus(
         a.triggered.connect(lambda _=False, k=key: graph.set_edge_mode(k))
         group.addAction(a)
         edge_actions[key] = a
+    maps = view.addAction("Node values: numbers / &maps")
+    maps.setCheckable(True)
+    maps.setShortcut(QKeySequence("Ctrl+M"))
+    maps.setStatusTip("Draw each neuron as a map of its activation over the two plotted inputs")
+    maps.toggled.connect(lambda on: graph.maps.set_mode("maps" if on else "numbers"))
     view.addSeparator()
     for dock in docks:
         view.addAction(dock.toggleViewAction())
@@ -157,7 +163,7 @@ def build_menus(
         file, open_action, examples, draw, recent, quit_action,
         edit, undo_action, redo_action, train,
         view, fit, zoom_in, zoom_out, edge_actions,
-        tools, playground, lessons, help_,
+        tools, playground, lessons, help_, maps_action=maps,
     )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ catches up from the next snapshot, which carries the surface once asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
@@ -40,6 +40,7 @@ class DockedViews:
     explain_docks : docks whose views need the worked explanation (``"explain"``).
     needs : (dock, name) for other docks whose views need a computation the
         worker makes only on request (e.g. ``"confusion"``).
+    also : the names wanted by views outside the docks (e.g. the graph's ``"maps"``).
     """
 
     def __init__(
@@ -51,11 +52,13 @@ class DockedViews:
         docked: Sequence[tuple[QDockWidget, Update]],
         explain_docks: Sequence[QDockWidget],
         needs: Sequence[tuple[QDockWidget, str]] = (),
+        also: Callable[[], Iterable[str]] = tuple,
     ) -> None:
         self.session, self.surfaces, self.surface_dock = session, surfaces, surface_dock
         self.surface_plots, self.docked = surface_plots, list(docked)
         self.explain_docks = list(explain_docks)
         self.needs = list(needs)
+        self.also = also
         surfaces.currentChanged.connect(self.send_wanted)
         surface_dock.visibilityChanged.connect(self.send_wanted)
         for dock, update in self.docked:
@@ -80,6 +83,7 @@ class DockedViews:
         if any(showing(dock) for dock in self.explain_docks):
             wanted.add("explain")
         wanted.update(name for dock, name in self.needs if showing(dock))
+        wanted.update(self.also())
         self.session.show_surfaces(wanted)
 
     def _catch_up(self, visible: bool, update: Update) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 from mlpviz.engine.explain import StepExplanation
 from mlpviz.engine.layout import Param, ParamLayout
 from mlpviz.engine.loss_archive import LossArchive
+from mlpviz.ui.training.neuron_maps import NeuronMaps
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Snapshot:
     loss_name: str = "mse"
     test_metric: float | None = None
     confusion: Confusion | None = None  # classification only, when a view shows it
+    maps: NeuronMaps | None = None  # every neuron over the input plane, only while shown
 
     @property
     def layout(self) -> ParamLayout:

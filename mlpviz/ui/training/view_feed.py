@@ -3,7 +3,8 @@
 Snapshots leave at most every SNAPSHOT_INTERVAL while training runs, however
 fast it goes, so the GUI's event loop is never flooded; the loss surfaces
 (two-weight grid, PCA plane, output map) are recomputed every
-SURFACE_INTERVAL, and only those on screen. While a run goes on, each
+SURFACE_INTERVAL, and only those on screen; the neuron maps ("maps", not
+wanted until asked for) go out fresh with every snapshot while shown. While a run goes on, each
 snapshot waits for the GUI to paint it (see :meth:`ViewFeed.wait_for_frame`).
 
 Lives in the worker thread; only ``gui_idle`` is shared with the GUI thread.
@@ -22,6 +23,7 @@ from mlpviz.engine import Trainer
 from mlpviz.ui.training import surfaces
 from mlpviz.ui.training.confusion import confusion
 from mlpviz.ui.training.measure import build_snapshot
+from mlpviz.ui.training.neuron_maps import neuron_maps
 from mlpviz.ui.training.snapshot import Snapshot
 
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
@@ -94,6 +96,8 @@ class ViewFeed:
             pair=self._surfaces.get("pair"),
             pca=self._surfaces.get("pca"),
             output=self._surfaces.get("output"),
+            # Cheap (one forward pass of a small grid): fresh in every snapshot.
+            maps=neuron_maps(t.mlp, problem, classification) if "maps" in self.wanted else None,
             predictions=predictions(problem, t.mlp),
             history_epochs=h.epochs.copy(),
             history_nbytes=h.nbytes,
