@@ -4,8 +4,9 @@ A classification gets :func:`~mlpviz.data.defaults.choose_defaults`'
 settings (softmax with cross-entropy, one output per class, and what trains
 it without tuning), so the settings panel shows a network that fits the
 classes. A regression keeps the panel's hidden layers and training settings,
-as before a new dataset: only what cannot apply to it changes (the tutorial's
-weights on another shape, a softmax output left by a classification).
+only what cannot apply to it changes (the tutorial's weights on another
+shape; a softmax output left by a classification, which on the tutorial's
+tables gives way to the tutorial's settings).
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ def network_for(
             net = replace(net, output_activation="softmax", loss="cross-entropy")
         return fit_init(net, n_in, n_out)[0], chosen.settings
     if spec.output_activation == "softmax" or spec.loss == "cross-entropy":
-        # Numbers, not a probability distribution: the output that suits the data.
-        output = "sigmoid" if is_tutorial_layout(columns) else "linear"
-        spec = replace(spec, output_activation=output, loss="mse")
+        # Numbers, not a probability distribution. The tutorial's tables get
+        # the tutorial's settings back; others the output that suits numbers.
+        if is_tutorial_layout(columns):
+            chosen = choose_defaults(columns, "regression", problem.n_rows)
+            return fit_init(chosen.spec, n_in, n_out)[0], chosen.settings
+        spec = replace(spec, output_activation="linear", loss="mse")
     if spec.init == "tutorial" and spec.layer_sizes(n_in, n_out) != (2, 3, 1):
         spec = replace(spec, init="xavier")
     return spec, settings

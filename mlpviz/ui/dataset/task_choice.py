@@ -62,8 +62,8 @@ def task_summary(dataset: Dataset, targets: Sequence[str], task: str) -> tuple[s
         if len(classes) < 2:
             return f"{targets[0]} holds one class only; a classifier needs two.", "warning"
         return (
-            f"{targets[0]}: {plural(len(classes), 'class')} ({name_list(classes, 6)}), one "
-            "output each; softmax with cross-entropy, targets never scaled.",
+            f"{targets[0]}: {len(classes):,} classes ({name_list(classes, 6)}), one output "
+            "each; softmax with cross-entropy, targets never scaled.",
             "info",
         )
     text = [t for t in targets if dataset.is_text(t) and not dataset.mostly_numbers(t)]
