@@ -216,3 +216,35 @@ def test_network_for_a_regression_after_classes_drops_softmax():
         "mse",
         settings,
     )
+
+
+def test_text_columns_show_their_labels_in_the_dialog(qtbot, tmp_path):
+    path = iris_like(tmp_path / "sites.csv")
+    ds = load_csv(path)
+    dialog = DatasetDialog(path=path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.dataset is not None and not dialog.is_busy, timeout=10_000)
+    preview, columns = dialog.preview_model, dialog.columns_model
+    site, species = ds.index("site"), ds.index("species")
+    for r in range(preview.rowCount()):
+        assert preview.index(r, site).data() == ds.labels("site")[r]
+        assert preview.index(r, species).data() == ds.labels("species")[r]
+    assert columns.index(species, 1).data() == SPECIES[0]
+    assert columns.index(species, 2).data() == SPECIES[-1]
+    assert "3 categories" in columns.index(site, 0).data(Qt.ItemDataRole.ToolTipRole)
+    # A text column has no numeric range to scale by.
+    assert columns.range_of(["site"]) is None
+    assert columns.range_of(["sepal_length", "site"]) == (
+        ds.column("sepal_length").min(),
+        ds.column("sepal_length").max(),
+    )
+
+
+def test_integers_that_hardly_repeat_are_numbers(tmp_path):
+    from mlpviz.data.encoding import infer_task
+
+    path = tmp_path / "scores.csv"
+    path.write_text("a,score\n" + "".join(f"{i},{50 + 5 * i}\n" for i in range(6)))
+    assert infer_task(load_csv(path), ["score"]) == "regression"  # 6 values in 6 rows
+    path.write_text("a,grade\n" + "".join(f"{i},{i % 3}\n" for i in range(6)))
+    assert infer_task(load_csv(path), ["grade"]) == "classification"  # 3 values, 2 rows each

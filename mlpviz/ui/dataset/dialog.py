@@ -277,7 +277,8 @@ class DatasetDialog(DatasetDialogLayout):
         roles = ["Input" if n in ins else "Target" if n in outs else "Ignore" for n in ds.columns]
         self.dataset = ds
         self.path = str(ds.path) if ds.path is not None else None
-        self.columns_model.set_columns(ds.columns, loaded.minima, loaded.maxima, roles)
+        text = {j: ds.categories[j] for j in ds.categories if not ds.mostly_numbers(j)}
+        self.columns_model.set_columns(ds.columns, loaded.minima, loaded.maxima, roles, text)
         guess = self._guess(targets)
         self.options.task_choice.blockSignals(True)
         self.options.task_choice.set_choice("auto" if not same or cur.task == guess else cur.task)
@@ -285,7 +286,7 @@ class DatasetDialog(DatasetDialogLayout):
         if not same and guess == "classification":
             # Classes get the scaling that trains them without tuning.
             self.input_scaling.set_spec(choose_defaults(ds.columns, guess, ds.n_rows).input_scaling)
-        self.preview_model.set_data(ds.columns, loaded.preview, roles)
+        self.preview_model.set_data(ds.columns, loaded.preview, roles, text)
         # A few columns share the width; many keep a readable width and scroll.
         self.preview_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Stretch
@@ -338,14 +339,10 @@ class DatasetDialog(DatasetDialogLayout):
             self.columns_model.range_of(inputs),
             self.columns_model.range_of(targets),
         )
-        task = self.task() if ds is not None else "regression"
+        task = self.task()
         self.options.follow_task(task)
-        choice = self.options.task_choice
-        if ds is None:
-            choice.show_guess(None, "Open data to see the task.", "info")
-        else:
-            choice.show_guess(self._guess(targets) if targets else None,
-                              *task_summary(ds, targets, task))  # fmt: skip
+        summary = task_summary(ds, targets, task) if ds else ("Open data to see the task.", "info")
+        self.options.task_choice.show_guess(self._guess(targets) if targets else None, *summary)
         ok = ds is not None and bool(inputs) and bool(targets) and self._task is None
         self.ok_button.setEnabled(ok)
         if self._task is not None:
