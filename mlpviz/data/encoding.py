@@ -159,12 +159,17 @@ def is_tutorial_layout(columns: Sequence[str]) -> bool:
 
 
 def is_class_column(dataset: Dataset, key: str | int) -> bool:
-    """Text, or integers with at most :data:`MAX_INTEGER_CLASSES` distinct values."""
+    """Text, or integers with at most :data:`MAX_INTEGER_CLASSES` distinct values
+    and at least two rows per value on average (integers that hardly repeat,
+    such as five scores in five rows, are numbers: a class needs examples)."""
     j = dataset.index(key)
     if dataset.kinds[j] == TEXT:
         return True
     v = dataset.values[:, j]
-    return bool(np.all(v == np.round(v))) and len(np.unique(v)) <= MAX_INTEGER_CLASSES
+    if not np.all(v == np.round(v)):
+        return False
+    distinct = len(np.unique(v))
+    return distinct <= MAX_INTEGER_CLASSES and 2 * distinct <= len(v)
 
 
 def infer_task(dataset: Dataset, targets: Sequence[str | int]) -> str:

@@ -9,7 +9,9 @@ Versions: 1 had no weight history and no optimizer state (it loads with the
 current weights as the only history row and a fresh optimizer); 1 and 2 had
 no random generator state, evaluation counts or last batch loss (the
 trainer keeps its own, from the settings' seed); 1 to 3 held every epoch's
-losses in the lists (4 folds the older ones into ``loss_archive``).
+losses in the lists (4 folds the older ones into ``loss_archive``); 1 to 4
+name no file columns or task (their inputs and targets are number columns,
+a regression).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from mlpviz.data.csv_loader import load_csv
-from mlpviz.data.dataset import Dataset
+from mlpviz.data.dataset import NUMBER, TEXT, Dataset, TextCell
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.data.scaler_base import Scaler
 from mlpviz.data.scalers import scaler_from_dict
@@ -98,7 +100,15 @@ def _dataset(dd: Any, base: Path | None) -> tuple[Dataset, Path | None]:
         values = np.stack(
             [_vector(r, len(columns), f"dataset.values[{i}]") for i, r in enumerate(rows)]
         )
-        return Dataset(columns, values), None
+        categories = _categories(dd.get("categories", {}), columns, values)
+        kinds = tuple(TEXT if j in categories else NUMBER for j in range(len(columns)))
+        # Embedded text columns are categories throughout (no cell of them a number).
+        firsts = {
+            j: TextCell(2, j + 1, cats[int(values[0, j])], 0) for j, cats in categories.items()
+        }
+        with _naming("dataset"):
+            ds = Dataset(columns, values, kinds=kinds, categories=categories, text_cells=firsts)
+        return ds, None
     if mode != "reference":
         raise FileFormatError(f'dataset.mode must be "embed" or "reference", not {_short(mode)}')
     stored, relative = field(dd, "path", "dataset"), dd.get("relative")
@@ -130,6 +140,29 @@ def _dataset(dd: Any, base: Path | None) -> tuple[Dataset, Path | None]:
     return load_csv(found), found
 
 
+def _categories(cd: Any, columns: tuple[str, ...], values: np.ndarray) -> dict:
+    """The embedded text columns: position → categories, each cell a code into them."""
+    if not isinstance(cd, dict):
+        raise FileFormatError("dataset.categories must be an object: column name → categories")
+    out = {}
+    for col, cats in cd.items():
+        where = f"dataset.categories[{_short(col)}]"
+        if col not in columns:
+            raise FileFormatError(f"{where} names no column of dataset.columns")
+        labels = string_list(cats, where)
+        if not labels or len(set(labels)) != len(labels):
+            raise FileFormatError(f"{where} must list distinct categories")
+        j = columns.index(col)
+        codes = values[:, j]
+        if ((codes != np.round(codes)) | (codes < 0) | (codes >= len(labels))).any():
+            raise FileFormatError(
+                f"dataset column {_short(col)} must hold codes 0..{len(labels) - 1} "
+                "into its categories"
+            )
+        out[j] = labels
+    return out
+
+
 def _problem(pd: Any, dataset: Dataset, name: str) -> Problem:
     where = "problem"
     inputs = string_list(field(pd, "inputs", where), "problem.inputs")
@@ -140,9 +173,26 @@ def _problem(pd: Any, dataset: Dataset, name: str) -> Problem:
         raise FileFormatError("problem.input_scaling and problem.target_scaling must be strings")
     fraction = _number(field(pd, "test_fraction", where), "problem.test_fraction")
     seed = _integer(field(pd, "seed", where), "problem.seed")
+    # Without the file's columns and task (an older file), the inputs and
+    # targets are number columns of a regression.
+    task = pd.get("task", "regression")
+    if task not in ("classification", "regression"):
+        raise FileFormatError(
+            f"problem.task must be classification or regression, not {_short(task)}"
+        )
+    in_cols = string_list(pd.get("input_columns", list(inputs)), "problem.input_columns")
+    out_cols = string_list(pd.get("target_columns", list(targets)), "problem.target_columns")
     # Derived inputs of huge values overflow; prepare() then refuses the infinities.
     with _naming("problem"), np.errstate(over="ignore", invalid="ignore"):
-        problem = prepare(dataset, inputs, targets, *scalings, fraction, seed, derived, name)
+        problem = prepare(
+            dataset, in_cols, out_cols, *scalings, fraction, seed, derived, name, task=task
+        )
+    if problem.raw_input_names != inputs or problem.target_names != targets:
+        raise FileFormatError(
+            f"problem.inputs and problem.targets ({_short(list(inputs))}, "
+            f"{_short(list(targets))}) are not what the data give "
+            f"({_short(list(problem.raw_input_names))}, {_short(list(problem.target_names))})"
+        )
     # The stored fitted scalers are what the weights were trained against; the
     # refit from the same rows gives the same numbers, but the stored ones are
     # authoritative (and any warnings are kept from the refit).

@@ -2,7 +2,8 @@
 
 The layout (format ``mlpviz-session``, :data:`FORMAT_VERSION`): the data (a
 copy, or a reference to the CSV file with its SHA-256 checksum), the problem
-(column roles, scaling specs and the fitted scalers, the split), the network,
+(the file's columns it reads and the task, the network's input and output
+names, scaling specs and the fitted scalers, the split), the network,
 the training settings and the trainer's state — the fields of
 :meth:`Trainer.state_dict` that describe the run: weights (per layer), the
 counters, the loss histories, the row order, the random generator, the
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from mlpviz.data.csv_loader import load_csv
+from mlpviz.data.dataset import Dataset
 from mlpviz.data.problem import Problem
 from mlpviz.engine.layout import ParamLayout
 from mlpviz.engine.loss_archive import LossArchive
@@ -28,10 +30,13 @@ from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.validate import MAX_FILE_BYTES
 
 FORMAT = "mlpviz-session"
-# Format 3 holds the random generator's state, the evaluation counts and the
-# last batch's loss; 2 lacks those; 1 also lacks the weight history and
-# the optimizer's state (session_read loads all three).
-FORMAT_VERSION = 4
+# Format 5 names the file's columns and the task (text columns one-hot, a
+# class column one output per class; the embedded data keep text columns as
+# codes into their categories); 4 and older hold number columns only. Format 3
+# holds the random generator's state, the evaluation counts and the last
+# batch's loss; 2 lacks those; 1 also lacks the weight history and the
+# optimizer's state (session_read loads them all).
+FORMAT_VERSION = 5
 
 
 class TrainingStateLike(Protocol):
@@ -64,6 +69,9 @@ def session_to_dict(
         "problem": {
             "inputs": list(p.raw_input_names),
             "targets": list(p.target_names),
+            "input_columns": list(p.input_columns),
+            "target_columns": list(p.target_columns),
+            "task": p.task,
             "derived": list(p.derived),
             "input_scaling": p.input_scaling,
             "target_scaling": p.target_scaling,
@@ -118,13 +126,48 @@ def _run_fields(st: dict) -> dict:
     return out
 
 
+def file_columns(p: Problem) -> tuple[list[str], np.ndarray, dict[str, list[str]]]:
+    """The file's columns the problem reads: (names, values, categories).
+
+    A text input column and a class column are one column each, their values
+    codes into ``categories[name]`` (the one-hot block's hot position), so
+    preparing these columns again with the problem's task gives the same
+    inputs and targets. A plain problem's columns are its raw inputs and targets.
+    """
+    enc = p.encoding
+    if enc is None:
+        names = [*p.raw_input_names, *p.target_names]
+        return names, np.hstack([p.raw_inputs, p.raw_targets]), {}
+    names, cols, cats = [], [], {}
+    at = 0
+    for c in enc.inputs:
+        width = len(c.features)
+        block = p.raw_inputs[:, at : at + width]
+        at += width
+        names.append(c.name)
+        if c.categories:
+            cols.append(block.argmax(axis=1).astype(np.float64))
+            cats[c.name] = list(c.categories)
+        else:
+            cols.append(block[:, 0])
+    if enc.task == "classification":
+        assert enc.target is not None
+        names.append(enc.target)
+        cols.append(p.raw_targets.argmax(axis=1).astype(np.float64))
+        cats[enc.target] = list(enc.classes)
+    else:
+        names += list(p.target_names)
+        cols += list(p.raw_targets.T)
+    return names, np.column_stack(cols), cats
+
+
 def _dataset_dict(p: Problem, mode: str, source: str | Path | None, base: Path | None) -> dict:
+    names, values, cats = file_columns(p)
     if mode == "embed":
-        return {
-            "mode": "embed",
-            "columns": [*p.raw_input_names, *p.target_names],
-            "values": np.hstack([p.raw_inputs, p.raw_targets]).tolist(),
-        }
+        out: dict[str, Any] = {"mode": "embed", "columns": names, "values": values.tolist()}
+        if cats:
+            out["categories"] = cats
+        return out
     if mode != "reference":
         raise ValueError(f'dataset_mode must be "embed" or "reference", not {mode!r}')
     if source is None:
@@ -133,12 +176,7 @@ def _dataset_dict(p: Problem, mode: str, source: str | Path | None, base: Path |
     data = load_csv(source)
     # A reference is only honest if the file holds exactly the data trained on
     # (drawn or edited data live only in memory): compare before writing.
-    try:
-        cols = [data.index(c) for c in (*p.raw_input_names, *p.target_names)]
-        same = np.array_equal(data.values[:, cols], np.hstack([p.raw_inputs, p.raw_targets]))
-    except ValueError:  # a column is missing
-        same = False
-    if not same:
+    if not _holds(data, names, values, cats):
         raise ValueError(f"{source} does not hold the session's data; save with the data embedded")
     try:
         relative = os.path.relpath(source, base) if base is not None else None
@@ -150,6 +188,23 @@ def _dataset_dict(p: Problem, mode: str, source: str | Path | None, base: Path |
         "relative": relative,
         "sha256": sha256(source),
     }
+
+
+def _holds(data: Dataset, names: list[str], values: np.ndarray, cats: dict) -> bool:
+    """True if ``data`` has these columns with these cells (text compared as text)."""
+    if data.n_rows != values.shape[0]:
+        return False
+    for k, name in enumerate(names):
+        if name not in data.columns:
+            return False
+        j = data.index(name)
+        if name in cats:
+            cells = np.asarray(cats[name], dtype=object)[values[:, k].astype(np.intp)]
+            if not np.array_equal(data.labels(j), cells):
+                return False
+        elif data.is_text(j) or not np.array_equal(data.values[:, j], values[:, k]):
+            return False
+    return True
 
 
 def _plain(d: Any) -> Any:

@@ -7,7 +7,7 @@ The role tints defined here colour the data preview too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import (
@@ -65,12 +65,21 @@ class ColumnsModel(QAbstractTableModel):
         self._min = np.empty(0)
         self._max = np.empty(0)
         self._roles: list[str] = []
+        self._categories: dict[int, Sequence[str]] = {}
         self._font = fixed_font()
 
     def set_columns(
-        self, names: Sequence[str], minima: np.ndarray, maxima: np.ndarray, roles: Sequence[str]
+        self,
+        names: Sequence[str],
+        minima: np.ndarray,
+        maxima: np.ndarray,
+        roles: Sequence[str],
+        categories: Mapping[int, Sequence[str]] | None = None,
     ) -> None:
+        """``categories``: a text column's labels by position; it shows the
+        first and last label instead of a numeric range."""
         self.beginResetModel()
+        self._categories = dict(categories or {})
         self._names = tuple(names)
         self._index = {n: i for i, n in enumerate(self._names)}  # name → column, O(1)
         self._min, self._max = minima, maxima
@@ -88,6 +97,7 @@ class ColumnsModel(QAbstractTableModel):
     def range_of(self, names: Sequence[str]) -> tuple[float, float] | None:
         """The min and max over the named columns, or None if there are none."""
         idx = [self._index[n] for n in names if n in self._index]
+        idx = [i for i in idx if i not in self._categories]  # text has no range
         if not idx:
             return None
         return float(self._min[idx].min()), float(self._max[idx].max())
@@ -123,9 +133,12 @@ class ColumnsModel(QAbstractTableModel):
             return None
         r, c = index.row(), index.column()
         kind = self._roles[r]
+        labels = self._categories.get(r)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if c == 0:
                 return self._names[r]
+            if labels is not None and c in (1, 2):
+                return labels[0] if c == 1 else labels[-1]
             if c == 1:
                 return format_number(float(self._min[r]), digits=6, style="significant", plain=True)
             if c == 2:
@@ -139,6 +152,11 @@ class ColumnsModel(QAbstractTableModel):
             return _ROLE_TINT.get(kind)
         if role == Qt.ItemDataRole.ForegroundRole and c in (0, 3):
             return _ROLE_TEXT.get(kind)
+        if role == Qt.ItemDataRole.ToolTipRole and labels is not None:
+            shown = ", ".join(labels[:8]) + (", …" if len(labels) > 8 else "")
+            return (
+                f"“{self._names[r]}”: {kind.lower()}, text in {len(labels):,} categories ({shown})"
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             lo, hi = (
                 format_number(v, digits=6, style="significant")

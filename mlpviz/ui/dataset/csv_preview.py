@@ -13,7 +13,7 @@ and the shared number formatting in :mod:`mlpviz.ui.dataset.table_text`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -72,13 +72,22 @@ class DataPreviewModel(QAbstractTableModel):
         self._columns: tuple[str, ...] = ()
         self._values = np.empty((0, 0))
         self._roles: list[str] = []
+        self._categories: Mapping[int, Sequence[str]] = {}
         self._font = fixed_font()
 
-    def set_data(self, columns: Sequence[str], values: np.ndarray, roles: Sequence[str]) -> None:
+    def set_data(
+        self,
+        columns: Sequence[str],
+        values: np.ndarray,
+        roles: Sequence[str],
+        categories: Mapping[int, Sequence[str]] | None = None,
+    ) -> None:
+        """``categories``: a text column's labels by position (its values are codes)."""
         self.beginResetModel()
         self._columns = tuple(columns)
         self._values = values
         self._roles = list(roles)
+        self._categories = dict(categories or {})
         self.endResetModel()
 
     def set_roles(self, roles: Sequence[str]) -> None:
@@ -101,12 +110,16 @@ class DataPreviewModel(QAbstractTableModel):
         if not index.isValid():
             return None
         r, c = index.row(), index.column()
+        labels = self._categories.get(c)
         if role == Qt.ItemDataRole.DisplayRole:
+            if labels is not None:
+                return labels[int(self._values[r, c])]
             return format_number(
                 float(self._values[r, c]), digits=6, style="significant", plain=True
             )
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            side = Qt.AlignmentFlag.AlignLeft if labels is not None else Qt.AlignmentFlag.AlignRight
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole:
             return self._font
         if role == Qt.ItemDataRole.BackgroundRole:

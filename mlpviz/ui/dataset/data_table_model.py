@@ -1,5 +1,6 @@
 """The data view's table model: every dataset row with its prediction and
-residual, read cell by cell from the Problem's NumPy arrays when Qt paints.
+residual (for a classification: the true class, the predicted class and its
+probability), read cell by cell from the Problem's NumPy arrays when Qt paints.
 
 Nothing is built per row up front and a new snapshot only swaps one array,
 so a million rows cost no more than ten.
@@ -16,7 +17,7 @@ from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.numbers import format_number
 
-__all__ = ["Column", "DataTableModel"]
+__all__ = ["WRONG_TINT", "Column", "DataTableModel"]
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -27,6 +28,7 @@ _SCALE_SAMPLE = 20_000
 _DARK_LUMA = 140.0
 _DASH = "—"
 _SAMPLE_TINT = QColor(208, 236, 232)  # theme.ACCENT, faded: the selected training sample
+WRONG_TINT = QColor(251, 222, 208)  # theme.NEGATIVE, faded: a row predicted as another class
 _WHITE = QColor(255, 255, 255)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
@@ -35,6 +37,8 @@ _SCALING_NAMES = {"0,1": "[0, 1]", "-1,1": "[−1, 1]", "zscore": "z-score", "no
 
 # Column kinds, in table order: (kind, index into the kind's array).
 Column = tuple[str, int]
+# The kinds that show a prediction (a dash until there is one).
+_PREDICTED = ("pred", "resid", "label", "prob")
 
 
 def _luma(c: QColor) -> float:
@@ -56,6 +60,9 @@ class DataTableModel(QAbstractTableModel):
         self._is_test = np.zeros(0, dtype=bool)
         self._decimals: list[int] = []
         self._predictions: np.ndarray | None = None
+        self._classes: tuple[str, ...] = ()  # a classification's labels, else ()
+        self._true = np.zeros(0, dtype=np.intp)  # class of each row
+        self._picked = np.zeros(0, dtype=np.intp)  # predicted class of each row
         self._scale = 1.0
         self.sample_row: int | None = None
         self._font = fixed_font()
@@ -77,8 +84,14 @@ class DataTableModel(QAbstractTableModel):
             cols: list[Column] = [("row", 0), ("split", 0)]
             cols += [("raw", j) for j in range(n_raw)]
             cols += [("norm", j) for j in range(n_in)]
-            for j in range(problem.raw_targets.shape[1]):
-                cols += [("target", j), ("pred", j), ("resid", j)]
+            self._classes = problem.target_names if problem.task == "classification" else ()
+            if self._classes:
+                # One class column in the file: its label, the prediction, how sure.
+                cols += [("class", 0), ("label", 0), ("prob", 0)]
+                self._true = problem.raw_targets.argmax(axis=1)
+            else:
+                for j in range(problem.raw_targets.shape[1]):
+                    cols += [("target", j), ("pred", j), ("resid", j)]
             self._columns = cols
             # One number of decimals per target column, from its magnitude, so
             # predictions and residuals line up: 4 for 0…1 targets, 3 for scores.
@@ -101,13 +114,16 @@ class DataTableModel(QAbstractTableModel):
         p = self.problem
         if p is None:
             return
-        if predictions is not None:
+        if predictions is not None and self._classes:
+            predictions = np.asarray(predictions, dtype=float).reshape(p.n_rows, -1)
+            self._picked = predictions.argmax(axis=1)
+        elif predictions is not None:
             predictions = np.asarray(predictions, dtype=float).reshape(p.n_rows, -1)
             resid = np.abs(p.raw_targets - predictions)
             step = max(1, resid.shape[0] // _SCALE_SAMPLE)
             self._scale = theme.value_scale(resid[::step])
         self._predictions = predictions
-        first = next((c for c, (k, _) in enumerate(self._columns) if k == "pred"), None)
+        first = next((c for c, (k, _) in enumerate(self._columns) if k in _PREDICTED), None)
         if first is not None and self.rowCount():
             self.dataChanged.emit(
                 self.index(0, first), self.index(self.rowCount() - 1, self.columnCount() - 1)
@@ -173,6 +189,10 @@ class DataTableModel(QAbstractTableModel):
                 return str(r)
             if kind == "split":
                 return "test" if self._is_test[r] else "train"
+            if self._classes:
+                text = self._class_text(kind, r)
+                if text is not None:
+                    return text
             value = self._value(kind, j, r)
             if value is None:
                 return _DASH
@@ -183,6 +203,8 @@ class DataTableModel(QAbstractTableModel):
             return format_number(value, digits=6, style="significant", plain=True)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _CENTER if kind == "split" else _RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole and kind == "label" and self._wrong(r):
+            return WRONG_TINT
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if r == self.sample_row else self._font
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -192,7 +214,7 @@ class DataTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if kind == "split":
                 return theme.TEST if self._is_test[r] else theme.TRAIN
-            if kind in ("pred", "resid") and self._predictions is None:
+            if kind in _PREDICTED and self._predictions is None:
                 return theme.MUTED
             if kind == "resid":
                 back = theme.diverging(self._value(kind, j, r), self._scale)
@@ -202,9 +224,36 @@ class DataTableModel(QAbstractTableModel):
             return self._cell_tip(kind, j, r)
         return None
 
+    def _class_text(self, kind: str, r: int) -> str | None:
+        """A classification's cell text: the true class, the predicted one, its probability."""
+        if kind == "class":
+            return self._classes[self._true[r]]
+        if kind not in ("label", "prob"):
+            return None
+        if self._predictions is None:
+            return _DASH
+        k = self._picked[r]
+        return self._classes[k] if kind == "label" else f"{self._predictions[r, k]:.1%}"
+
+    def _wrong(self, r: int) -> bool:
+        return self._predictions is not None and self._picked[r] != self._true[r]
+
+    def predicted_class(self, dataset_row: int) -> tuple[str, float] | None:
+        """(predicted label, its probability) of a row of a classification, or None."""
+        if not self._classes or self._predictions is None:
+            return None
+        k = int(self._picked[dataset_row])
+        return self._classes[k], float(self._predictions[dataset_row, k])
+
     def _cell_tip(self, kind: str, j: int, r: int) -> str | None:
         p = self.problem
         assert p is not None
+        if kind in ("label", "prob") and self._predictions is not None:
+            shares = " · ".join(f"{c} {v:.1%}" for c, v in zip(self._classes, self._predictions[r]))
+            verdict = (
+                "wrong: the row is " + self._classes[self._true[r]] if self._wrong(r) else "right"
+            )
+            return f"Probabilities: {shares} ({verdict})"
         if kind == "split":
             if self._is_test[r]:
                 return f"Row {r} is a test row: held out, only measured"
@@ -229,7 +278,7 @@ class DataTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if kind in ("raw", "norm"):
                 return theme.POSITIVE
-            if kind in ("target", "pred"):
+            if kind in ("target", "pred", "class", "label"):
                 return theme.NEGATIVE
         return None
 
@@ -244,6 +293,11 @@ class DataTableModel(QAbstractTableModel):
             return f"{p.raw_input_names[j]}\nraw"
         if kind == "norm":
             return f"{p.input_names[j]}\nnormalized"
+        if self._classes:
+            column = p.target_columns[0]
+            return {"class": f"{column}\ntarget", "label": f"{column}\npredicted"}.get(
+                kind, "probability\nof predicted"
+            )
         name = p.target_names[j]
         return {"target": f"{name}\ntarget", "pred": f"{name}\npredicted"}.get(
             kind, f"{name}\nresidual"
@@ -265,6 +319,13 @@ class DataTableModel(QAbstractTableModel):
                 f"{p.input_names[j]}{derived} after {how} scaling: the value the network's "
                 f"input node {j} receives"
             )
+        if self._classes:
+            column = p.target_columns[0]
+            return {
+                "class": f"{column} as in the file: the class the network should choose",
+                "label": f"The class with the highest output probability (softmax over "
+                f"{len(self._classes)} classes); tinted when it is not the row's class",
+            }.get(kind, "The network's probability of the predicted class")
         name = p.target_names[j]
         if kind == "target":
             return f"{name} as in the file: what the network should output (raw units)"

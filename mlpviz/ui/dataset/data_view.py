@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.data.problem import Problem
-from mlpviz.ui.dataset.data_table_model import DataTableModel
+from mlpviz.ui.dataset.data_table_model import WRONG_TINT, DataTableModel
 from mlpviz.ui.dataset.table_text import fixed_font
 from mlpviz.ui.style import theme
 from mlpviz.ui.training.snapshot import Snapshot
@@ -81,12 +81,9 @@ class DataView(QWidget):
         self.counts_label = QLabel()
         self.counts_label.setStyleSheet("color: #666;")
         self.counts_label.setToolTip("Rows in the dataset: training rows, test rows")
-        legend = QLabel(
-            f'<span style="color:{theme.POSITIVE.name()}">■</span> predicts too low&nbsp;&nbsp;'
-            f'<span style="color:{theme.NEGATIVE.name()}">■</span> too high'
-        )
-        legend.setToolTip("Residual = target − prediction; the colour grows with the miss")
+        self.legend = legend = QLabel()
         legend.setStyleSheet("color: #555;")
+        self._show_legend(classes=False)
         self.rows_combo = QComboBox()
         self.rows_combo.addItem("All rows", "all")
         self.rows_combo.addItem("Training rows", "train")
@@ -164,8 +161,22 @@ class DataView(QWidget):
                 f"{problem.n_rows:,} rows · {n_train:,} training · {n_test:,} test"
             )
             self.rows_combo.model().item(2).setEnabled(n_test > 0)
+        self._show_legend(problem is not None and problem.task == "classification")
         self._size_columns()
         self._show_note(None)
+
+    def _show_legend(self, classes: bool) -> None:
+        if classes:
+            self.legend.setText(
+                f'<span style="color:{WRONG_TINT.darker(115).name()}">■</span> wrong class'
+            )
+            self.legend.setToolTip("Rows whose predicted class is not their class are tinted")
+            return
+        self.legend.setText(
+            f'<span style="color:{theme.POSITIVE.name()}">■</span> predicts too low&nbsp;&nbsp;'
+            f'<span style="color:{theme.NEGATIVE.name()}">■</span> too high'
+        )
+        self.legend.setToolTip("Residual = target − prediction; the colour grows with the miss")
 
     def update_snapshot(self, snap: Snapshot) -> None:
         """Show the snapshot's predictions (if any) and its selected sample."""

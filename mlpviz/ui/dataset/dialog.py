@@ -23,10 +23,13 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from mlpviz.data import Dataset, default_roles, load_example
+from mlpviz.data.defaults import choose_defaults
+from mlpviz.data.encoding import infer_task
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.ui.dataset.column_roles import ColumnsModel
 from mlpviz.ui.dataset.dialog_layout import DatasetDialogLayout
-from mlpviz.ui.dataset.table_text import name_list, plural
+from mlpviz.ui.dataset.table_text import plural
+from mlpviz.ui.dataset.task_choice import roles_message, task_summary
 from mlpviz.ui.training.loader_thread import BackgroundTask, Loaded, load_job
 
 __all__ = ["SYNC_PREPARE_ROWS", "DatasetDialog"]
@@ -97,6 +100,9 @@ class DatasetDialog(DatasetDialogLayout):
         self._name: str | None = None
         self._task: BackgroundTask | None = None
         self._task_kind = ""
+        # (dataset, targets, auto's task) of the last guess: a class count of a
+        # million rows is made once per choice of targets, not per option change.
+        self._guessed: tuple[Dataset | None, tuple[str, ...], str] = (None, (), "")
         self._build()
         if current is not None:
             self.options.prefill(current)
@@ -154,6 +160,21 @@ class DatasetDialog(DatasetDialogLayout):
             ]
         )
 
+    def task(self) -> str:
+        """The task the network will learn: the user's choice, or Auto's guess."""
+        chosen = self.options.task_choice.choice()
+        return chosen if chosen != "auto" else self._guess(self.roles()[1])
+
+    def _guess(self, targets: Sequence[str]) -> str:
+        ds = self.dataset
+        if ds is None or not targets:
+            return "regression"
+        seen, chosen, task = self._guessed
+        if seen is not ds or chosen != tuple(targets):
+            task = infer_task(ds, list(targets))
+            self._guessed = (ds, tuple(targets), task)
+        return task
+
     def prepare_arguments(self) -> dict:
         """The keyword arguments of :func:`prepare` for the current choices."""
         inputs, targets = self.roles()
@@ -167,6 +188,7 @@ class DatasetDialog(DatasetDialogLayout):
             "seed": self.seed_spin.value(),
             "derived": self.options.derived(),
             "name": self._name,
+            "task": self.task(),
         }
 
     @Slot()
@@ -246,16 +268,25 @@ class DatasetDialog(DatasetDialogLayout):
         ds = loaded.dataset
         assert ds is not None
         cur = self._current
-        if cur is not None and all(
-            n in ds.columns for n in (*cur.raw_input_names, *cur.target_names)
-        ):
-            inputs, targets = cur.raw_input_names, cur.target_names
+        same = cur is not None and all(
+            n in ds.columns for n in (*cur.input_columns, *cur.target_columns)
+        )
+        if same:
+            inputs, targets = cur.input_columns, cur.target_columns
         ins, outs = set(inputs), set(targets)  # membership per column: O(1), not O(k)
         roles = ["Input" if n in ins else "Target" if n in outs else "Ignore" for n in ds.columns]
         self.dataset = ds
         self.path = str(ds.path) if ds.path is not None else None
-        self.columns_model.set_columns(ds.columns, loaded.minima, loaded.maxima, roles)
-        self.preview_model.set_data(ds.columns, loaded.preview, roles)
+        text = {j: ds.categories[j] for j in ds.categories if not ds.mostly_numbers(j)}
+        self.columns_model.set_columns(ds.columns, loaded.minima, loaded.maxima, roles, text)
+        guess = self._guess(targets)
+        self.options.task_choice.blockSignals(True)
+        self.options.task_choice.set_choice("auto" if not same or cur.task == guess else cur.task)
+        self.options.task_choice.blockSignals(False)
+        if not same and guess == "classification":
+            # Classes get the scaling that trains them without tuning.
+            self.input_scaling.set_spec(choose_defaults(ds.columns, guess, ds.n_rows).input_scaling)
+        self.preview_model.set_data(ds.columns, loaded.preview, roles, text)
         # A few columns share the width; many keep a readable width and scroll.
         self.preview_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Stretch
@@ -308,6 +339,10 @@ class DatasetDialog(DatasetDialogLayout):
             self.columns_model.range_of(inputs),
             self.columns_model.range_of(targets),
         )
+        task = self.task()
+        self.options.follow_task(task)
+        summary = task_summary(ds, targets, task) if ds else ("Open data to see the task.", "info")
+        self.options.task_choice.show_guess(self._guess(targets) if targets else None, *summary)
         ok = ds is not None and bool(inputs) and bool(targets) and self._task is None
         self.ok_button.setEnabled(ok)
         if self._task is not None:
@@ -324,12 +359,8 @@ class DatasetDialog(DatasetDialogLayout):
         elif not targets:
             self._set_message("Choose at least one target column (Role: Target).", "warning")
         else:
-            n_in = len(inputs) + len(self.options.derived())
-            self._set_message(
-                f"{name_list(inputs)} → {name_list(targets)}: the network gets "
-                f"{plural(n_in, 'input')} and {plural(len(targets), 'output')}.",
-                "info",
-            )
+            n_derived = len(self.options.derived())
+            self._set_message(roles_message(ds, inputs, targets, n_derived, task), "info")
 
     # -- accepting, closing -------------------------------------------------------------
 

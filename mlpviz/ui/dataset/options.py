@@ -1,6 +1,7 @@
-"""The options panel of the dataset dialog: normalization, derived inputs, split.
+"""The options panel of the dataset dialog: task, normalization, derived inputs, split.
 
-:class:`OptionsPanel` puts them side by side; each scaling choice is a
+:class:`OptionsPanel` puts them side by side (the task is a
+:class:`~mlpviz.ui.dataset.task_choice.TaskChoice`); each scaling choice is a
 :class:`ScalingEditor`, and :func:`split_counts` predicts the train/test
 row counts the split will produce.
 """
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from mlpviz.data.problem import DERIVED, Problem
 from mlpviz.ui.dataset.table_text import plural
+from mlpviz.ui.dataset.task_choice import TaskChoice
 
 # -- options ---------------------------------------------------------------------------
 
@@ -180,6 +182,10 @@ class OptionsPanel(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
+        self.task_choice = TaskChoice()
+        self.task_choice.changed.connect(self.changed)
+        self._target_spec: str | None = None  # the regression's target scaling, kept
+        row.addWidget(self.task_choice, 3)
         row.addWidget(self._build_scaling(), 5)
         row.addWidget(self._build_derived(), 3)
         row.addWidget(self._build_split(), 3)
@@ -248,10 +254,35 @@ class OptionsPanel(QWidget):
         """The chosen derived inputs (keys of ``DERIVED``) that apply."""
         return tuple(k for k, b in self.derived_boxes.items() if b.isChecked() and b.isEnabled())
 
+    def follow_task(self, task: str) -> None:
+        """Class targets are one-hot probabilities: never scaled, so the target
+        scaling shows None and is disabled; a regression gets its choice back."""
+        classify = task == "classification"
+        editor = self.target_scaling
+        if classify and self._target_spec is None:
+            self._target_spec = editor.spec()
+            editor.blockSignals(True)
+            editor.set_spec("none")
+            editor.blockSignals(False)
+        elif not classify and self._target_spec is not None:
+            editor.blockSignals(True)
+            editor.set_spec(self._target_spec)
+            editor.blockSignals(False)
+            self._target_spec = None
+        editor.setEnabled(not classify)
+        editor.setToolTip(
+            "Class targets are probabilities (one output per class): never scaled"
+            if classify
+            else "How the targets are scaled before the network sees them"
+        )
+
     def prefill(self, problem: Problem) -> None:
         """Start from the options ``problem`` was prepared with."""
         self.input_scaling.set_spec(problem.input_scaling)
-        self.target_scaling.set_spec(problem.target_scaling)
+        if problem.task == "classification":
+            self.follow_task("classification")
+        else:
+            self.target_scaling.set_spec(problem.target_scaling)
         for key, check in self.derived_boxes.items():
             check.setChecked(key in problem.derived)
         self.test_fraction_spin.setValue(round(problem.test_fraction * 100))

@@ -23,6 +23,7 @@ from mlpviz.engine.layout import param_name
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.dataset.data_view import DataView
 from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
+from mlpviz.ui.dataset.network_defaults import network_for
 from mlpviz.ui.files.data_files import DataFiles
 from mlpviz.ui.files.export_actions import ExportActions, ExportViews
 from mlpviz.ui.files.session_actions import SessionActions
@@ -385,23 +386,19 @@ class MainWindow(QMainWindow):
         )
 
     def set_problem(self, problem: Problem) -> None:
-        """Train on new data; the hidden layers are kept."""
+        """Train on new data: a classification gets the settings that fit its
+        classes; a regression keeps the hidden layers (network_for decides)."""
         self.undo.clear()
         self.banner.hide()
-        spec = self.settings_panel.network_spec()
-        if spec.init == "tutorial" and spec.layer_sizes(
-            len(problem.input_names), len(problem.target_names)
-        ) != (2, 3, 1):
-            spec = NetworkSpec(
-                spec.hidden,
-                spec.hidden_activations,
-                spec.output_activation,
-                spec.loss,
-                "xavier",
-                spec.seed,
-            )
-            self.settings_panel.set_values(spec, self.settings_panel.training_settings())
-        self.session.configure(problem=problem, spec=spec, reinit=True)
+        panel_spec, panel_settings = (
+            self.settings_panel.network_spec(),
+            self.settings_panel.training_settings(),
+        )
+        spec, settings = network_for(problem, panel_spec, panel_settings)
+        if (spec, settings) != (panel_spec, panel_settings):
+            self.settings_panel.set_values(spec, settings)
+        changed = settings if settings != panel_settings else None
+        self.session.configure(problem=problem, spec=spec, settings=changed, reinit=True)
         self._set_title()
         for w in problem.warnings:
             self.banner.show_message(w, "info")
