@@ -1,0 +1,137 @@
+"""Regenerate the README's screenshots in docs/img/ (offscreen, a few minutes).
+
+    python docs/screenshots.py              # every shot
+    python docs/screenshots.py maps digits  # some of them
+
+Each shot builds a fresh main window on a scratch settings file (the user's
+own settings and autosave are never touched), trains it, and saves
+``window.grab()``. The event loop runs as in the app (``QEventLoop.exec``),
+so deferred deletions happen and the picture is what a user would see.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings
+
+from mlpviz.bench.event_loop import app, run_loop
+from mlpviz.data import load_example
+from mlpviz.data.problem import prepare
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+
+OUT = Path(__file__).resolve().parent / "img"
+SHOTS: dict[str, Callable[[Path], None]] = {}
+
+
+def shot(fn: Callable[[Path], None]) -> Callable[[Path], None]:
+    SHOTS[fn.__name__] = fn
+    return fn
+
+
+def window(problem=None, spec=None, settings=None, size=(1360, 860)):
+    from mlpviz.ui.shell.main_window import MainWindow
+
+    scratch = Path(tempfile.mkdtemp(prefix="mlpviz-shots-"))
+    store = QSettings(str(scratch / "shots.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(problem, spec, settings, settings_store=store)
+    w.session_actions.autosave_path = scratch / "autosave.mlpviz"
+    w.session_actions.ask = lambda: "discard"
+    w.resize(*size)
+    w.show()
+    run_loop(20_000, lambda: w.session.latest is not None)
+    return w
+
+
+def train(w, epochs: int, timeout_s: float = 300) -> None:
+    start = w.session.latest.epoch
+    w.session.run(epochs)
+    run_loop(
+        int(timeout_s * 1000),
+        lambda: w.session.latest.epoch >= start + epochs and not w.session.latest.running,
+    )
+    run_loop(600)  # the last frame drawn
+
+
+def save(w, path: Path) -> None:
+    w.grab().save(str(path))
+    print(f"{path.name}: epoch {w.session.latest.epoch:,}")
+
+
+def close(w) -> None:
+    w.close()
+    run_loop(200)
+
+
+def example(name: str, scaling: str = "-1,1", **kw):
+    ex = load_example(name)
+    return prepare(ex.dataset, ex.inputs, ex.targets, scaling, task=ex.prepare_task, **kw)
+
+
+@shot
+def tutorial(out: Path) -> None:
+    """The tutorial's 2-3-1 network after 2,000 epochs, at 1280×720."""
+    w = window(size=(1280, 720))
+    train(w, 2000)
+    save(w, out / "tutorial-1280x720.png")
+    close(w)
+
+
+@shot
+def maps(out: Path) -> None:
+    """Neuron maps on the spiral, 2×8 tanh."""
+    spec = NetworkSpec(hidden=(8, 8), hidden_activations=("tanh",), init="xavier")
+    settings = TrainingSettings(learning_rate=0.03, optimizer="adam", batch_size=16)
+    w = window(example("spiral"), spec, settings, size=(1500, 900))
+    w.menus.maps_action.setChecked(True)
+    w.show_neuron_map((2, 3))
+    train(w, 300)
+    save(w, out / "maps-during.png")
+    train(w, 3000)
+    save(w, out / "maps-after.png")
+    close(w)
+
+
+@shot
+def digits(out: Path) -> None:
+    """Weight pictures: digits, 64-16-10, 300 epochs."""
+    spec = NetworkSpec((16,), ("tanh",), "softmax", "cross-entropy", "xavier", 0)
+    settings = TrainingSettings(
+        learning_rate=0.01, batch_size=32, optimizer="adam", shuffle=True, l2=1e-3
+    )
+    w = window(example("digits", "0,1", test_fraction=0.2), spec, settings)
+    w.pictures_dock.raise_()
+    train(w, 300)
+    save(w, out / "digits-weight-pictures.png")
+    close(w)
+
+
+@shot
+def classes(out: Path) -> None:
+    """Three classes: blobs, softmax, the confusion matrix."""
+    spec = NetworkSpec((8,), ("tanh",), "softmax", "cross-entropy", "xavier", 0)
+    settings = TrainingSettings(learning_rate=0.01, batch_size=16, optimizer="adam", shuffle=True)
+    w = window(example("blobs-3", test_fraction=0.25), spec, settings)
+    w.confusion_dock.raise_()
+    train(w, 200)
+    save(w, out / "classes-confusion.png")
+    close(w)
+
+
+def main(names: list[str]) -> None:
+    app()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in names or list(SHOTS):
+        if name not in SHOTS:
+            raise SystemExit(f"no shot {name!r}; the shots are {', '.join(SHOTS)}")
+        SHOTS[name](OUT)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
