@@ -157,7 +157,9 @@ def test_main_window_lists_weight_pictures_in_view_and_feeds_it(window, qtbot):
     window.pictures_dock.show()
     window.pictures_dock.raise_()
     qtbot.waitUntil(lambda: window.session.latest.layer_sizes[0] == 64)
-    qtbot.waitUntil(lambda: len(window.weight_pictures.grid.images) == 3)
+    # One tile per first-layer neuron (a classification gets the data's defaults).
+    hidden = window.session.latest.layer_sizes[1]
+    qtbot.waitUntil(lambda: len(window.weight_pictures.grid.images) == hidden)
     assert window.weight_pictures.shape == (8, 8)
     snap = window.session.latest
     W = snap.weights()[0]
