@@ -88,3 +88,13 @@ def test_an_edit_applies_by_itself_after_the_debounce(window, qtbot):
     window.data_controls.points.setValue(120)
     qtbot.waitUntil(lambda: len(window.session.problem.X) == 120)
     qtbot.waitUntil(lambda: latest(window).n_rows == 120)
+
+
+def test_drawn_points_have_no_recipe_and_the_group_says_why(window, qtbot):
+    open_spiral(window, qtbot)
+    window.set_drawing(True)
+    qtbot.waitUntil(lambda: window.session.worker.problem.name != "spiral")
+    group = window.data_controls
+    assert not group.regenerate.isEnabled() and group.fields.isHidden()
+    assert "not generated here" in group.toolTip()
+    assert not group.apply() and not group.draw_again()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -111,9 +112,14 @@ class DataControls(QGroupBox):
         self.recipe: Recipe | None = None
         self._made: Problem | None = None  # the last problem this group drew
         self._loading = False
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
         self.source = QLabel()
         self.source.setWordWrap(True)
+        outer.addWidget(self.source)
+        self.fields = QWidget()  # hidden, with the reason shown, without a recipe
+        form = QFormLayout(self.fields)
+        form.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.fields)
         self.noise = QSpinBox()
         self.noise.setRange(0, MAX_NOISE_PERCENT)
         self.noise.setSingleStep(5)
@@ -130,7 +136,6 @@ class DataControls(QGroupBox):
         self.test.setToolTip("Share of the points held out to test the network on")
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw new points from the same pattern; the network is kept")
-        form.addRow(self.source)
         form.addRow("Noise", self.noise)
         form.addRow("Points", self.points)
         form.addRow("Test share", self.test)
@@ -161,10 +166,11 @@ class DataControls(QGroupBox):
         r = self.recipe
         for w in (self.noise, self.points, self.test, self.regenerate):
             w.setEnabled(r is not None)
+        self.fields.setVisible(r is not None)
         if r is None:
             why = why_fixed(self.session.problem)
             self.setToolTip(why)
-            self.source.setText(f"<i>{self.session.problem.name}</i>: nothing to draw again")
+            self.source.setText(f"<span style='color:#6b6b6b'>{why}.</span>")
             return
         self.setToolTip("")
         self.source.setText(f"Generated example <b>{r.name}</b> (seed {r.seed})")
