@@ -25,8 +25,9 @@ import numpy as np
 
 from mlpviz.engine.layout import ParamLayout
 from mlpviz.engine.mlp import MLP
+from mlpviz.engine.settings import NetworkSpec
 
-__all__ = ["kept_blocks", "resize_params", "resized"]
+__all__ = ["kept_blocks", "resize_network", "resize_params", "resized"]
 
 Array = np.ndarray
 _OUTPUT = -1  # the output layer's name, whatever its index
@@ -93,4 +94,16 @@ def resized(old: MLP, new: MLP) -> MLP:
     """``new`` (freshly initialised, any hidden sizes) with ``old``'s kept
     parameters copied in, in place; returned for chaining."""
     new.set_params(resize_params(old.layer_sizes, old.params, new.layer_sizes, new.params))
+    return new
+
+
+def resize_network(
+    old: MLP, spec: NetworkSpec, n_in: int, n_out: int, params: Array | None = None
+) -> MLP:
+    """The network ``spec`` describes for ``n_in`` inputs and ``n_out`` outputs,
+    with ``old``'s kept parameters — or, when given, exactly ``params``."""
+    new = spec.build(n_in, n_out)
+    if params is None:
+        return resized(old, new)
+    new.set_params(params)
     return new

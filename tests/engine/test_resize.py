@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from mlpviz.engine.mlp import MLP
-from mlpviz.engine.resize import kept_blocks, resize_params, resized
+from mlpviz.engine.resize import kept_blocks, resize_network, resize_params, resized
+from mlpviz.engine.settings import NetworkSpec
 
 
 def trained(sizes, seed=3):
@@ -78,3 +79,18 @@ def test_inputs_are_not_modified_and_bad_shapes_are_refused():
         kept_blocks((2, 3, 1), (3, 3, 1))
     with pytest.raises(ValueError, match="old parameters"):
         resize_params((2, 3, 1), old.params[:-1], (2, 4, 1), fresh)
+
+
+def test_resize_network_builds_the_spec_and_carries_or_sets_the_weights():
+    old = trained((2, 3, 1))
+    spec = NetworkSpec(hidden=(5,), hidden_activations=("tanh",), init="he", seed=4)
+    new = resize_network(old, spec, 2, 1)
+    assert new.layer_sizes == (2, 5, 1) and new.activation_names == ("tanh", "sigmoid")
+    expected = spec.build(2, 1)
+    expected.weights[0][:3] = old.weights[0]
+    expected.biases[0][:3] = old.biases[0]
+    expected.weights[1][:, :3] = old.weights[1]
+    expected.biases[1][:] = old.biases[1]
+    np.testing.assert_array_equal(new.params, expected.params)
+    given = np.arange(new.n_params, dtype=float)
+    np.testing.assert_array_equal(resize_network(old, spec, 2, 1, given).params, given)
