@@ -40,6 +40,7 @@ from mlpviz.ui.graph.items import (
     place_text,
     text_item,
 )
+from mlpviz.ui.graph.layer_controls import LayerControls
 from mlpviz.ui.graph.layout import GraphLayout
 from mlpviz.ui.graph.lod import HIT_PIXELS, is_dense, on_screen, strongest, text_states
 from mlpviz.ui.graph.marks import SelectionMarks
@@ -83,6 +84,7 @@ class GraphScene(QGraphicsScene):
         self._snap: Snapshot | None = None
         self._vmax, self._fallback = 0.0, True
         self.overlay = StepOverlay()  # the step-through's labels (step_through.py)
+        self.layer_controls = LayerControls(self)  # the +/− buttons on the column headers
 
     # -- building --------------------------------------------------------------------
 
@@ -131,6 +133,8 @@ class GraphScene(QGraphicsScene):
         self.node_items, self.bias_items = {}, {}
         self.layout = layout = GraphLayout(sizes)
         self._build_headers()
+        subtitles = [layout.layer_title(l, activations)[1] for l in range(len(sizes))]
+        self.layer_controls.build(self, layout, subtitles)
         groups = one_hot_groups(inputs)
         self._build_nodes(short_names(inputs, groups), outputs)
         inputs_shown = [self.node_items[(0, j)] for j in range(sizes[0])]

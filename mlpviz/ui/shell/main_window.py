@@ -35,8 +35,10 @@ from mlpviz.ui.plots.confusion import ConfusionView
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.shell.controls import TrainingControls
+from mlpviz.ui.shell.data_controls import DataControls
 from mlpviz.ui.shell.history_bar import HistoryBar, RewindCommand
 from mlpviz.ui.shell.menus import build_menus
+from mlpviz.ui.shell.network_resize import NetworkResizer
 from mlpviz.ui.shell.panel_sync import PanelSync
 from mlpviz.ui.shell.settings_panel import SettingsPanel
 from mlpviz.ui.shell.status import TrainingStatus
@@ -93,6 +95,12 @@ class MainWindow(QMainWindow):
         self._build_file_actions()
         self.status = TrainingStatus(self.statusBar())
         self._wire()
+        self.resizer = NetworkResizer(
+            self.graph.scene().layer_controls, self.session, self.undo, self.settings_panel,
+            self.panel_sync, lambda m: self.banner.show_message(m, "warning"),
+        )  # fmt: skip
+        self.data_controls = DataControls(self.session)
+        self.settings_panel.widget().layout().insertWidget(0, self.data_controls)
         self.settings_panel.set_values(spec, settings)
         self._set_title()
         self.setAcceptDrops(True)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from mlpviz.engine.activations import HIDDEN_ACTIVATIONS
 
+MAX_NEURONS = 512  # per hidden layer
+
 
 def number_box(lo: float, hi: float, decimals: int, step: float, tip: str) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
@@ -61,7 +63,7 @@ class LayerRow(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
         self.neurons = QSpinBox()
-        self.neurons.setRange(1, 512)
+        self.neurons.setRange(1, MAX_NEURONS)
         self.neurons.setValue(neurons)
         self.neurons.setSuffix(" neurons")
         self.neurons.setToolTip("Nodes in this hidden layer")

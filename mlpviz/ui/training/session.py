@@ -170,6 +170,11 @@ class Session(QObject):
             self.problemChanged.emit(problem)
         self.worker.post(cmd.Configure(problem, spec, settings, reinit))
 
+    def resize(self, spec: NetworkSpec, params: np.ndarray | None = None) -> None:
+        """Other hidden layers, keeping the weights whose places remain (or ``params``)."""
+        self.spec = spec
+        self.worker.post(cmd.Resize(spec, None if params is None else np.array(params, float)))
+
     def shutdown(self, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
         """Stop the worker and its thread; True if it ended within the timeout."""
         self._timer.stop()

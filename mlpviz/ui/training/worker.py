@@ -28,6 +28,7 @@ from mlpviz.engine import MLP, Trainer, TrainingDiverged, WeightHistory
 from mlpviz.engine.history import capacity_for
 from mlpviz.engine.offload.process import OffloadedTraining
 from mlpviz.engine.offload.state import FAST_ROWS
+from mlpviz.engine.resize import resize_network
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.training import worker_commands as cmd
 from mlpviz.ui.training.command_worker import CommandWorker, Run, Step
@@ -166,6 +167,12 @@ class TrainingWorker(CommandWorker):
             self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Configure):
             self._configure(c)
+        elif isinstance(c, cmd.Resize):
+            p = self.problem
+            shape = len(p.input_names), len(p.target_names)
+            self.mlp = resize_network(self.mlp, c.spec, *shape, params=c.params)
+            self._build(p, c.spec, self.settings, new_network=False)
+            self._send(force=True, surfaces=True, loss_start=0)
         elif isinstance(c, cmd.Select):
             if c.sample is not None:
                 self._sample = int(c.sample)

@@ -41,6 +41,16 @@ class Configure:
 
 
 @dataclass(frozen=True)
+class Resize:
+    """Other hidden layers, keeping every weight whose place still exists
+    (:mod:`mlpviz.engine.resize`); ``params``, when given, are the whole new
+    network's instead (an undo puts a network back as it was)."""
+
+    spec: NetworkSpec
+    params: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class Select:
     """The sample the views explain, and the two parameters of the surface plot."""
 
