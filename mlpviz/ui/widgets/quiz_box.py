@@ -79,7 +79,9 @@ class QuizBox(QFrame):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #777;")
-        self.taken = "The step has been taken."  # what the owner does on an answer
+        # What the owner does on an answer, said before and after it.
+        self.ask_hint = "Pick an answer: then the step is taken and its numbers shown, with why."
+        self.taken = "The step has been taken."
         self.next_button = QPushButton("Next question ▶")
         self.next_button.clicked.connect(self.next_question)
         top = QHBoxLayout()
@@ -196,7 +198,7 @@ class QuizBox(QFrame):
         self.verdict.setVisible(quiz.revealed)
         self.why.setVisible(quiz.revealed)
         self.hint.setVisible(q is not None and not quiz.revealed)
-        self.hint.setText("Pick an answer: then the step is taken and its numbers shown, with why.")
+        self.hint.setText(self.ask_hint)
         if not quiz.revealed or q is None:
             return
         if quiz.last_right:
