@@ -128,10 +128,12 @@ def test_worked_lesson_predict_first_hides_then_reveals(qtbot):
     k = panel.lesson.mlp.param_index(q.target)
     assert q.value == s.new_params[k] - panel.lesson.params[k]
     SHOTS.mkdir(parents=True, exist_ok=True)
+    qtbot.wait(20)
     panel.grab().save(str(SHOTS / "quiz-lesson-question.png"))
     box.choose(q.answer)
     assert box.revealed and not panel.sheet.isHidden() and not panel.diagram.isHidden()
     assert box.score.text() == "Score: 1 / 1"
+    qtbot.wait(20)
     panel.grab().save(str(SHOTS / "quiz-lesson-revealed.png"))
     assert s.update == 0 and panel.lesson.current().update == 0  # not taken yet
     box.next_button.click()
@@ -156,8 +158,10 @@ def test_screenshot_quiz_me(qtbot):
         box.next_button.click()
     assert box.question.kind == "delta"
     SHOTS.mkdir(parents=True, exist_ok=True)
+    qtbot.wait(20)
     st.widget.grab().save(str(SHOTS / "quiz-step-question.png"))
     wrong = next(k for k, m in enumerate(box.question.mistakes) if m)
     box.choose(wrong)
     assert box.question.mistakes[wrong] in box.verdict.text()
+    qtbot.wait(20)  # let the layout settle before the picture
     st.widget.grab().save(str(SHOTS / "quiz-step-revealed.png"))
