@@ -6,7 +6,9 @@ on the network graph (the layer being computed highlighted, its numbers
 written next to nodes and on edges) and in the math inspector, which jumps
 to the matching equations. Everything is read from the snapshot's
 :class:`~mlpviz.engine.explain.StepExplanation`: the GUI computes nothing.
-"Apply this step" asks the main window to take the step for real.
+"Apply this step" asks the main window to take the step for real. "Quiz me"
+asks a question about the step first (:class:`~mlpviz.ui.widgets.quiz_box.QuizBox`);
+answering it takes the step and reveals the answer with its numbers.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mlpviz.engine.explain import StepExplanation
 from mlpviz.ui.inspector.formulas import n as _markup_number
 from mlpviz.ui.inspector.formulas import to_text
 from mlpviz.ui.inspector.panel import MathInspector
+from mlpviz.ui.widgets.quiz_box import QuizBox
 
 
 class StepGraph(Protocol):
@@ -211,6 +214,13 @@ class StepThrough(QObject):
         self.next_button.clicked.connect(self.next)
         self.reset_button.clicked.connect(self.reset)
         self.apply_button.clicked.connect(self._apply)
+        self.quiz_button = QPushButton("Quiz me")
+        self.quiz_button.setCheckable(True)
+        self.quiz_button.setToolTip("Predict the step before it is taken; keeps a score")
+        self.quiz_button.toggled.connect(self.set_quiz_mode)
+        self.quiz_box = QuizBox()
+        self.quiz_box.hide()
+        self.quiz_box.answered.connect(lambda _right: self._apply())
         self.counter = QLabel()
         self.counter.setStyleSheet("color: #777;")
         self.title = QLabel()
@@ -222,6 +232,7 @@ class StepThrough(QObject):
         for w in (self.back_button, self.next_button, self.counter):
             row.addWidget(w)
         row.addStretch(1)
+        row.addWidget(self.quiz_button)
         row.addWidget(self.reset_button)
         row.addWidget(self.apply_button)
         lay = QVBoxLayout(panel)
@@ -229,6 +240,7 @@ class StepThrough(QObject):
         lay.addLayout(row)
         lay.addWidget(self.title)
         lay.addWidget(self.help)
+        lay.addWidget(self.quiz_box)
         lay.addStretch(1)
         return panel
 
@@ -244,6 +256,8 @@ class StepThrough(QObject):
             self.index = 0
         self._restart = False
         self._steps, self.steps = steps, [s.title for s in steps]
+        if self.quiz_button.isChecked():
+            self.quiz_box.set_explanation(exp)
         # A new snapshot only refreshes the numbers: the inspector keeps whatever
         # the user selected since, unless the walk starts over.
         self._refresh(follow=restart)
@@ -261,6 +275,13 @@ class StepThrough(QObject):
         """Show the sub-step on the graph (True) or leave the graph as it was."""
         self.active = bool(active)
         self._refresh(follow=self.active)
+
+    def set_quiz_mode(self, on: bool) -> None:
+        """Quiz me: a question about the step before it is taken (answering takes it)."""
+        self.quiz_button.setChecked(bool(on))
+        self.quiz_box.setVisible(bool(on))
+        if on:
+            self.quiz_box.set_explanation(self.exp)
 
     @property
     def current(self) -> SubStep | None:

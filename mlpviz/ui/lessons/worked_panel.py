@@ -3,6 +3,9 @@
 The diagram shows this sample's forward pass and δ; the sheet below writes
 out each formula with its numbers, then the gradients and the new weights.
 "Load into the main window" hands the network, data and settings to the app.
+"Predict first" asks about the next update before its numbers show: the
+diagram, readout and sheet stay hidden until the answer, and "Next question"
+takes the update.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable
 
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpviz.data.problem import Problem
+from mlpviz.engine.explain import explain_step
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.lessons.tutorials import MLP_MATH
 from mlpviz.lessons.worked_example import (
@@ -35,6 +40,7 @@ from mlpviz.lessons.worked_example import (
 from mlpviz.ui.lessons.base import GRADIENT, TEXT_CSS, LessonPanel, make_plot, note_box, spin_box
 from mlpviz.ui.lessons.network_diagram import NetworkDiagram
 from mlpviz.ui.style.plot_style import font
+from mlpviz.ui.widgets.quiz_box import QuizBox
 
 OnLoad = Callable[[Problem, NetworkSpec, TrainingSettings], None]
 DATASETS = (
@@ -71,6 +77,9 @@ class WorkedPanel(LessonPanel):
         )
         self.add_option("data", self.dataset_box)
         self.add_option("η", self.lr_box)
+        self.predict_box = QCheckBox("Predict first")
+        self.predict_box.setToolTip("Answer a question about each update before it is shown")
+        self.add_option("", self.predict_box)
         self.add_option("", self.load_button)
         self.dataset_box.currentIndexChanged.connect(self._dataset_changed)
         self.lr_box.valueChanged.connect(self._lr_changed)
@@ -96,6 +105,14 @@ class WorkedPanel(LessonPanel):
         top.addWidget(self.loss_plot, 1)
         self.body.addLayout(top, 5)
         self.body.addWidget(self.sheet, 6)
+        self.quiz_box = QuizBox()
+        self.quiz_box.ask_hint = "Pick an answer: then this update's numbers show, with why."
+        self.quiz_box.taken = "Next question takes this update."
+        self.quiz_box.hide()
+        self.body.addWidget(self.quiz_box)
+        self.predict_box.toggled.connect(self._predict_toggled)
+        self.quiz_box.answered.connect(lambda _right: self._show_numbers())
+        self.quiz_box.next_button.clicked.connect(self.step)
         self.refresh()
 
     # -- controls ----------------------------------------------------------------------
@@ -107,6 +124,16 @@ class WorkedPanel(LessonPanel):
     def _lr_changed(self, value: float) -> None:
         self.lesson.set_lr(value)
         self._changed()
+
+    def _predict_toggled(self, on: bool) -> None:
+        self.quiz_box.setVisible(on)
+        self.refresh()
+
+    def _show_numbers(self) -> None:
+        """The update's numbers: always, or in Predict first once it is answered."""
+        shown = not self.predict_box.isChecked() or self.quiz_box.revealed
+        for view in (self.diagram, self.readout, self.sheet):
+            view.setVisible(shown)
 
     def load_into_main_window(self) -> None:
         if self.on_load is not None:
@@ -138,6 +165,13 @@ class WorkedPanel(LessonPanel):
         self.sheet.setHtml(self._sheet(s))
         bar.setValue(pos)
         self.set_text(self._html())
+        if self.predict_box.isChecked():
+            mlp = L.mlp.copy()
+            mlp.set_params(L.params)
+            row = s.row
+            x, z = L.problem.X[row], L.problem.Z[row]
+            self.quiz_box.set_explanation(explain_step(mlp, x, z, L.lr, row))
+        self._show_numbers()
 
     def extra_texts(self) -> list[str]:
         return [self.sheet.toPlainText()]
