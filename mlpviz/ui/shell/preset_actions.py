@@ -69,6 +69,8 @@ class PresetActions(QObject):
         dock.setObjectName("preset-dock")
         dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        # Beside the weight tables, as a tab: the steps get the side's full height.
+        window.tabifyDockWidget(window.tables_dock, dock)
         dock.hide()
         self.dock = dock
         self.open_action = QAction("Open pr&eset…", self)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -35,6 +36,9 @@ class PresetPanel(QWidget):
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
         self.steps = QListWidget()
         self.steps.setToolTip("Tick a step when it is done; click one to show it below")
+        self.steps.setWordWrap(True)
+        self.steps.setResizeMode(QListView.ResizeMode.Adjust)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.currentRowChanged.connect(self._show)
         self.counter = QLabel()
         self.counter.setStyleSheet("color: #555;")
@@ -61,9 +65,9 @@ class PresetPanel(QWidget):
         self.locks.setWordWrap(True)
         self.locks.setStyleSheet("color: #6b4a00;")
         lay.addWidget(self.title)
-        lay.addWidget(self.steps, 1)
+        lay.addWidget(self.steps, 2)
         lay.addWidget(self.counter)
-        lay.addWidget(self.text, 1)
+        lay.addWidget(self.text, 3)
         lay.addWidget(self.answer)
         lay.addLayout(nav)
         lay.addWidget(self.locks)
@@ -77,15 +81,15 @@ class PresetPanel(QWidget):
         self.title.setText(preset.title if preset else "No preset open")
         for i, step in enumerate(preset.steps if preset else ()):
             first_line = step.text.splitlines()[0]
-            item = QListWidgetItem(f"{i + 1}. {first_line}")
+            item = QListWidgetItem(f"{i + 1}. {_short(first_line)}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             item.setToolTip(step.text)
             self.steps.addItem(item)
         locked = sorted(preset.locked) if preset else []
-        self.locks.setText(
-            "Locked by the preset: " + "; ".join(LOCKS[n] for n in locked) if locked else ""
-        )
+        names = ", ".join(n.replace("_", " ") for n in locked)
+        self.locks.setText(f"Locked by the preset: {names}" if locked else "")
+        self.locks.setToolTip("\n".join(f"{n}: {LOCKS[n]}" for n in locked))
         self.locks.setVisible(bool(locked))
         if self.steps.count():
             self.steps.setCurrentRow(0)
@@ -127,3 +131,8 @@ class PresetPanel(QWidget):
         self.answer.setText(f"Answer: {answer}" if on and answer else "")
         self.answer.setVisible(bool(on and answer))
         self.show_answer.setText("Hide answer" if on else "Show answer")
+
+
+def _short(line: str, limit: int = 70) -> str:
+    """A step's first line for the list (its whole text is below and in the tooltip)."""
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
