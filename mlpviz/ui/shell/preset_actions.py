@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
@@ -38,9 +38,6 @@ from mlpviz.ui.files.preset_dialog import PresetSaveDialog, steps_text
 from mlpviz.ui.shell.preset_panel import PresetPanel
 from mlpviz.ui.shell.settings_locks import LOCKED_TIP
 
-if TYPE_CHECKING:
-    from mlpviz.ui.shell.main_window import MainWindow
-
 FILTER = "mlpviz presets (*.mlpviz-preset.json *.json);;All files (*)"
 SUFFIX = ".mlpviz-preset.json"
 
@@ -58,7 +55,7 @@ def builtin_presets() -> dict[str, str]:
 class PresetActions(QObject):
     """The preset entries of ``window``'s File menu and the Preset dock."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Any) -> None:  # the MainWindow (which imports this module)
         super().__init__(window)
         self.window = window
         self.preset: Preset | None = None
@@ -72,6 +69,7 @@ class PresetActions(QObject):
         # Beside the weight tables, as a tab: the steps get the side's full height.
         window.tabifyDockWidget(window.tables_dock, dock)
         dock.hide()
+        window.tables_dock.raise_()  # the tab shown until a preset opens
         self.dock = dock
         self.open_action = QAction("Open pr&eset…", self)
         self.open_action.setStatusTip("A teacher's set-up: data, network, settings and steps")

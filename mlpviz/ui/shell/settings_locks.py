@@ -10,15 +10,12 @@ the panel calls whenever it rebuilds or re-describes them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
 import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from mlpviz.ui.shell.settings_widgets import StopConditions
-
-if TYPE_CHECKING:
-    from mlpviz.ui.shell.settings_panel import SettingsPanel
 
 LOCKED_TIP = "Locked by the preset"
 # The panel's share of the preset locks ("data" locks menus, not the panel).
@@ -30,7 +27,7 @@ PANEL_LOCKS = (
 class SettingsLocks:
     """Which of :data:`PANEL_LOCKS` hold on ``panel``; each lock disables its widgets."""
 
-    def __init__(self, panel: SettingsPanel) -> None:
+    def __init__(self, panel: Any) -> None:  # the SettingsPanel that owns this
         self._panel = panel
         self.locked: frozenset[str] = frozenset()
         self._tips: dict[QWidget, str] = {}  # a locked widget → its own tooltip
