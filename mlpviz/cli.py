@@ -46,11 +46,12 @@ def _names(text: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="mlpviz",
-        usage="mlpviz [data.csv] | mlpviz {train,predict,bench} ...",
+        usage="mlpviz [data.csv] | mlpviz --preset FILE | mlpviz {train,predict,bench} ...",
         description="Watch, step and poke a multi-layer perceptron while it learns. "
         "With no command (or with a CSV file) it opens the desktop app.",
     )
     p.add_argument("--version", action="version", version="mlpviz 0.1.0")
+    p.add_argument("--preset", metavar="FILE", help="open the desktop app set up by a preset file")
     p.add_argument(
         "--list-examples", action="store_true", help="list the built-in datasets and exit"
     )
@@ -192,6 +193,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # is imported; a user's own setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].split("=")[0] == "--preset":
+        # The desktop app set up by a teacher's preset (read and checked in the window).
+        files = argv[0].split("=", 1)[1:] + argv[1:]
+        if len(files) != 1:
+            print("mlpviz: error: give one preset file: mlpviz --preset FILE", file=sys.stderr)
+            return EXIT_USAGE
+        from mlpviz.ui.shell.app import run
+
+        return run(None, preset=files[0])
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         # No command: the desktop app, optionally opening a CSV file.
         if len(argv) > 1:

@@ -8,7 +8,9 @@ import sys
 from mlpviz.ui.shell.display import display_problem
 
 
-def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
+def run(
+    csv_path: str | None = None, argv: list[str] | None = None, preset: str | None = None
+) -> int:
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -32,6 +34,8 @@ def run(csv_path: str | None = None, argv: list[str] | None = None) -> int:
     window.session_actions.offer_restore()
     if csv_path:
         window.data_files.open_dialog(csv_path)
+    if preset:
+        window.presets.open_file(preset)
     try:
         return app.exec()
     finally:

@@ -40,6 +40,7 @@ from mlpviz.ui.shell.history_bar import HistoryBar, RewindCommand
 from mlpviz.ui.shell.menus import build_menus
 from mlpviz.ui.shell.network_resize import NetworkResizer
 from mlpviz.ui.shell.panel_sync import PanelSync
+from mlpviz.ui.shell.preset_actions import PresetActions
 from mlpviz.ui.shell.settings_panel import SettingsPanel
 from mlpviz.ui.shell.status import TrainingStatus
 from mlpviz.ui.shell.view_updates import DockedViews
@@ -212,6 +213,8 @@ class MainWindow(QMainWindow):
             show_settings=self.settings_panel.set_values, set_title=self.setWindowTitle,
         )  # fmt: skip
         self.session_actions.install_menu(self.menus.file_menu, self.menus.quit_action)
+        self.presets = PresetActions(self)
+        self.presets.install_menu(self.menus.file_menu, self.menus.quit_action)
 
     def _surface_plots(self) -> dict:
         """Each descent-path tab's plot → the snapshot field it draws."""

@@ -16,6 +16,8 @@ cannot be built keeps its reason on screen until it is fixed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,6 +41,7 @@ from mlpviz.engine.optimizers import OPTIMIZERS
 from mlpviz.engine.schedules import SCHEDULES, Schedule
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.engine.spec_rules import default_init, default_loss, effective_loss, tutorial_refusal
+from mlpviz.ui.shell.settings_locks import SettingsLocks
 from mlpviz.ui.shell.settings_rules import (
     describe,
     loss_refusal,
@@ -82,6 +85,7 @@ class SettingsPanel(QScrollArea):
         outer.addWidget(self._training_group())
         outer.addWidget(self._stop_group())
         outer.addStretch(1)
+        self.locks = SettingsLocks(self)  # what a preset locks: set_locked()
         self.set_values(NetworkSpec(), TrainingSettings())
         # Never narrower than the form: the dock would cut its fields off.
         self.setMinimumWidth(
@@ -241,6 +245,7 @@ class SettingsPanel(QScrollArea):
             box.valueChanged.connect(self._changed)
             self._opt_boxes[key] = box
             self._opt_form.addRow(f"  {key}", box)
+        self.locks.refresh()
         self._changed()
 
     # -- values -----------------------------------------------------------------
@@ -412,6 +417,11 @@ class SettingsPanel(QScrollArea):
         self.network_note.setText("\n".join(lines))
         self.network_note.setStyleSheet(f"color: {'#a4262c' if refusal else '#6b4a00'};")
         self.network_note.setVisible(bool(lines))
+        self.locks.refresh()
+
+    def set_locked(self, names: Iterable[str]) -> None:
+        """Lock the controls of ``names`` (see :data:`PANEL_LOCKS`); the rest unlock."""
+        self.locks.set(names)
 
     def flush(self) -> None:
         """Send a pending settings change now (e.g. before Run)."""
