@@ -18,10 +18,10 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from mlpviz.engine.settings import NetworkSpec
+from mlpviz.engine.spec_rules import default_init, tutorial_refusal
 from mlpviz.ui.graph.layer_controls import Change, LayerControls
 from mlpviz.ui.shell.panel_sync import PanelSync
 from mlpviz.ui.shell.settings_panel import MAX_LAYERS, SettingsPanel
-from mlpviz.ui.shell.settings_rules import default_init, tutorial_refusal
 from mlpviz.ui.shell.settings_widgets import MAX_NEURONS
 from mlpviz.ui.training.session import Session
 
