@@ -102,6 +102,7 @@ class HiddenSpacePlot(QWidget):
     def _build(self) -> None:
         row, self.title_label, self.readout = header_row("Hidden space")
         self.layer_combo = QComboBox()
+        self.layer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer_combo.setToolTip("The hidden layer whose view of the input plane is shown")
         self.layer_combo.activated.connect(self._layer_chosen)
         self.refit_button = QPushButton("Refit projection")

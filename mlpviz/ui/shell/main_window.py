@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
             [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.loss_dock, self.surface_dock], [1, 1], Qt.Orientation.Horizontal)
 
     def _build_file_actions(self) -> None:
         """File › Export and the session entries, above the separator before Quit."""
