@@ -230,6 +230,8 @@ def test_hovering_a_point_selects_its_row_and_marks_it(qtbot, spiral_window):
     np.testing.assert_array_equal(w.output_plot.marker.getData()[1], [space.points[i, 1]])
     assert w.hidden_plot.readout.text().startswith(f"row {int(space.rows[i])} ")
     # Leaving the points takes the ring away.
-    lo = space.image.min(0) - 10.0
-    _hover(w.hidden_plot, *lo)
+    (x0, x1), (y0, y1) = w.hidden_plot.plot_item.getViewBox().viewRange()
+    away = (x0 + 0.01 * (x1 - x0), y1 - 0.01 * (y1 - y0))  # a corner of the plot
+    assert w.hidden_plot.point_at(*away) == -1
+    _hover(w.hidden_plot, *away)
     qtbot.waitUntil(lambda: len(w.output_plot.marker.getData()[0]) == 0)
