@@ -190,6 +190,7 @@ class OutputSurfacePlot(HeatmapPlot):
     """
 
     planeClicked = Signal(float, float, object)
+    marker: pg.ScatterPlotItem | None = None  # the ring of mark_point, made on first use
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Network output over the inputs", OUTPUT_HINT, parent)
@@ -284,6 +285,23 @@ class OutputSurfacePlot(HeatmapPlot):
         # where prediction and target agree.
         rim = pg.mkPen(WHITE, width=1.2) if self._classification else pg.mkPen(60, 60, 60, 200)
         self.scatter.setData(pos=points.reshape(-1, 2), brush=list(brushes), pen=rim)
+
+    def mark_point(self, xy) -> None:
+        """Ring the point at raw inputs ``xy`` (x, y), e.g. one hovered in another
+        view; None removes the ring."""
+        marker = self.marker
+        if marker is None:
+            if xy is None:
+                return
+            marker = self.marker = pg.ScatterPlotItem(
+                size=17, pen=pg.mkPen(theme.TEXT, width=2.2), brush=pg.mkBrush(0, 0, 0, 0)
+            )
+            marker.setZValue(6)
+            self.plot_item.addItem(marker)
+        if xy is None:
+            marker.setData([], [])
+        else:
+            marker.setData(pos=np.asarray(xy, dtype=float).reshape(1, 2))
 
 
 def _tint(colour: QColor, strength: float) -> QColor:

@@ -32,6 +32,7 @@ from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.inspector.step_through import StepThrough
 from mlpviz.ui.plots.confusion import ConfusionView
+from mlpviz.ui.plots.hidden_space import HiddenSpacePlot
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.shell.controls import TrainingControls
@@ -45,6 +46,7 @@ from mlpviz.ui.shell.settings_panel import SettingsPanel
 from mlpviz.ui.shell.status import TrainingStatus
 from mlpviz.ui.shell.view_updates import DockedViews
 from mlpviz.ui.shell.window_settings import restore_layout, save_layout
+from mlpviz.ui.training.hidden_space import HiddenChoice
 from mlpviz.ui.training.session import Session
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.training.undo import SetParameterCommand
@@ -186,20 +188,23 @@ class MainWindow(QMainWindow):
         self.confusion_dock = self._dock(
             "Confusion matrix", self.confusion_view, bottom, "confusion-dock"
         )
+        self.hidden_plot = HiddenSpacePlot()
+        self.hidden_dock = self._dock("Hidden space", self.hidden_plot, bottom, "hidden-dock")
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
-        self.tabifyDockWidget(self.loss_dock, self.data_dock)
-        self.tabifyDockWidget(self.loss_dock, self.confusion_dock)
+        for dock in (self.data_dock, self.confusion_dock, self.hidden_dock):
+            self.tabifyDockWidget(self.loss_dock, dock)
         self.loss_dock.raise_()
         self.docks = [
             self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,
-            self.surface_dock, self.data_dock, self.confusion_dock, self.step_dock,
-            self.pictures_dock,
+            self.surface_dock, self.data_dock, self.confusion_dock, self.hidden_dock,
+            self.step_dock, self.pictures_dock,
         ]  # fmt: skip
         # Give the network graph the room: side docks narrow, bottom docks short.
         self.resizeDocks(
             [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.loss_dock, self.surface_dock], [1, 1], Qt.Orientation.Horizontal)
 
     def _build_file_actions(self) -> None:
         """File › Export and the session entries, above the separator before Quit."""
@@ -261,13 +266,16 @@ class MainWindow(QMainWindow):
                 (self.step_dock, lambda snap: self.step_through.set_explanation(snap.explanation)),
                 (self.confusion_dock, self.confusion_view.update_snapshot),
                 (self.pictures_dock, self.weight_pictures.update_snapshot),
+                (self.hidden_dock, self.hidden_plot.update_snapshot),
             ],
             explain_docks=[self.inspector_dock, self.step_dock],
-            needs=[(self.confusion_dock, "confusion")],
+            needs=[(self.confusion_dock, "confusion"), (self.hidden_dock, "hidden")],
             also=lambda: {"maps"} if self.graph.maps.on else (),
         )
         self.graph.maps.modeChanged.connect(self.docked_views.send_wanted)
         self.graph.maps.nodeClicked.connect(self.show_neuron_map)
+        self.hidden_plot.choiceMade.connect(lambda k, refit: s.worker.post(HiddenChoice(k, refit)))
+        self.hidden_plot.pointHovered.connect(self._hidden_point_hovered)
         self.step_through.applyRequested.connect(
             lambda: self.settings_panel.flush() or s.step("sample")
         )
@@ -330,6 +338,12 @@ class MainWindow(QMainWindow):
         self.data_dock.show()
         self.data_dock.raise_()
         self.data_view.select_rows(rows)
+
+    def _hidden_point_hovered(self, row: int, inputs) -> None:
+        """A point hovered in the hidden space: ring it over the inputs, select its row."""
+        self.output_plot.mark_point(inputs if inputs is not None and len(inputs) == 2 else None)
+        if row >= 0:
+            self.data_view.select_rows([row])
 
     def edit_param(self, param: tuple, value: float) -> None:
         """An undoable weight edit; the worker applies it between steps."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlpviz.engine.explain import StepExplanation
+from mlpviz.engine.hidden_space import HiddenBasis
 from mlpviz.engine.layout import Param, ParamLayout
 from mlpviz.engine.loss_archive import LossArchive
 from mlpviz.ui.training.neuron_maps import NeuronMaps
@@ -51,6 +52,24 @@ class OutputSurface:
     points: np.ndarray  # (n, 2) training rows, raw units
     targets: np.ndarray  # (n,) their first target, raw units
     classification: bool
+
+
+@dataclass(frozen=True)
+class HiddenSpace:
+    """What the hidden-space view draws: a layer's image of the plane and the data."""
+
+    layer: int  # the hidden layer shown, 1 = the first after the input
+    n_hidden: int  # hidden layers in the network (the view's choices)
+    basis: HiddenBasis  # image = basis.project(activations)
+    fitted_epoch: int  # the epoch whose activations the basis was fitted on
+    lines: np.ndarray | None  # (lines, points per line, 2) raw input plane; None unless 2 inputs
+    line_image: np.ndarray | None  # same shape: their image
+    rows: np.ndarray  # (n,) the dataset rows shown
+    points: np.ndarray  # (n, k) their raw inputs
+    image: np.ndarray  # (n, 2) their image
+    values: np.ndarray  # (n,) class index (classification) or first raw target
+    classification: bool
+    class_names: tuple[str, ...]  # () for regression
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,7 @@ class Snapshot:
     test_metric: float | None = None
     confusion: Confusion | None = None  # classification only, when a view shows it
     maps: NeuronMaps | None = None  # every neuron over the input plane, only while shown
+    hidden: HiddenSpace | None = None  # the hidden-space view's, while it is on screen
 
     @property
     def layout(self) -> ParamLayout:

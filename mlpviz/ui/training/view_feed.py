@@ -22,6 +22,7 @@ from mlpviz.data.problem import Problem
 from mlpviz.engine import Trainer
 from mlpviz.ui.training import surfaces
 from mlpviz.ui.training.confusion import confusion
+from mlpviz.ui.training.hidden_space import HiddenSpaceFeed
 from mlpviz.ui.training.measure import build_snapshot
 from mlpviz.ui.training.neuron_maps import neuron_maps
 from mlpviz.ui.training.snapshot import Snapshot
@@ -29,7 +30,7 @@ from mlpviz.ui.training.snapshot import Snapshot
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 FRAME_WAIT = 0.1  # longest pause for a GUI frame (seconds)
-SURFACES = frozenset({"pair", "pca", "output", "explain", "confusion"})
+SURFACES = frozenset({"pair", "pca", "output", "explain", "confusion", "hidden"})
 
 
 class ViewFeed:
@@ -40,6 +41,7 @@ class ViewFeed:
         self.loss_sent = 0  # loss-history entries the views already have
         self.wanted = SURFACES  # what is on screen
         self._surfaces: dict = {}
+        self.hidden = HiddenSpaceFeed()  # the hidden-space view's layer and basis
         self._last_snapshot = 0.0
         self._last_surface = 0.0
         # Set while the GUI is not drawing; cleared here when a snapshot goes
@@ -93,6 +95,7 @@ class ViewFeed:
             loss_start=start,
             weights_edited=weights_edited,
             confusion=self._surfaces.get("confusion"),
+            hidden=self._surfaces.get("hidden"),
             pair=self._surfaces.get("pair"),
             pca=self._surfaces.get("pca"),
             output=self._surfaces.get("output"),
@@ -143,6 +146,8 @@ class ViewFeed:
             out["output"] = surfaces.output_surface(mlp, problem, classification)
         if "confusion" in wanted and classification:
             out["confusion"] = confusion(problem, mlp)
+        if "hidden" in wanted:
+            out["hidden"] = self.hidden.compute(mlp, problem, classification, t.epoch)
         self._surfaces = out
 
 

@@ -32,6 +32,7 @@ from mlpviz.engine.resize import resize_network
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.training import worker_commands as cmd
 from mlpviz.ui.training.command_worker import CommandWorker, Run, Step
+from mlpviz.ui.training.hidden_space import HiddenChoice
 from mlpviz.ui.training.measure import is_classification
 from mlpviz.ui.training.run_limits import RunLimits
 from mlpviz.ui.training.shared_core import SharedCore
@@ -184,6 +185,9 @@ class TrainingWorker(CommandWorker):
         elif isinstance(c, cmd.Surfaces):
             self._feed.wanted = frozenset(c.names)
             self._send(force=True, surfaces=True)
+        elif isinstance(c, HiddenChoice):
+            self._feed.hidden.choose(c)
+            self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Rewind):
             self._stop_running()
             self._checkpoints.append(self._checkpoint())
@@ -252,6 +256,8 @@ class TrainingWorker(CommandWorker):
     ) -> None:
         n_in, n_out = len(problem.input_names), len(problem.target_names)
         mlp = spec.build(n_in, n_out) if new_network else self.mlp
+        if new_network:
+            self._feed.hidden.forget()
         trainer = settings.make_trainer(
             mlp, problem.X_train, problem.Z_train, problem.X_test, problem.Z_test
         )
