@@ -36,6 +36,7 @@ class ViewFeed:
         self._emit = emit
         self.loss_sent = 0  # loss-history entries the views already have
         self.wanted = SURFACES  # what is on screen
+        self.output_slice = None  # the output map's SliceOutput (None: the default slice)
         self._surfaces: dict = {}
         self._last_snapshot = 0.0
         self._last_surface = 0.0
@@ -131,7 +132,7 @@ class ViewFeed:
         if "pca" in wanted:
             out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
         if "output" in wanted:
-            out["output"] = surfaces.output_surface(mlp, problem, classification)
+            out["output"] = surfaces.output_surface(mlp, problem, classification, self.output_slice)
         self._surfaces = out
 
 
