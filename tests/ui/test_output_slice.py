@@ -8,7 +8,15 @@ import pytest
 from mlpviz.data.dataset import Dataset
 from mlpviz.data.problem import prepare
 from mlpviz.engine.settings import NetworkSpec
-from mlpviz.ui.plots.class_map import FAINTEST, class_colour, class_rgb, palette, strength
+from mlpviz.ui.plots.class_map import (
+    FAINTEST,
+    STRONGEST,
+    border_grids,
+    class_colour,
+    class_rgb,
+    palette,
+    strength,
+)
 from mlpviz.ui.plots.slice_controls import SliceControls, slice_text
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot
 from mlpviz.ui.training.surfaces import output_surface, resolve_slice
@@ -151,11 +159,12 @@ def test_class_rgb_colour_is_the_winner_and_certainty_is_stronger():
     rgb = class_rgb(winner, prob, 5).astype(float)
     for i, j in [(0, 0), (3, 7), (29, 19), (15, 4)]:
         assert nearest_class(rgb[i, j], 5) == winner[i, j]
-    # Probability 1 is the class's own colour; chance is the faintest tint.
-    sure = class_rgb(np.array([[2]]), np.array([[1.0]]), 5)[0, 0]
-    colour = class_colour(2)
-    assert tuple(sure) == (colour.red(), colour.green(), colour.blue())
+    # Probability 1 is the strongest tint of the class's colour; chance the faintest.
+    sure = class_rgb(np.array([[2]]), np.array([[1.0]]), 5)[0, 0].astype(float)
+    c = palette(5)[2]
+    np.testing.assert_allclose(sure, 255 + (c - 255) * STRONGEST, atol=0.5)
     assert strength(np.array(0.2), 5) == pytest.approx(FAINTEST)
+    assert strength(np.array(1.0), 5) == pytest.approx(STRONGEST)
     assert strength(np.array(0.9), 5) > strength(np.array(0.6), 5)
 
 
@@ -177,6 +186,15 @@ def test_class_map_colour_at_a_point_is_the_argmax_class(qtbot):
     for i in range(0, 60, 7):
         for j in range(0, 60, 11):
             assert nearest_class(image[i, j], 3) == surface.winner[i, j]
+    # The borders run where the winner changes: beside every border point a
+    # neighbouring grid point has another winner.
+    x, y = plot.contours.getData()
+    assert len(x) > 10 and len(border_grids(surface.probabilities)) >= 2
+    for px, py in zip(x[::5], y[::5]):
+        i = int(np.abs(surface.xs - px).argmin())
+        j = int(np.abs(surface.ys - py).argmin())
+        near = surface.winner[max(i - 1, 0) : i + 2, max(j - 1, 0) : j + 2]
+        assert len(np.unique(near)) > 1
     # The legend names the classes; the colour bar is the winner's probability.
     for name in CLASSES:
         assert name in plot.legend_label.text()
@@ -210,8 +228,9 @@ def test_changing_the_chosen_pair_updates_the_axis_labels(qtbot):
     assert plot.plot_item.getAxis("left").labelText == "width"
     # The held inputs are now sepal and petal, in the summary.
     assert plot.controls.toggle.text().startswith("Slice at sepal = ")
-    assert not plot.controls.spins[0].isHidden() and plot.controls.spins[0].isEnabled()
-    assert not plot.controls.spins[3].isEnabled()
+    # The form holds the two inputs not spanned.
+    assert not plot.controls.spins[0].isHidden() and not plot.controls.spins[1].isHidden()
+    assert plot.controls.spins[3].isHidden() and plot.controls.spins[2].isHidden()
 
 
 def test_editing_a_held_value_sends_every_held_value(qtbot):

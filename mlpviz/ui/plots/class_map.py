@@ -1,9 +1,10 @@
 """Colours of the class map: every grid point in its winning class's colour,
 with the winner's probability as the intensity.
 
-A point the network is sure of (probability 1) has the class's full colour;
-one where every class is as likely (1/K) is a pale tint of the winner, never
-white, so the winning class can always be read off the map.
+A point the network is sure of (probability 1) has a strong tint of the
+class's colour, one where every class is as likely (1/K) a faint one — never
+white, so the winning class can always be read off the map — and the data's
+points, in the full colours, stand out on either.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from mlpviz.ui.style import theme
 # The qualitative palette without its black: a black class would read as a
 # shadow on the map.
 _PALETTE = [c for c in theme.SERIES if c.lightness() > 0]
-FAINTEST = 0.2  # mix with white of a winner at probability 1/K
+FAINTEST = 0.12  # share of the winner's colour (the rest white) at probability 1/K
+STRONGEST = 0.62  # and at probability 1
 
 
 def class_colour(k: int) -> QColor:
@@ -36,11 +38,11 @@ def palette(n: int) -> np.ndarray:
 
 
 def strength(probability: np.ndarray, n_classes: int) -> np.ndarray:
-    """How much of the winner's colour a point gets: FAINTEST at 1/K, 1 at certainty."""
+    """How much of the winner's colour a point gets: FAINTEST at 1/K, STRONGEST at 1."""
     chance = 1.0 / max(n_classes, 2)
     p = np.asarray(probability, dtype=float)
     t = np.clip((np.nan_to_num(p, nan=chance) - chance) / (1.0 - chance), 0.0, 1.0)
-    return FAINTEST + (1.0 - FAINTEST) * t
+    return FAINTEST + (STRONGEST - FAINTEST) * t
 
 
 def class_rgb(winner: np.ndarray, probability: np.ndarray, n_classes: int) -> np.ndarray:
@@ -50,10 +52,26 @@ def class_rgb(winner: np.ndarray, probability: np.ndarray, n_classes: int) -> np
     return np.round(255.0 + (colours - 255.0) * s).astype(np.uint8)
 
 
-def boundary_grids(winner: np.ndarray, n_classes: int) -> list[np.ndarray]:
-    """One 0/1 grid per class present: its iso-line at ½ is that class's border."""
-    w = np.asarray(winner)
-    return [(w == k).astype(float) for k in range(n_classes) if (w == k).any()]
+def border_grids(probabilities: np.ndarray) -> list[np.ndarray]:
+    """Per class that wins somewhere, its lead over the best other class.
+
+    ``probabilities`` is (nx, ny, K); each returned grid's iso-line at 0 is
+    that class's border, smooth where the winner changes (a 0/1 "is the
+    winner" grid would draw it in steps).
+    """
+    p = np.asarray(probabilities, dtype=float)
+    k = p.shape[-1]
+    if k < 2:
+        return []
+    order = np.sort(p, axis=-1)
+    best, second = order[..., -1], order[..., -2]
+    out = []
+    for c in range(k):
+        pc = p[..., c]
+        wins = pc >= best
+        if wins.any() and not wins.all():
+            out.append(np.where(wins, pc - second, pc - best))
+    return out
 
 
 def legend_html(classes: tuple[str, ...]) -> str:

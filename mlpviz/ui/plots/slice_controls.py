@@ -70,6 +70,8 @@ class SliceControls(QWidget):
         self.held = np.empty(0)
         self.user_held = False  # the user set values: axis changes keep them
         self.spins: dict[int, QDoubleSpinBox] = {}
+        self.labels: dict[int, QLabel] = {}
+        self._placed: tuple[int, int] | None = None  # the axes the form is laid out for
 
         self.x_combo, self.y_combo = QComboBox(), QComboBox()
         for combo, tip in ((self.x_combo, "horizontal"), (self.y_combo, "vertical")):
@@ -128,8 +130,9 @@ class SliceControls(QWidget):
         for combo, i in ((self.x_combo, self.axes[0]), (self.y_combo, self.axes[1])):
             if combo.currentIndex() != i:
                 combo.setCurrentIndex(i)
+        if self._placed != self.axes:
+            self._place()
         for i, spin in self.spins.items():
-            spin.setEnabled(i not in self.axes)
             if not spin.hasFocus() and i < len(held) and spin.value() != held[i]:
                 spin.blockSignals(True)
                 spin.setValue(float(held[i]))
@@ -143,15 +146,13 @@ class SliceControls(QWidget):
             combo.addItems(list(names))
             for i, name in enumerate(names):
                 combo.setItemData(i, name, Qt.ItemDataRole.ToolTipRole)
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.spins = {}
+        for widget in (*self.spins.values(), *self.labels.values()):
+            widget.deleteLater()
+        self.spins, self.labels = {}, {}
+        self._placed = None
         lows = surface.lows if surface.lows is not None else np.zeros(len(names))
         highs = surface.highs if surface.highs is not None else np.ones(len(names))
         for i, name in enumerate(names):
-            r, c = divmod(i, FORM_COLUMNS)
             label = QLabel(name)
             label.setToolTip(name)
             label.setMaximumWidth(120)
@@ -169,12 +170,27 @@ class SliceControls(QWidget):
             )
             spin.valueChanged.connect(lambda value, i=i: self._held_changed(i, value))
             label.setBuddy(spin)
-            self.grid.addWidget(label, r, 2 * c, Qt.AlignmentFlag.AlignRight)
-            self.grid.addWidget(spin, r, 2 * c + 1)
-            self.spins[i] = spin
-        self.grid.addWidget(
-            self.means_button, (len(names) - 1) // FORM_COLUMNS + 1, 0, 1, 2 * FORM_COLUMNS
-        )
+            self.spins[i], self.labels[i] = spin, label
+
+    def _place(self) -> None:
+        """Lay out the held inputs' label and spin box pairs, row by row."""
+        while self.grid.count():
+            self.grid.takeAt(0)
+        held = [i for i in self.spins if i not in self.axes]
+        for n, i in enumerate(held):
+            r, c = divmod(n, FORM_COLUMNS)
+            self.grid.addWidget(self.labels[i], r, 2 * c, Qt.AlignmentFlag.AlignRight)
+            self.grid.addWidget(self.spins[i], r, 2 * c + 1)
+        for i in self.axes:
+            if i in self.spins:
+                self.spins[i].hide()
+                self.labels[i].hide()
+        for i in held:
+            self.spins[i].show()
+            self.labels[i].show()
+        row = (len(held) - 1) // FORM_COLUMNS + 1
+        self.grid.addWidget(self.means_button, row, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        self._placed = self.axes
 
     def _set_summary(self) -> None:
         if len(self.held) != len(self.names):

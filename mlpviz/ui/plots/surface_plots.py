@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from mlpviz.engine.layout import param_name
-from mlpviz.ui.plots.class_map import boundary_grids, class_colour, class_rgb, legend_html
+from mlpviz.ui.plots.class_map import border_grids, class_colour, class_rgb, legend_html
 from mlpviz.ui.plots.slice_controls import SliceControls
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import AXIS_LINE, note_label
@@ -285,10 +285,10 @@ class OutputSurfacePlot(HeatmapPlot):
                 class_rgb(output.winner, grid, k), autoLevels=False, levels=(0, 255)
             )
             self.class_image.setRect(cell_rect(output.xs, output.ys))
-            borders = boundary_grids(output.winner, k)
             xs, ys = [], []
-            for g in borders if len(borders) > 1 else []:
-                x, y = contour_segments(g, [0.5], output.xs, output.ys)
+            probabilities = output.probabilities
+            for g in border_grids(probabilities) if probabilities is not None else []:
+                x, y = contour_segments(g, [0.0], output.xs, output.ys)
                 xs.append(x)
                 ys.append(y)
             self.contours.setData(

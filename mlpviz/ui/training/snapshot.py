@@ -57,9 +57,11 @@ class OutputSurface:
     lows: np.ndarray | None = None  # (k,) each input's smallest raw value
     highs: np.ndarray | None = None  # (k,) and largest
     # Several class outputs: the class names; ``grid`` then holds the winning
-    # class's probability and ``winner`` (nx, ny) its index.
+    # class's probability, ``winner`` (nx, ny) its index and ``probabilities``
+    # (nx, ny, K) every class's.
     classes: tuple[str, ...] = ()
     winner: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

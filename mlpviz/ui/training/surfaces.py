@@ -106,9 +106,10 @@ def output_surface(
 
     ``grid[i, j]`` is the network's output for the raw input row that is
     ``held`` with the two chosen inputs set to ``xs[i]`` and ``ys[j]``. With
-    several class outputs it is the winning class's probability and
-    ``winner[i, j]`` that class; otherwise the first output in the target's
-    raw units. None when the data have fewer than two inputs.
+    several class outputs it is the winning class's probability,
+    ``winner[i, j]`` that class and ``probabilities[i, j]`` every class's;
+    otherwise the first output in the target's raw units. None when the data
+    have fewer than two inputs.
     """
     raw = problem.raw_inputs
     if raw.ndim != 2 or raw.shape[1] < 2 or len(raw) == 0:
@@ -128,12 +129,13 @@ def output_surface(
     step = len(raw) // MAX_ROWS + 1
     points = raw[::step][:, [a, b]].copy()
     classes: tuple[str, ...] = ()
-    winner = None
+    winner = probabilities = None
     if classification and y.shape[1] > 1:
         classes = tuple(problem.target_names)
         win = y.argmax(1)
         out = y[np.arange(len(y)), win].reshape(len(xs), len(ys))
         winner = win.reshape(len(xs), len(ys))
+        probabilities = y.reshape(len(xs), len(ys), -1)
         targets = problem.raw_targets[::step].argmax(1).astype(float)
     else:
         out = problem.decode_targets(y)[:, 0].reshape(len(xs), len(ys))
@@ -152,6 +154,7 @@ def output_surface(
         highs=stats.highs.copy(),
         classes=classes,
         winner=winner,
+        probabilities=probabilities,
     )
 
 
