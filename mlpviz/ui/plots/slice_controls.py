@@ -87,6 +87,10 @@ class SliceControls(QWidget):
         self.toggle.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.toggle.toggled.connect(self._set_open)
 
+        self.means_button = QPushButton("Hold at the means")
+        self.means_button.setToolTip("Hold every other input at its mean over the training rows")
+        self.means_button.clicked.connect(self._to_means)
+        self.means_button.hide()
         row = QHBoxLayout()
         row.setContentsMargins(4, 0, 4, 0)
         row.setSpacing(4)
@@ -95,20 +99,17 @@ class SliceControls(QWidget):
         row.addWidget(QLabel("and"))
         row.addWidget(self.y_combo)
         row.addWidget(self.toggle, 1)
+        row.addWidget(self.means_button)
 
         self.form = QWidget()
         self.grid = QGridLayout(self.form)
         self.grid.setContentsMargins(4, 2, 4, 2)
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(2)
-        self.means_button = QPushButton("Hold at the means")
-        self.means_button.setToolTip("Hold every other input at its mean over the training rows")
-        self.means_button.clicked.connect(self._to_means)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setWidget(self.form)
-        self.scroll.setMaximumHeight(FORM_HEIGHT)
         self.scroll.hide()
 
         layout = QVBoxLayout(self)
@@ -157,6 +158,7 @@ class SliceControls(QWidget):
             label.setToolTip(name)
             label.setMaximumWidth(120)
             spin = QDoubleSpinBox()
+            spin.setMinimumWidth(90)
             decimals, step = _decimals(float(lows[i]), float(highs[i]))
             spin.setDecimals(decimals)
             spin.setRange(-SPIN_LIMIT, SPIN_LIMIT)
@@ -188,9 +190,10 @@ class SliceControls(QWidget):
         for i in held:
             self.spins[i].show()
             self.labels[i].show()
-        row = (len(held) - 1) // FORM_COLUMNS + 1
-        self.grid.addWidget(self.means_button, row, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        self.grid.setColumnStretch(2 * FORM_COLUMNS, 1)
         self._placed = self.axes
+        # As tall as its rows, up to FORM_HEIGHT; more rows scroll.
+        self.scroll.setFixedHeight(min(FORM_HEIGHT, self.form.sizeHint().height() + 2))
 
     def _set_summary(self) -> None:
         if len(self.held) != len(self.names):
@@ -208,6 +211,7 @@ class SliceControls(QWidget):
     def _set_open(self, on: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.scroll.setVisible(on)
+        self.means_button.setVisible(on)
 
     # -- the user's choices ----------------------------------------------------------
 
