@@ -222,6 +222,9 @@ def test_changing_the_chosen_pair_updates_the_axis_labels(qtbot):
     plot.sliceChosen.connect(chosen.append)
     plot.controls.choose_axes(3, 2)
     assert chosen[-1] == SliceOutput((3, 2), INPUTS, None)
+    # A surface computed before the choice reached the worker leaves the choice shown.
+    plot.update_surface(output_surface(mlp, problem, False))
+    assert plot.controls.x_combo.currentText() == "depth"
     plot.update_surface(output_surface(mlp, problem, False, chosen[-1]))
     assert plot.axis_labels == ("depth", "width")
     assert plot.plot_item.getAxis("bottom").labelText == "depth"

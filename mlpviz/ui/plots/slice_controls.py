@@ -72,6 +72,7 @@ class SliceControls(QWidget):
         self.spins: dict[int, QDoubleSpinBox] = {}
         self.labels: dict[int, QLabel] = {}
         self._placed: tuple[int, int] | None = None  # the axes the form is laid out for
+        self._sent: tuple | None = None  # (axes, held) chosen and not yet shown by the worker
 
         self.x_combo, self.y_combo = QComboBox(), QComboBox()
         for combo, tip in ((self.x_combo, "horizontal"), (self.y_combo, "vertical")):
@@ -126,6 +127,13 @@ class SliceControls(QWidget):
         held = np.asarray(surface.held if surface.held is not None else [], dtype=float)
         if names != self.names:
             self._set_names(names, surface)
+        elif self._sent is not None:
+            axes, sent_held = self._sent
+            if tuple(surface.axes) != axes or (
+                sent_held is not None and not np.array_equal(held, sent_held)
+            ):
+                return  # computed before the user's last choice reached the worker
+        self._sent = None
         self.axes = tuple(int(i) for i in surface.axes)  # type: ignore[assignment]
         self.held = held.copy()
         for combo, i in ((self.x_combo, self.axes[0]), (self.y_combo, self.axes[1])):
@@ -252,4 +260,5 @@ class SliceControls(QWidget):
 
     def _emit(self) -> None:
         held = tuple(float(v) for v in self.held) if self.user_held else None
+        self._sent = (self.axes, held)
         self.sliceChosen.emit(SliceOutput(self.axes, self.names, held))
