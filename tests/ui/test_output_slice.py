@@ -217,7 +217,7 @@ def test_changing_the_chosen_pair_updates_the_axis_labels(qtbot):
     assert plot.axis_labels == ("sepal", "petal")
     assert plot.plot_item.getAxis("bottom").labelText == "sepal"
     assert not plot.controls.isHidden()
-    assert plot.controls.toggle.text().startswith("Slice at width = ")
+    assert plot.controls.toggle.toolTip().startswith("The other inputs are held at: width = ")
     chosen = []
     plot.sliceChosen.connect(chosen.append)
     plot.controls.choose_axes(3, 2)
@@ -230,7 +230,7 @@ def test_changing_the_chosen_pair_updates_the_axis_labels(qtbot):
     assert plot.plot_item.getAxis("bottom").labelText == "depth"
     assert plot.plot_item.getAxis("left").labelText == "width"
     # The held inputs are now sepal and petal, in the summary.
-    assert plot.controls.toggle.text().startswith("Slice at sepal = ")
+    assert plot.controls.toggle.toolTip().startswith("The other inputs are held at: sepal = ")
     # The form holds the two inputs not spanned.
     assert not plot.controls.spins[0].isHidden() and not plot.controls.spins[1].isHidden()
     assert plot.controls.spins[3].isHidden() and plot.controls.spins[2].isHidden()
@@ -266,6 +266,21 @@ def test_slice_text_names_the_held_inputs():
     assert slice_text(names, (6, 2), held, 2) == "a = 0.5, b = 1.5, … (3 more)"
 
 
+def test_the_summary_names_what_fits_the_button(qtbot):
+    problem = four_inputs(classes=False)
+    controls = SliceControls()
+    qtbot.addWidget(controls)
+    controls.show_surface(output_surface(network(problem, "linear"), problem, False))
+    full = "Slice at " + slice_text(INPUTS, (0, 1), controls.held, None)
+    metrics = controls.toggle.fontMetrics()
+    controls.toggle.resize(metrics.horizontalAdvance(full) + 80, 30)
+    controls._set_summary()
+    assert controls.toggle.text() == full
+    controls.toggle.resize(20, 30)
+    controls._set_summary()
+    assert controls.toggle.text() == "Slice: 2 other inputs held"
+
+
 def test_two_inputs_hide_the_slice_controls(qtbot):
     ds = Dataset(("u", "v", "y"), np.random.default_rng(1).normal(size=(30, 3)))
     problem = prepare(ds, ["u", "v"], ["y"])
@@ -294,4 +309,4 @@ def test_window_worker_computes_the_chosen_slice(window, qtbot):
     assert plot.axis_labels == ("width", "depth")
     plot.controls.spins[0].setValue(6.25)
     qtbot.waitUntil(lambda: plot.surface.held[0] == 6.25, timeout=10000)
-    assert plot.controls.toggle.text().startswith("Slice at sepal = 6.25")
+    assert plot.controls.toggle.toolTip().startswith("The other inputs are held at: sepal = 6.25,")

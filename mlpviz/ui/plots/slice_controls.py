@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -50,12 +50,12 @@ def slice_text(names: tuple[str, ...], axes: tuple[int, int], held, limit: int |
 
 
 def _decimals(low: float, high: float) -> tuple[int, float]:
-    """Spin-box decimals and step: a hundredth of the input's range, to a power of ten."""
+    """Spin-box decimals (a thousandth of the input's range shows) and step (a hundredth)."""
     span = high - low
     if not (math.isfinite(span) and span > 0):
         return 2, 0.1
     step = 10.0 ** math.floor(math.log10(span / 100))
-    return min(max(0, -math.floor(math.log10(step))), 8), step
+    return min(max(0, 1 - math.floor(math.log10(step))), 8), step
 
 
 class SliceControls(QWidget):
@@ -87,6 +87,7 @@ class SliceControls(QWidget):
         self.toggle.setAutoRaise(True)
         self.toggle.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.toggle.toggled.connect(self._set_open)
+        self.toggle.installEventFilter(self)
 
         self.means_button = QPushButton("Hold at the means")
         self.means_button.setToolTip("Hold every other input at its mean over the training rows")
@@ -162,9 +163,9 @@ class SliceControls(QWidget):
         lows = surface.lows if surface.lows is not None else np.zeros(len(names))
         highs = surface.highs if surface.highs is not None else np.ones(len(names))
         for i, name in enumerate(names):
-            label = QLabel(name)
+            label = QLabel()
+            label.setText(label.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, 120))
             label.setToolTip(name)
-            label.setMaximumWidth(120)
             spin = QDoubleSpinBox()
             spin.setMinimumWidth(90)
             decimals, step = _decimals(float(lows[i]), float(highs[i]))
@@ -207,14 +208,26 @@ class SliceControls(QWidget):
         if len(self.held) != len(self.names):
             self.toggle.setText("")
             return
-        self.toggle.setText(
-            "Slice at " + slice_text(self.names, self.axes, self.held, SUMMARY_NAMES)
-        )
+        # As many names as fit the button; none fits: how many inputs are held.
+        room = self.toggle.width() - 2 * self.toggle.iconSize().width()
+        metrics = self.toggle.fontMetrics()
+        text = f"Slice: {len(self.names) - 2} other inputs held"
+        for limit in range(SUMMARY_NAMES, 0, -1):
+            candidate = "Slice at " + slice_text(self.names, self.axes, self.held, limit)
+            if metrics.horizontalAdvance(candidate) <= room:
+                text = candidate
+                break
+        self.toggle.setText(text)
         self.toggle.setToolTip(
             "The other inputs are held at: "
             + slice_text(self.names, self.axes, self.held, None)
             + "\nClick to change them"
         )
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.toggle and event.type() == QEvent.Type.Resize:
+            self._set_summary()  # the names that fit change with the button's width
+        return super().eventFilter(watched, event)
 
     def _set_open(self, on: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
