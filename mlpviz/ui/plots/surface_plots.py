@@ -327,7 +327,7 @@ class OutputSurfacePlot(HeatmapPlot):
             "regression": self._regression_cmap,
         }[mode]
         self.colorbar.setColorMap(cmap)
-        self._set_value_name("probability of the winner" if mode == "classes" else "output")
+        self._set_value_name("p(winner)" if mode == "classes" else "output")
         pen = (
             pg.mkPen(255, 255, 255, 120, width=1)
             if mode == "regression"
