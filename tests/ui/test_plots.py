@@ -584,7 +584,7 @@ def test_pca_surface_labels_and_note(qtbot):
 def test_output_surface_classification_points_and_boundary(qtbot):
     plot = OutputSurfacePlot()
     qtbot.addWidget(plot)
-    assert plot.showing_hint and plot.hint.text() == "Needs exactly two input columns"
+    assert plot.showing_hint and plot.hint.text() == "Needs at least two input columns"
     surface = output_surface(classification=True, n=90)
     plot.set_axis_names("x", "y")
     plot.update_surface(surface)

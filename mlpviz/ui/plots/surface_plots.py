@@ -1,5 +1,5 @@
 """Heatmap views: the loss over two weights, over the trajectory's PCA plane,
-and the network's output over its two inputs.
+and the network's output over two of its inputs.
 
 All grids arrive precomputed in snapshots (the worker evaluates them); these
 widgets only colour them in, draw iso-lines (a vectorised marching squares,
@@ -18,17 +18,19 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from mlpviz.engine.layout import param_name
+from mlpviz.ui.plots.class_map import border_grids, class_colour, class_rgb, legend_html
+from mlpviz.ui.plots.slice_controls import SliceControls
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import AXIS_LINE, note_label
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface
 from mlpviz.ui.widgets.contour import contour_segments, iso_levels
-from mlpviz.ui.widgets.heatmap import HeatmapPlot, finite_range
+from mlpviz.ui.widgets.heatmap import HeatmapPlot, cell_rect, finite_range
 
 __all__ = ["OutputSurfacePlot", "PairSurfacePlot", "PcaSurfacePlot"]
 
 PAIR_HINT = "Select two weights in the graph (click)\nto see the loss surface over them"
 PCA_HINT = "The descent path appears here once the weights have moved"
-OUTPUT_HINT = "Needs exactly two input columns"
+OUTPUT_HINT = "Needs at least two input columns"
 PCA_NOTE = (
     "Approximation: the loss on the plane through the final weights spanned by the "
     "trajectory's two main directions (Li et al. 2018)"
@@ -182,7 +184,13 @@ class PcaSurfacePlot(LossSurfacePlot):
 
 
 class OutputSurfacePlot(HeatmapPlot):
-    """The network's output over the plane of its two inputs, with the data on top.
+    """The network's output over the plane of two inputs, with the data on top.
+
+    With more than two inputs, :attr:`controls` choose the two and the values
+    the others are held at; each choice is reported as :attr:`sliceChosen`
+    (a :class:`~mlpviz.ui.training.worker_commands.SliceOutput` for the
+    worker). Several class outputs are drawn as a class map: the winning
+    class's colour, its probability as the intensity (:mod:`.class_map`).
 
     Clicks on the plane are reported as :attr:`planeClicked` (x, y in the
     inputs' raw units, and the keyboard modifiers) — the draw-your-own-data
@@ -190,6 +198,7 @@ class OutputSurfacePlot(HeatmapPlot):
     """
 
     planeClicked = Signal(float, float, object)
+    sliceChosen = Signal(object)
     marker: pg.ScatterPlotItem | None = None  # the ring of mark_point, made on first use
 
     def __init__(self, parent: QWidget | None = None):
@@ -199,12 +208,27 @@ class OutputSurfacePlot(HeatmapPlot):
         self.scatter = pg.ScatterPlotItem(size=8, antialias=True)
         self.scatter.setZValue(5)
         self.plot_item.addItem(self.scatter)
+        # The class map: an RGB image over the (hidden) value image.
+        self.class_image = pg.ImageItem(axisOrder="col-major")
+        self.class_image.hide()
+        self.plot_item.addItem(self.class_image)
+        self.contours.setZValue(1)
+        self.controls = SliceControls()
+        self.controls.hide()
+        self.controls.sliceChosen.connect(self.sliceChosen)
+        self.plot_page.layout().insertWidget(0, self.controls)
+        self.legend_label = note_label("")
+        self.legend_label.setTextFormat(Qt.TextFormat.RichText)
+        self.legend_label.hide()
+        self.plot_page.layout().addWidget(self.legend_label)
         self._class_cmap = pg.ColorMap(
             [0.0, 0.5, 1.0],
             [_tint(theme.NEGATIVE, 0.45), QColor(250, 250, 250), _tint(theme.POSITIVE, 0.45)],
         )
         self._regression_cmap = pg.colormap.get(REGRESSION_CMAP)
-        self._classification: bool | None = None
+        self._probability_cmap = pg.ColorMap([0.0, 1.0], [QColor(250, 250, 250), theme.TEXT])
+        self._mode: str | None = None  # "regression", "binary" or "classes"
+        self._classes: tuple[str, ...] = ()
         self._point_levels: tuple[float, float] | None = None
         self.set_axis_names(*self._axis_names)
         self._set_value_name("output")
@@ -222,6 +246,11 @@ class OutputSurfacePlot(HeatmapPlot):
     def surface(self) -> OutputSurface | None:
         return self._surface
 
+    @property
+    def axis_labels(self) -> tuple[str, str]:
+        """The names on the horizontal and vertical axes."""
+        return self._axis_names
+
     def set_axis_names(self, x_name: str, y_name: str) -> None:
         """Names of the two input columns (blank names fall back to x₁, x₂)."""
         x_name, y_name = x_name or "x₁", y_name or "x₂"
@@ -229,38 +258,59 @@ class OutputSurfacePlot(HeatmapPlot):
         self._set_axis_names(x_name, y_name, x_name, y_name)
 
     def update_surface(self, output: OutputSurface | None) -> None:
-        """Show ``output`` (None: the data does not have exactly two inputs)."""
+        """Show ``output`` (None: the data have fewer than two inputs)."""
         if output is self._surface and (output is None) == self.showing_hint:
             return
         old, self._surface = self._surface, output
         if output is None:
+            self.controls.hide()
             self._show_hint()
             return
+        names = tuple(output.names)
+        if len(names) >= 2:
+            a, b = output.axes
+            self.set_axis_names(names[a], names[b])
+        self.controls.setVisible(len(names) > 2)
+        if len(names) > 2:
+            self.controls.show_surface(output)
         grid = np.asarray(output.grid, dtype=float)
         targets = np.asarray(output.targets, dtype=float).ravel()
-        if output.classification != self._classification:
-            self._classification = output.classification
-            cmap = self._class_cmap if output.classification else self._regression_cmap
-            self.colorbar.setColorMap(cmap)
-            pen = (
-                pg.mkPen(theme.TEXT, width=2)
-                if output.classification
-                else pg.mkPen(255, 255, 255, 120, width=1)
+        mode = "classes" if output.classes else "binary" if output.classification else "regression"
+        self._set_mode(mode, output.classes)
+        if mode == "classes":
+            k = len(output.classes)
+            levels = (1.0 / k, 1.0)
+            self._set_heatmap(output.xs, output.ys, grid, levels)
+            self.image.hide()
+            self.class_image.setImage(
+                class_rgb(output.winner, grid, k), autoLevels=False, levels=(0, 255)
             )
-            self.contours.setPen(pen)
-        if output.classification:
-            # The classes' own values (0/1, or −1/1 for tanh) anchor the colours;
-            # the decision boundary lies halfway between them.
-            levels = finite_range(targets) if targets.size else (0.0, 1.0)
-            iso = [0.5 * (levels[0] + levels[1])]
+            self.class_image.setRect(cell_rect(output.xs, output.ys))
+            xs, ys = [], []
+            probabilities = output.probabilities
+            for g in border_grids(probabilities) if probabilities is not None else []:
+                x, y = contour_segments(g, [0.0], output.xs, output.ys)
+                xs.append(x)
+                ys.append(y)
+            self.contours.setData(
+                np.concatenate(xs) if xs else np.empty(0), np.concatenate(ys) if ys else np.empty(0)
+            )
+            iso = [0.5]
         else:
-            levels = finite_range(np.concatenate([grid.ravel(), targets]))
-            iso = iso_levels(*levels, 6)
-        self._set_heatmap(output.xs, output.ys, grid, levels)
-        self.contours.setData(*contour_segments(grid, iso, output.xs, output.ys))
+            if output.classification:
+                # The classes' own values (0/1, or −1/1 for tanh) anchor the colours;
+                # the decision boundary lies halfway between them.
+                levels = finite_range(targets) if targets.size else (0.0, 1.0)
+                iso = [0.5 * (levels[0] + levels[1])]
+            else:
+                levels = finite_range(np.concatenate([grid.ravel(), targets]))
+                iso = iso_levels(*levels, 6)
+            self._set_heatmap(output.xs, output.ys, grid, levels)
+            self.contours.setData(*contour_segments(grid, iso, output.xs, output.ys))
         same_points = (
             old is not None
             and old.classification == output.classification
+            and old.classes == output.classes
             and np.array_equal(old.points, output.points)
             and np.array_equal(old.targets, output.targets)
             and levels == self._point_levels
@@ -268,11 +318,44 @@ class OutputSurfacePlot(HeatmapPlot):
         if not same_points:
             self._set_points(np.asarray(output.points, dtype=float), targets, levels, iso)
 
+    def _set_mode(self, mode: str, classes: tuple[str, ...]) -> None:
+        if mode == self._mode and classes == self._classes:
+            return
+        self._mode, self._classes = mode, classes
+        cmap = {
+            "classes": self._probability_cmap,
+            "binary": self._class_cmap,
+            "regression": self._regression_cmap,
+        }[mode]
+        self.colorbar.setColorMap(cmap)
+        self._set_value_name("p(winner)" if mode == "classes" else "output")
+        pen = (
+            pg.mkPen(255, 255, 255, 120, width=1)
+            if mode == "regression"
+            else pg.mkPen(theme.TEXT, width=2 if mode == "binary" else 1.2)
+        )
+        self.contours.setPen(pen)
+        self.image.setVisible(mode != "classes")
+        self.class_image.setVisible(mode == "classes")
+        self.legend_label.setVisible(mode == "classes")
+        self.legend_label.setText(legend_html(classes))
+
+    def readout_text(self, x: float, y: float) -> str:
+        text = super().readout_text(x, y)
+        s = self._surface
+        if text and s is not None and s.classes and s.winner is not None:
+            i = int(np.abs(self._xs - x).argmin())
+            j = int(np.abs(self._ys - y).argmin())
+            text = f"{text} · class {s.classes[int(s.winner[i, j])]}"
+        return text
+
     def _set_points(self, points, targets, levels, iso) -> None:
         # Regression colours depend on the levels, which follow the grid.
         self._point_levels = levels
         brushes = np.empty(len(targets), dtype=object)
-        if self._classification:
+        if self._mode == "classes":
+            brushes[:] = [pg.mkBrush(class_colour(int(t))) for t in targets]
+        elif self._mode == "binary":
             high = targets >= iso[0]
             brushes[high] = pg.mkBrush(theme.POSITIVE)
             brushes[~high] = pg.mkBrush(theme.NEGATIVE)
@@ -283,7 +366,8 @@ class OutputSurfacePlot(HeatmapPlot):
         # Class points get a white rim against the pale class tints; regression
         # points share the map's colours, so a dark rim keeps them findable
         # where prediction and target agree.
-        rim = pg.mkPen(WHITE, width=1.2) if self._classification else pg.mkPen(60, 60, 60, 200)
+        regression = self._mode == "regression"
+        rim = pg.mkPen(60, 60, 60, 200) if regression else pg.mkPen(WHITE, width=1.2)
         self.scatter.setData(pos=points.reshape(-1, 2), brush=list(brushes), pen=rim)
 
     def mark_point(self, xy) -> None:

@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
             lambda: self.settings_panel.flush() or s.step("sample")
         )
         self.output_plot.planeClicked.connect(self._plane_clicked)
+        self.output_plot.sliceChosen.connect(lambda c: s.worker.post(c))  # posted from here
         self.draw.pointsChanged.connect(self.session.swap_data)
         s.problemChanged.connect(self.data_view.set_problem)
         self.data_view.set_problem(s.problem)

@@ -44,14 +44,27 @@ class PcaSurface:
 
 @dataclass(frozen=True)
 class OutputSurface:
-    """The network's first output over the plane of its two inputs (raw units)."""
+    """The network's first output over the plane of two inputs (raw units), the
+    other inputs held at ``held``."""
 
     xs: np.ndarray  # (nx,) first input, raw units
     ys: np.ndarray  # (ny,) second input, raw units
     grid: np.ndarray  # (nx, ny) prediction in the target's raw units
     points: np.ndarray  # (n, 2) training rows, raw units
-    targets: np.ndarray  # (n,) their first target, raw units
+    targets: np.ndarray  # (n,) their first target, raw units (with ``classes``: class index)
     classification: bool
+    # The slice through the other inputs (see mlpviz.ui.training.surfaces.output_surface):
+    names: tuple[str, ...] = ()  # every raw input's name
+    axes: tuple[int, int] = (0, 1)  # which inputs xs and ys are
+    held: np.ndarray | None = None  # (k,) raw value of every input on the slice
+    lows: np.ndarray | None = None  # (k,) each input's smallest raw value
+    highs: np.ndarray | None = None  # (k,) and largest
+    # Several class outputs: the class names; ``grid`` then holds the winning
+    # class's probability, ``winner`` (nx, ny) its index and ``probabilities``
+    # (nx, ny, K) every class's.
+    classes: tuple[str, ...] = ()
+    winner: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,15 @@ refresh costs a few milliseconds even for large datasets.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mlpviz.data.problem import Problem
 from mlpviz.engine import MLP, WeightHistory
 from mlpviz.engine.landscape.surface import loss_grid, pca_loss_grid, trajectory_pca
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface
+from mlpviz.ui.training.worker_commands import SliceOutput
 
 MAX_ROWS = 2000
 GRID = 41
@@ -96,22 +99,108 @@ def pca_surface(
     return PcaSurface(alphas, betas, grid, coords, tuple(float(e) for e in pca.explained))
 
 
-def output_surface(mlp: MLP, problem: Problem, classification: bool) -> OutputSurface | None:
-    """The first output over the plane of the two raw inputs, in raw target units."""
+def output_surface(
+    mlp: MLP, problem: Problem, classification: bool, choice: SliceOutput | None = None
+) -> OutputSurface | None:
+    """The output over two raw inputs, the others held on a slice (raw units).
+
+    ``grid[i, j]`` is the network's output for the raw input row that is
+    ``held`` with the two chosen inputs set to ``xs[i]`` and ``ys[j]``. With
+    several class outputs it is the winning class's probability,
+    ``winner[i, j]`` that class and ``probabilities[i, j]`` every class's;
+    otherwise the first output in the target's raw units. None when the data
+    have fewer than two inputs.
+    """
     raw = problem.raw_inputs
-    if raw.shape[1] != 2:
+    if raw.ndim != 2 or raw.shape[1] < 2 or len(raw) == 0:
         return None
-    lo, hi = raw.min(0), raw.max(0)
+    stats = _input_stats(problem)
+    (a, b), held = resolve_slice(problem, choice)
+    lo, hi = stats.lows[[a, b]], stats.highs[[a, b]]
     pad = np.maximum((hi - lo) * 0.08, 1e-9)
     xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], 60)
     ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], 60)
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
-    plane = np.column_stack([gx.ravel(), gy.ravel()])
+    plane = np.repeat(held[None, :], gx.size, axis=0)
+    plane[:, a], plane[:, b] = gx.ravel(), gy.ravel()
     y = mlp.forward(problem.encode_inputs(plane)).activations[-1]
-    out = problem.decode_targets(y)[:, 0].reshape(len(xs), len(ys))
     # The map shows the data's shape; a few thousand points say it all, and
     # every point is a brush to build in the GUI thread.
     step = len(raw) // MAX_ROWS + 1
+    points = raw[::step][:, [a, b]].copy()
+    classes: tuple[str, ...] = ()
+    winner = probabilities = None
+    if classification and y.shape[1] > 1:
+        classes = tuple(problem.target_names)
+        win = y.argmax(1)
+        out = y[np.arange(len(y)), win].reshape(len(xs), len(ys))
+        winner = win.reshape(len(xs), len(ys))
+        probabilities = y.reshape(len(xs), len(ys), -1)
+        targets = problem.raw_targets[::step].argmax(1).astype(float)
+    else:
+        out = problem.decode_targets(y)[:, 0].reshape(len(xs), len(ys))
+        targets = problem.raw_targets[::step, 0].copy()
     return OutputSurface(
-        xs, ys, out, raw[::step].copy(), problem.raw_targets[::step, 0].copy(), classification
+        xs,
+        ys,
+        out,
+        points,
+        targets,
+        classification,
+        names=tuple(problem.raw_input_names),
+        axes=(a, b),
+        held=held,
+        lows=stats.lows.copy(),
+        highs=stats.highs.copy(),
+        classes=classes,
+        winner=winner,
+        probabilities=probabilities,
     )
+
+
+@dataclass(frozen=True)
+class InputStats:
+    """Each raw input's training mean and its extremes over all rows."""
+
+    means: np.ndarray
+    lows: np.ndarray
+    highs: np.ndarray
+
+
+# The stats of the last problem seen: the worker refreshes the map twice a
+# second on the same data, and a pass over a million rows costs milliseconds.
+_STATS: list[tuple[Problem, InputStats]] = []
+
+
+def _input_stats(problem: Problem) -> InputStats:
+    if _STATS and _STATS[0][0] is problem:
+        return _STATS[0][1]
+    raw = problem.raw_inputs
+    train = raw[problem.train] if len(problem.train) else raw
+    stats = InputStats(train.mean(0), raw.min(0), raw.max(0))
+    _STATS[:] = [(problem, stats)]
+    return stats
+
+
+def resolve_slice(
+    problem: Problem, choice: SliceOutput | None
+) -> tuple[tuple[int, int], np.ndarray]:
+    """The two spanned inputs and the raw row the others are held at.
+
+    ``choice`` applies when it was made for these inputs, names two distinct
+    inputs and holds one finite value per input; otherwise the first two
+    inputs span the map and every input is held at its training mean.
+    """
+    means = _input_stats(problem).means
+    k = len(means)
+    if choice is None or tuple(choice.names) != tuple(problem.raw_input_names):
+        return (0, 1), means.copy()
+    a, b = (int(i) for i in choice.axes)
+    if not (0 <= a < k and 0 <= b < k and a != b):
+        return (0, 1), means.copy()
+    held = means.copy()
+    if choice.held is not None:
+        values = np.asarray(choice.held, dtype=float)
+        if values.shape == (k,) and np.isfinite(values).all():
+            held = values.copy()
+    return (a, b), held

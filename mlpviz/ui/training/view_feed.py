@@ -40,6 +40,7 @@ class ViewFeed:
         self._emit = emit
         self.loss_sent = 0  # loss-history entries the views already have
         self.wanted = SURFACES  # what is on screen
+        self.output_slice = None  # the output map's SliceOutput (None: the default slice)
         self._surfaces: dict = {}
         self.hidden = HiddenSpaceFeed()  # the hidden-space view's layer and basis
         self._last_snapshot = 0.0
@@ -143,7 +144,7 @@ class ViewFeed:
         if "pca" in wanted:
             out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
         if "output" in wanted:
-            out["output"] = surfaces.output_surface(mlp, problem, classification)
+            out["output"] = surfaces.output_surface(mlp, problem, classification, self.output_slice)
         if "confusion" in wanted and classification:
             out["confusion"] = confusion(problem, mlp)
         if "hidden" in wanted:

@@ -188,6 +188,9 @@ class TrainingWorker(CommandWorker):
         elif isinstance(c, HiddenChoice):
             self._feed.hidden.choose(c)
             self._send(force=True, surfaces=True)
+        elif isinstance(c, cmd.SliceOutput):
+            self._feed.output_slice = c
+            self._send(force=True, surfaces=True)
         elif isinstance(c, cmd.Rewind):
             self._stop_running()
             self._checkpoints.append(self._checkpoint())

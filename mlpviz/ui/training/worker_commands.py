@@ -106,3 +106,18 @@ class SetState:
     spec: NetworkSpec
     settings: TrainingSettings
     state: dict
+
+
+@dataclass(frozen=True)
+class SliceOutput:
+    """The two inputs the output map spans and the raw values the others are held at.
+
+    ``held`` has one value per raw input (the two spanned ones are ignored);
+    None holds every other input at its mean over the training rows. The
+    choice is for the inputs ``names``: on data with other inputs the map
+    falls back to the first two inputs at their means.
+    """
+
+    axes: tuple[int, int]
+    names: tuple[str, ...]
+    held: tuple[float, ...] | None = None
