@@ -84,10 +84,15 @@ class RunsPanel(QWidget):
             "settings (the run so far is kept in the Runs list)"
         )
         self.restart_action.triggered.connect(lambda: self.restart(None))
-        self.restart_button = QPushButton("Run again from the same starting weights")
+        self.restart_button = QPushButton("Run again from the same start")
         self.restart_button.setToolTip(self.restart_action.statusTip())
         self.restart_button.clicked.connect(self.restart_action.trigger)
         self.memory = QLabel()
+        self.memory.setWordWrap(True)
+        self.memory.setToolTip(
+            "Each kept run holds its starting weights, its last 2,000 epochs' losses exactly "
+            "and older epochs as min/max envelopes; the oldest unpinned run makes room"
+        )
         self.memory.setStyleSheet(f"color: {theme.MUTED.name()};")
 
         foot = QHBoxLayout()
@@ -158,8 +163,7 @@ class RunsPanel(QWidget):
             self.tree.resizeColumnToContents(col)
         kept = len(self.keeper)
         self.memory.setText(
-            f"{kept} of {self.keeper.limit} runs kept · {_bytes(self.keeper.nbytes)} "
-            "(losses beyond the last 2,000 epochs of a run as min/max envelopes)"
+            f"{kept} of {self.keeper.limit} runs kept · {_bytes(self.keeper.nbytes)}"
         )
         self._live_key = self._key()
         self._filling = False
