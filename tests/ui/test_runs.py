@@ -71,6 +71,7 @@ def test_run_again_from_the_same_starting_weights_with_a_new_rate(window, qtbot)
     assert window.loss_plot.title_label.text() == "Loss · η 0.1 vs 1"
     # The Train menu holds the action.
     assert window.runs_panel.restart_action in window.menus.train_menu.actions()
+    assert window.runs_panel.tree.topLevelItem(0).text(1) == "η 1"
 
 
 def test_run_again_from_a_kept_runs_weights_is_bit_identical(window, qtbot):

@@ -125,13 +125,16 @@ class RunsPanel(QWidget):
         self.loss_plot.show_runs(shown, names, labels[-1] if len(shown) else "")
         self.title = comparison_title(fields)
         self.loss_plot.title_label.setText(f"Loss · {self.title}" if self.title else "Loss")
-        self._fill(live, dict(zip((r.serial for r in shown), labels, strict=False)))
+        differs = dict(zip((r.serial for r in shown), labels, strict=False))
+        self._fill(live, labels[-1] if shown else "", differs)
 
-    def _fill(self, live: dict[str, str], differs: dict[int, str]) -> None:
+    def _fill(self, live: dict[str, str], live_label: str, differs: dict[int, str]) -> None:
         self._filling = True
         self.tree.clear()
         snap = self.session.latest
-        now = QTreeWidgetItem(["Live run", "", *self._numbers(snap.epoch if snap else 0, snap)])
+        now = QTreeWidgetItem(
+            ["Live run", live_label, *self._numbers(snap.epoch if snap else 0, snap)]
+        )
         now.setToolTip(0, summary(live))
         now.setToolTip(1, summary(live))
         font = now.font(0)
