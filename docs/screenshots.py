@@ -114,13 +114,62 @@ def digits(out: Path) -> None:
 
 @shot
 def classes(out: Path) -> None:
-    """Three classes: blobs, softmax, the confusion matrix."""
+    """Three classes: blobs, softmax, the confusion matrix and the class map."""
     spec = NetworkSpec((8,), ("tanh",), "softmax", "cross-entropy", "xavier", 0)
     settings = TrainingSettings(learning_rate=0.01, batch_size=16, optimizer="adam", shuffle=True)
     w = window(example("blobs-3", test_fraction=0.25), spec, settings)
     w.confusion_dock.raise_()
+    w.surfaces.setCurrentWidget(w.output_plot)
     train(w, 200)
     save(w, out / "classes-confusion.png")
+    close(w)
+
+
+@shot
+def hidden(out: Path) -> None:
+    """Hidden space: the spiral untangled by an 8,2 tanh network."""
+    ex = load_example("spiral", noise=0.02)
+    problem = prepare(ex.dataset, ex.inputs, ex.targets, "-1,1", task="classification")
+    spec = NetworkSpec((8, 2), ("tanh",), "softmax", "cross-entropy", "xavier", 0)
+    settings = TrainingSettings(learning_rate=0.01, batch_size=8, optimizer="adam", shuffle=True)
+    w = window(problem, spec, settings, size=(1500, 900))
+    w.hidden_dock.show()
+    w.hidden_dock.raise_()
+    w.surfaces.setCurrentWidget(w.output_plot)
+    run_loop(500)
+    w.hidden_plot.layer_combo.setCurrentIndex(1)
+    w.hidden_plot.layer_combo.activated.emit(1)
+    train(w, 3000)
+    save(w, out / "hidden-space-spiral.png")
+    close(w)
+
+
+@shot
+def preset(out: Path) -> None:
+    """A teacher preset open, its steps in the side panel, the network locked."""
+    from mlpviz.ui.shell.preset_actions import builtin_presets
+
+    w = window()
+    folder = Path(tempfile.mkdtemp(prefix="mlpviz-preset-"))
+    name, text = next((n, t) for n, t in builtin_presets().items() if "diverg" in n)
+    (folder / name).write_text(text, encoding="utf-8")
+    w.presets.open_file(folder / name)
+    run_loop(1500)
+    save(w, out / "preset.png")
+    close(w)
+
+
+@shot
+def quiz(out: Path) -> None:
+    """Quiz me in the step-through: a question before the step."""
+    w = window()
+    w.step_dock.show()
+    w.step_dock.raise_()
+    run_loop(500)
+    w.step_through.quiz_button.setChecked(True)
+    run_loop(1000)
+    w.step_through.widget.grab().save(str(out / "quiz.png"))
+    print("quiz.png")
     close(w)
 
 

@@ -45,6 +45,7 @@ from mlpviz.io.session_checks import (
     _vector,
     typed_fields,
 )
+from mlpviz.io.session_runs import runs_from_list
 from mlpviz.io.session_write import FORMAT, FORMAT_VERSION, sha256
 from mlpviz.io.validate import FileFormatError, check_format, field, string_list
 
@@ -61,6 +62,7 @@ class LoadedSession:
     state: dict
     name: str
     dataset_path: Path | None  # the referenced CSV file, None when the data are embedded
+    runs: tuple = ()  # kept RunRecords (mlpviz.io.session_runs)
 
 
 def session_from_dict(d: Any, base: Path | None = None) -> LoadedSession:
@@ -87,7 +89,8 @@ def session_from_dict(d: Any, base: Path | None = None) -> LoadedSession:
     with _naming("training"):
         settings = TrainingSettings.from_dict(settings_d)
     state = _state(field(d, "state", "the session"), problem, spec, settings, version)
-    return LoadedSession(problem, spec, settings, state, name, dataset_path)
+    runs = runs_from_list(d.get("runs"))
+    return LoadedSession(problem, spec, settings, state, name, dataset_path, runs)
 
 
 def _dataset(dd: Any, base: Path | None) -> tuple[Dataset, Path | None]:

@@ -27,6 +27,7 @@ from mlpviz.data.problem import Problem
 from mlpviz.engine.layout import ParamLayout
 from mlpviz.engine.loss_archive import LossArchive
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io.session_runs import runs_field
 from mlpviz.io.validate import MAX_FILE_BYTES
 
 FORMAT = "mlpviz-session"
@@ -109,6 +110,7 @@ def session_to_dict(
             },
             **_run_fields(st),
         },
+        **runs_field(getattr(ts, "runs", ())),
     }
 
 

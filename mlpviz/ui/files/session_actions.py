@@ -318,6 +318,7 @@ class SessionActions(QObject):
             return False
         self.banner.hide()
         self.session.set_state(loaded.problem, loaded.spec, loaded.settings, loaded.state)
+        self.session.runs.load(loaded.runs)
         self.show_settings(loaded.spec, loaded.settings)
         self.undo.clear()
         self._mark_clean(loaded)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from mlpviz.ui.plots.follow import follow_range
 from mlpviz.ui.plots.loss_store import LossStore
+from mlpviz.ui.plots.run_overlay import RunOverlay
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.numbers import format_number
 from mlpviz.ui.style.plot_style import (
@@ -97,6 +98,7 @@ class LossPlot(QWidget):
         test_pen.setDashPattern([6, 3])  # Qt's DashLine (4, 2) reads as dotted at 1 px
         self.test_curve = pg.PlotDataItem(pen=test_pen, connect="finite", antialias=True)
         self.plot_item.addItem(self.test_curve)
+        self.overlay = RunOverlay(self.plot_item, self.legend)  # kept runs, faded
 
         self._cursor = pg.InfiniteLine(
             angle=90, movable=False, pen=pg.mkPen(theme.MUTED, width=1, style=Qt.PenStyle.DotLine)
@@ -212,6 +214,15 @@ class LossPlot(QWidget):
         self.refresh()
         self._frame_empty()
 
+    def show_runs(self, runs, labels, live_label: str = "") -> None:
+        """Overlay kept ``runs`` named ``labels``; ``live_label`` tells the live run apart."""
+        self.overlay.set_runs(runs, labels)
+        self.legend.getLabel(self.train_curve).setText(
+            f"train · {live_label}" if live_label else "train"
+        )
+        self._dirty = True
+        self.refresh()
+
     # ------------------------------------------------------------ drawing
 
     @property
@@ -239,7 +250,7 @@ class LossPlot(QWidget):
 
     def _redraw(self) -> None:
         self._dirty = False
-        n = len(self._store)
+        n = max(len(self._store), self.overlay.extent)
         vb = self.plot_item.getViewBox()
         if self.following:
             # Autorange is about to show everything; the current range is stale.
@@ -265,8 +276,9 @@ class LossPlot(QWidget):
         else:
             sy = np.empty(0)
             self.test_curve.setData(np.empty(0), np.empty(0))
+        oy = self.overlay.redraw(x0, x1, budget)
         if self.following and n:
-            self._follow(n, np.concatenate([ty, sy]))
+            self._follow(n, np.concatenate([ty, sy, oy]))
         self._update_readout()
 
     def _follow(self, n: int, ys: np.ndarray) -> None:

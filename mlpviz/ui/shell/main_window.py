@@ -34,6 +34,7 @@ from mlpviz.ui.inspector.step_through import StepThrough
 from mlpviz.ui.plots.confusion import ConfusionView
 from mlpviz.ui.plots.hidden_space import HiddenSpacePlot
 from mlpviz.ui.plots.loss_plot import LossPlot
+from mlpviz.ui.plots.runs_panel import RunsPanel
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.shell.controls import TrainingControls
 from mlpviz.ui.shell.data_controls import DataControls
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
             set_drawing=self.set_drawing, fill_recent=self.data_files.fill_recent,
             open_playground=self.open_playground, load_lesson=self.load_lesson,
         )  # fmt: skip
+        self.menus.train_menu.addAction(self.runs_panel.restart_action)
         self._build_file_actions()
         self.status = TrainingStatus(self.statusBar())
         self._wire()
@@ -190,14 +192,18 @@ class MainWindow(QMainWindow):
         )
         self.hidden_plot = HiddenSpacePlot()
         self.hidden_dock = self._dock("Hidden space", self.hidden_plot, bottom, "hidden-dock")
+        self.runs_panel = RunsPanel(self.session, self.loss_plot, self._current, self._before_reset)
+        self.runs_dock = self._dock("Runs", self.runs_panel, bottom, "runs-dock")
         self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
         for dock in (self.data_dock, self.confusion_dock, self.hidden_dock):
             self.tabifyDockWidget(self.loss_dock, dock)
+        self.tabifyDockWidget(self.surface_dock, self.runs_dock)
+        self.surface_dock.raise_()
         self.loss_dock.raise_()
         self.docks = [
             self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,
             self.surface_dock, self.data_dock, self.confusion_dock, self.hidden_dock,
-            self.step_dock, self.pictures_dock,
+            self.step_dock, self.pictures_dock, self.runs_dock,
         ]  # fmt: skip
         # Give the network graph the room: side docks narrow, bottom docks short.
         self.resizeDocks(
@@ -316,6 +322,11 @@ class MainWindow(QMainWindow):
         self.panel_sync.update(snap)
 
     # -- user actions --------------------------------------------------------------
+
+    def _current(self) -> tuple[NetworkSpec, TrainingSettings]:
+        """The settings panel's network and training settings, pending edits applied."""
+        self.settings_panel.flush()
+        return self.settings_panel.network_spec(), self.settings_panel.training_settings()
 
     def _before_reset(self) -> None:
         self.banner.hide()

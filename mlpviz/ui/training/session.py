@@ -27,6 +27,7 @@ from mlpviz.ui.training.command_worker import (
     Step,
     WorkerThread,
 )
+from mlpviz.ui.training.runs import RestartFrom, RunsKeeper
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.training.worker import TrainingWorker
 
@@ -85,7 +86,10 @@ class Session(QObject):
         self.worker.runStopped.connect(self.runStopped)
         self.worker.notice.connect(self.notice)
         self.worker.predictionsReady.connect(self.predictionsReady)
-        self.worker.stateReady.connect(self.stateReady)
+        # A saved state carries the kept runs (see mlpviz.io.session_runs).
+        self.runs = RunsKeeper(self)
+        self.worker.runKept.connect(self.runs.add)
+        self.worker.stateReady.connect(self._state_ready)
 
         # Flushes a snapshot that arrived too soon after the last frame. Single
         # shot, started only then: a periodic timer would wake the GUI thread
@@ -150,6 +154,18 @@ class Session(QObject):
         self.problemChanged.emit(problem)
         self.worker.post(cmd.SetState(problem, spec, settings, state))
 
+    def restart_from(
+        self,
+        params: np.ndarray | None = None,
+        spec: NetworkSpec | None = None,
+        settings: TrainingSettings | None = None,
+    ) -> None:
+        """Train again from ``params`` (None: the current run's start), bit for bit, under
+        ``spec`` and ``settings`` (None: the current ones); the run so far is kept."""
+        self.spec, self.settings = spec or self.spec, settings or self.settings
+        copied = None if params is None else np.array(params, dtype=np.float64)
+        self.worker.post(RestartFrom(copied, spec, settings))
+
     def request_predictions(self) -> None:
         self.worker.post(cmd.Predict())
 
@@ -185,6 +201,9 @@ class Session(QObject):
         return self._worker_thread.qthread
 
     # -- snapshots ----------------------------------------------------------------
+
+    def _state_ready(self, token: int, ts) -> None:
+        self.stateReady.emit(token, dataclasses.replace(ts, runs=self.runs.records))
 
     def _run_state(self, running: bool) -> None:
         self.running = running

@@ -25,3 +25,4 @@ class TrainingState:
     spec: NetworkSpec
     settings: TrainingSettings
     state: dict
+    runs: tuple = ()  # kept RunRecords, saved with the session (mlpviz.io.session_runs)

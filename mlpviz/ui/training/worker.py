@@ -29,12 +29,14 @@ from mlpviz.engine.history import capacity_for
 from mlpviz.engine.offload.process import OffloadedTraining
 from mlpviz.engine.offload.state import FAST_ROWS
 from mlpviz.engine.resize import resize_network
+from mlpviz.engine.run_record import RunTracker, start_from, starting_params
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.ui.training import worker_commands as cmd
 from mlpviz.ui.training.command_worker import CommandWorker, Run, Step
 from mlpviz.ui.training.hidden_space import HiddenChoice
 from mlpviz.ui.training.measure import is_classification
 from mlpviz.ui.training.run_limits import RunLimits
+from mlpviz.ui.training.runs import RestartFrom
 from mlpviz.ui.training.shared_core import SharedCore
 from mlpviz.ui.training.state import TrainingState
 from mlpviz.ui.training.view_feed import SNAPSHOT_INTERVAL, ViewFeed
@@ -54,6 +56,7 @@ class TrainingWorker(CommandWorker):
     notice = Signal(str)  # something the user should know, for the status bar
     predictionsReady = Signal(object, int)  # (n, n_out) raw units, epoch
     stateReady = Signal(int, object)  # token, TrainingState (copies)
+    runKept = Signal(object)  # RunRecord: a run that just ended (see _keep_run)
 
     def __init__(
         self,
@@ -65,6 +68,7 @@ class TrainingWorker(CommandWorker):
         super().__init__(speed=None)
         self.problem, self.spec, self.settings = problem, spec, settings
         self._limits = RunLimits()
+        self._runs = RunTracker()
         self._sample = 0
         self._pair: tuple[tuple, tuple] | None = None
         self._checkpoints: list[dict] = []  # states dropped by Rewind, for undo
@@ -151,6 +155,7 @@ class TrainingWorker(CommandWorker):
         self._send(force=True, surfaces=True)
 
     def _reset(self) -> None:
+        self._keep_run()
         self._build(self.problem, self.spec, self.settings, new_network=True)
         self._send(force=True, surfaces=True)
 
@@ -194,6 +199,7 @@ class TrainingWorker(CommandWorker):
         elif isinstance(c, cmd.Rewind):
             self._stop_running()
             self._checkpoints.append(self._checkpoint())
+            self._keep_run()
             self.trainer.rewind(c.epoch)
             self._edited_at = None
             self._feed.loss_sent = self.trainer.epochs_logged
@@ -219,6 +225,8 @@ class TrainingWorker(CommandWorker):
             self._build(c.problem, c.spec, c.settings, new_network=True)
             self._restore(c.state)
             self._send(force=True, surfaces=True, loss_start=0)
+        elif isinstance(c, RestartFrom):
+            self._restart_from(c)
         elif isinstance(c, cmd.Predict):
             p = self.problem
             pred = p.decode_targets(self.mlp.forward(p.X).activations[-1])
@@ -246,12 +254,31 @@ class TrainingWorker(CommandWorker):
                 del carry["optimizer"]  # another optimizer's state means nothing
             if (settings.shuffle, settings.seed) != (self.settings.shuffle, self.settings.seed):
                 del carry["order"], carry["rng"]  # the new trainer's own order
+        if new_network or c.problem is not None or settings != self.settings:
+            self._keep_run()
         checkpoints, edited_at = self._checkpoints, self._edited_at
         # Build first, swap after: a bad setting leaves everything as it was.
         self._build(problem, spec, settings, new_network=new_network)
         if carry is not None:
             self._restore(carry)
             self._checkpoints, self._edited_at = checkpoints, edited_at
+        self._send(force=True, surfaces=True, loss_start=0)
+
+    def _keep_run(self) -> None:
+        """Offer the run so far to the Runs list (once, and only if it trained)."""
+        record = self._runs.keep(self.trainer, self.spec, self.settings)
+        if record is not None:
+            self.runKept.emit(record)
+
+    def _restart_from(self, c: RestartFrom) -> None:
+        """Train again from ``c.params`` (None: this run's start) under ``c``'s settings."""
+        self._stop_running()
+        spec, settings = c.spec or self.spec, c.settings or self.settings
+        n_in, n_out = len(self.problem.input_names), len(self.problem.target_names)
+        start = starting_params(self.trainer, c.params, spec.layer_sizes(n_in, n_out))
+        self._keep_run()
+        self._build(self.problem, spec, settings, new_network=True)
+        start_from(self.trainer, start)
         self._send(force=True, surfaces=True, loss_start=0)
 
     def _build(
