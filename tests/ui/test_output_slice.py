@@ -12,13 +12,13 @@ from mlpviz.ui.plots.class_map import (
     FAINTEST,
     STRONGEST,
     border_grids,
-    class_colour,
     class_rgb,
     palette,
     strength,
 )
 from mlpviz.ui.plots.slice_controls import SliceControls, slice_text
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot
+from mlpviz.ui.style import theme
 from mlpviz.ui.training.surfaces import output_surface, resolve_slice
 from mlpviz.ui.training.worker_commands import SliceOutput
 
@@ -201,7 +201,7 @@ def test_class_map_colour_at_a_point_is_the_argmax_class(qtbot):
     assert plot.colorbar.levels() == pytest.approx((1 / 3, 1.0))
     # Points in their class's colour.
     brushes = [p.brush().color().rgb() for p in plot.scatter.points()]
-    expected = [class_colour(int(t)).rgb() for t in surface.targets]
+    expected = [theme.class_colour(int(t), len(CLASSES)).rgb() for t in surface.targets]
     assert brushes == expected
     # The readout names the class under the cursor.
     text = plot.readout_text(float(surface.xs[3]), float(surface.ys[50]))

@@ -37,9 +37,10 @@ class _LargeIcons(QProxyStyle):
 
 
 def _class_colours(labels: np.ndarray, class_column: bool) -> list[QColor]:
-    if not class_column:  # 0/1 targets: the playground's orange and blue
+    if not class_column:  # 0/1 targets: the output map's orange and blue
         return [theme.POSITIVE if v >= 0.5 else theme.NEGATIVE for v in labels]
-    return [theme.SERIES[int(v) % len(theme.SERIES)] for v in labels]
+    n = int(labels.max()) + 1 if len(labels) else 0
+    return [theme.class_colour(int(v), n) for v in labels]
 
 
 def _scaled(values: np.ndarray, low: float, high: float) -> np.ndarray:

@@ -12,28 +12,16 @@ from __future__ import annotations
 import html
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtGui import QColor
 
 from mlpviz.ui.style import theme
 
-# The qualitative palette without its black: a black class would read as a
-# shadow on the map.
-_PALETTE = [c for c in theme.SERIES if c.lightness() > 0]
 FAINTEST = 0.12  # share of the winner's colour (the rest white) at probability 1/K
 STRONGEST = 0.62  # and at probability 1
 
 
-def class_colour(k: int) -> QColor:
-    """The colour of class ``k``: the Okabe-Ito palette, then distinct hues."""
-    if k < len(_PALETTE):
-        return QColor(_PALETTE[k])
-    return pg.intColor(k - len(_PALETTE), hues=13, values=2, minValue=150)
-
-
 def palette(n: int) -> np.ndarray:
     """(n, 3) RGB of the first ``n`` classes, as floats in [0, 255]."""
-    colours = [class_colour(k) for k in range(n)]
+    colours = [theme.class_colour(k, n) for k in range(n)]
     return np.array([[c.red(), c.green(), c.blue()] for c in colours], dtype=float).reshape(-1, 3)
 
 
@@ -76,8 +64,9 @@ def border_grids(probabilities: np.ndarray) -> list[np.ndarray]:
 
 def legend_html(classes: tuple[str, ...]) -> str:
     """The classes as coloured squares and names, for a rich-text label."""
+    n = len(classes)
     parts = [
-        f'<span style="color:{class_colour(k).name()}">■</span>&nbsp;{html.escape(name)}'
+        f'<span style="color:{theme.class_colour(k, n).name()}">■</span>&nbsp;{html.escape(name)}'
         for k, name in enumerate(classes)
     ]
     return "&nbsp;&nbsp; ".join(parts)

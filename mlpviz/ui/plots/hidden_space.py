@@ -63,13 +63,6 @@ def axis_titles(space: HiddenSpace) -> tuple[str, str]:
     return f"PC1 of {layer} ({e1:.0f} %)", f"PC2 of {layer} ({e2:.0f} %)"
 
 
-def class_colour(k: int, n_classes: int) -> QColor:
-    """Two classes in the output view's colours; more in a qualitative palette."""
-    if n_classes <= 2:
-        return QColor(theme.POSITIVE if k >= 1 else theme.NEGATIVE)
-    return QColor(theme.SERIES[k % len(theme.SERIES)])
-
-
 class HiddenSpacePlot(QWidget):
     """The plane's grid and the data mapped through one hidden layer.
 
@@ -270,7 +263,7 @@ class HiddenSpacePlot(QWidget):
         values = space.values
         if space.classification:
             k = max(len(space.class_names), 2)
-            cache = {c: pg.mkBrush(class_colour(c, k)) for c in range(k)}
+            cache = {c: pg.mkBrush(theme.class_colour(c, k)) for c in range(k)}
             return [cache[int(v)] for v in values]
         cmap = pg.colormap.get(REGRESSION_CMAP)
         finite = values[np.isfinite(values)]
@@ -285,7 +278,7 @@ class HiddenSpacePlot(QWidget):
             return
         k = max(len(names), 2)
         parts = [
-            f'<span style="color:{class_colour(c, k).name()}">●</span> {name}'
+            f'<span style="color:{theme.class_colour(c, k).name()}">●</span> {name}'
             for c, name in enumerate(names)
         ]
         self.legend.setText("&nbsp;&nbsp;".join(parts))

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from mlpviz.engine.layout import param_name
-from mlpviz.ui.plots.class_map import border_grids, class_colour, class_rgb, legend_html
+from mlpviz.ui.plots.class_map import border_grids, class_rgb, legend_html
 from mlpviz.ui.plots.slice_controls import SliceControls
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import AXIS_LINE, note_label
@@ -354,7 +354,8 @@ class OutputSurfacePlot(HeatmapPlot):
         self._point_levels = levels
         brushes = np.empty(len(targets), dtype=object)
         if self._mode == "classes":
-            brushes[:] = [pg.mkBrush(class_colour(int(t))) for t in targets]
+            n = len(self._surface.classes) if self._surface is not None else 0
+            brushes[:] = [pg.mkBrush(theme.class_colour(int(t), n)) for t in targets]
         elif self._mode == "binary":
             high = targets >= iso[0]
             brushes[high] = pg.mkBrush(theme.POSITIVE)

@@ -80,3 +80,18 @@ def value_scale(values) -> float:
     lo = int(pos)
     s = float(v[lo] + (v[min(lo + 1, v.size - 1)] - v[lo]) * (pos - lo))
     return s if s > 1e-12 else max(float(v.max()), 1.0)
+
+
+def class_colour(k: int, n_classes: int) -> QColor:
+    """The colour of class ``k`` of ``n_classes``, the same in every view.
+
+    Two classes take the output map's orange (0) and blue (1); more take the
+    Okabe-Ito palette without its black (a black class would read as a
+    shadow on a map), then evenly spaced hues.
+    """
+    if n_classes <= 2:
+        return QColor(POSITIVE if k >= 1 else NEGATIVE)
+    palette = [c for c in SERIES if c.lightness() > 0]
+    if k < len(palette):
+        return QColor(palette[k])
+    return QColor.fromHsv((k - len(palette)) * 360 // 13 % 360, 200, 220)
