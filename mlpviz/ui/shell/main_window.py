@@ -6,54 +6,36 @@ snapshot; every change goes to the worker as a command.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
     QMainWindow,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from mlpviz.data import load_example
 from mlpviz.data.problem import Problem, prepare
 from mlpviz.engine.layout import param_name
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
-from mlpviz.ui.dataset.data_view import DataView
-from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
 from mlpviz.ui.dataset.network_defaults import network_for
 from mlpviz.ui.files.data_files import DataFiles
 from mlpviz.ui.files.export_actions import ExportActions, ExportViews
 from mlpviz.ui.files.session_actions import SessionActions
-from mlpviz.ui.graph.node_map_plot import NeuronMapPlot
-from mlpviz.ui.graph.view import NetworkGraphView
-from mlpviz.ui.inspector.panel import MathInspector
-from mlpviz.ui.inspector.step_through import StepThrough
-from mlpviz.ui.plots.confusion import ConfusionView
-from mlpviz.ui.plots.hidden_space import HiddenSpacePlot
-from mlpviz.ui.plots.loss_plot import LossPlot
-from mlpviz.ui.plots.runs_panel import RunsPanel
-from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.shell.controls import TrainingControls
 from mlpviz.ui.shell.data_controls import DataControls
-from mlpviz.ui.shell.history_bar import HistoryBar, RewindCommand
+from mlpviz.ui.shell.history_bar import RewindCommand
 from mlpviz.ui.shell.menus import build_menus
 from mlpviz.ui.shell.network_resize import NetworkResizer
 from mlpviz.ui.shell.panel_sync import PanelSync
 from mlpviz.ui.shell.preset_actions import PresetActions
-from mlpviz.ui.shell.settings_panel import SettingsPanel
 from mlpviz.ui.shell.status import TrainingStatus
 from mlpviz.ui.shell.view_updates import DockedViews
 from mlpviz.ui.shell.window_settings import restore_layout, save_layout
+from mlpviz.ui.shell.window_views import build_views
 from mlpviz.ui.training.hidden_space import HiddenChoice
 from mlpviz.ui.training.session import Session
 from mlpviz.ui.training.snapshot import Snapshot
 from mlpviz.ui.training.undo import SetParameterCommand
-from mlpviz.ui.weights.tables import WeightTablesPanel
-from mlpviz.ui.weights.weight_pictures import WeightPictures
-from mlpviz.ui.widgets.banner import Banner
 from mlpviz.ui.widgets.window_fit import open_fitted
 
 ORGANIZATION, APPLICATION = "mlpviz", "mlpviz"
@@ -86,7 +68,7 @@ class MainWindow(QMainWindow):
         self.selected: list[tuple] = []
         self.playground = None  # the optimizer playground's window, made when first opened
         self._quitting = False  # a quit on a signal: close without asking
-        self._build_views()
+        build_views(self)
         self.data_files = DataFiles(self, self.session, self.store, self.set_problem)
         self.controls = TrainingControls(self)
         self.addToolBar(self.controls.toolbar(self))
@@ -113,104 +95,6 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
     # -- construction -------------------------------------------------------------
-
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_views(self) -> None:
-        central = QWidget()
-        lay = QVBoxLayout(central)
-        lay.setContentsMargins(4, 4, 4, 4)
-        self.banner = Banner()
-        self.graph = NetworkGraphView()
-        self.history_bar = HistoryBar()
-        lay.addWidget(self.banner)
-        lay.addWidget(self.graph, 1)
-        lay.addWidget(self.history_bar)
-        self.setCentralWidget(central)
-
-        self.tables = WeightTablesPanel()
-        self.settings_panel = SettingsPanel()
-        self.loss_plot = LossPlot()
-        self.pair_plot = PairSurfacePlot()
-        self.pca_plot = PcaSurfacePlot()
-        self.output_plot = OutputSurfacePlot()
-        self.data_view = DataView()
-        self.surfaces = QTabWidget()
-        self.surfaces.setDocumentMode(True)
-        self.surfaces.addTab(self.pair_plot, "Two weights")
-        self.surfaces.addTab(self.pca_plot, "Whole path (PCA)")
-        self.surfaces.addTab(self.output_plot, "Output over inputs")
-        self.neuron_plot = NeuronMapPlot()
-        self.surfaces.addTab(self.neuron_plot, "Neuron map")
-        self.draw_palette = DrawPalette()
-        self.draw_palette.hide()
-        self.draw = DrawController(self.draw_palette, self)
-        surface_box = QWidget()
-        box = QVBoxLayout(surface_box)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(0)
-        box.addWidget(self.draw_palette)
-        box.addWidget(self.surfaces, 1)
-
-        left = Qt.DockWidgetArea.LeftDockWidgetArea
-        right = Qt.DockWidgetArea.RightDockWidgetArea
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        self.settings_dock = self._dock(
-            "Network && training", self.settings_panel, left, "settings-dock"
-        )
-        self.tables_dock = self._dock("Weights && biases", self.tables, right, "tables-dock")
-        self.loss_dock = self._dock("Loss", self.loss_plot, bottom, "loss-dock")
-        self.surface_dock = self._dock("Descent path", surface_box, bottom, "surface-dock")
-        self.inspector = MathInspector()
-        self.step_through = StepThrough(self.graph, self.inspector)
-        self.inspector_dock = self._dock("Math", self.inspector, right, "inspector-dock")
-        self.tabifyDockWidget(self.tables_dock, self.inspector_dock)
-        self.weight_pictures = WeightPictures()
-        self.pictures_dock = self._dock(
-            "Weight pictures", self.weight_pictures, right, "pictures-dock"
-        )
-        self.tabifyDockWidget(self.tables_dock, self.pictures_dock)
-        self.tables_dock.raise_()
-        self.step_dock = self._dock(
-            "Step through one sample", self.step_through.widget, bottom, "step-dock"
-        )
-        self.step_dock.hide()
-        self.data_dock = self._dock("Data", self.data_view, bottom, "data-dock")
-        self.confusion_view = ConfusionView()
-        self.confusion_dock = self._dock(
-            "Confusion matrix", self.confusion_view, bottom, "confusion-dock"
-        )
-        self.hidden_plot = HiddenSpacePlot()
-        self.hidden_dock = self._dock("Hidden space", self.hidden_plot, bottom, "hidden-dock")
-        self.runs_panel = RunsPanel(self.session, self.loss_plot, self._current, self._before_reset)
-        self.runs_dock = self._dock("Runs", self.runs_panel, bottom, "runs-dock")
-        self.splitDockWidget(self.loss_dock, self.surface_dock, Qt.Orientation.Horizontal)
-        for dock in (self.data_dock, self.confusion_dock, self.hidden_dock):
-            self.tabifyDockWidget(self.loss_dock, dock)
-        self.tabifyDockWidget(self.surface_dock, self.runs_dock)
-        self.surface_dock.raise_()
-        self.loss_dock.raise_()
-        self.docks = [
-            self.settings_dock, self.tables_dock, self.inspector_dock, self.loss_dock,
-            self.surface_dock, self.data_dock, self.confusion_dock, self.hidden_dock,
-            self.step_dock, self.pictures_dock, self.runs_dock,
-        ]  # fmt: skip
-        # Give the network graph the room: side docks narrow, bottom docks short.
-        self.resizeDocks(
-            [self.settings_dock, self.tables_dock], [330, 360], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.loss_dock, self.surface_dock], [300, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.loss_dock, self.surface_dock], [1, 1], Qt.Orientation.Horizontal)
 
     def _build_file_actions(self) -> None:
         """File › Export and the session entries, above the separator before Quit."""
