@@ -71,7 +71,9 @@ def close(w) -> None:
 
 def example(name: str, scaling: str = "-1,1", **kw):
     ex = load_example(name)
-    return prepare(ex.dataset, ex.inputs, ex.targets, scaling, task=ex.prepare_task, **kw)
+    return prepare(
+        ex.dataset, ex.inputs, ex.targets, scaling, task=ex.prepare_task, name=ex.name, **kw
+    )
 
 
 @shot
@@ -129,7 +131,9 @@ def classes(out: Path) -> None:
 def hidden(out: Path) -> None:
     """Hidden space: the spiral untangled by an 8,2 tanh network."""
     ex = load_example("spiral", noise=0.02)
-    problem = prepare(ex.dataset, ex.inputs, ex.targets, "-1,1", task="classification")
+    problem = prepare(
+        ex.dataset, ex.inputs, ex.targets, "-1,1", task="classification", name=ex.name
+    )
     spec = NetworkSpec((8, 2), ("tanh",), "softmax", "cross-entropy", "xavier", 0)
     settings = TrainingSettings(learning_rate=0.01, batch_size=8, optimizer="adam", shuffle=True)
     w = window(problem, spec, settings, size=(1500, 900))
@@ -156,6 +160,21 @@ def preset(out: Path) -> None:
     w.presets.open_file(folder / name)
     run_loop(1500)
     save(w, out / "preset.png")
+    close(w)
+
+
+@shot
+def runs(out: Path) -> None:
+    """Two runs from the same starting weights: η 0.1, then η 1.0, overlaid."""
+    w = window()
+    w.runs_dock.show()
+    w.runs_dock.raise_()
+    train(w, 300)
+    w.settings_panel.set_values(w.session.spec, TrainingSettings(learning_rate=1.0))
+    w.runs_panel.restart_action.trigger()
+    run_loop(5000, lambda: len(w.session.runs) == 1 and w.session.latest.epoch == 0)
+    train(w, 300)
+    save(w, out / "runs-compared.png")
     close(w)
 
 
