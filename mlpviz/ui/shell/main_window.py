@@ -31,6 +31,7 @@ from mlpviz.ui.graph.view import NetworkGraphView
 from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.inspector.step_through import StepThrough
 from mlpviz.ui.plots.confusion import ConfusionView
+from mlpviz.ui.plots.line_slice_plot import LineSlicePlot
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
 from mlpviz.ui.shell.controls import TrainingControls
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self.surfaces.setDocumentMode(True)
         self.surfaces.addTab(self.pair_plot, "Two weights")
         self.surfaces.addTab(self.pca_plot, "Whole path (PCA)")
+        self.line_plot = LineSlicePlot()
+        self.surfaces.addTab(self.line_plot, "Line slice")
         self.surfaces.addTab(self.output_plot, "Output over inputs")
         self.neuron_plot = NeuronMapPlot()
         self.surfaces.addTab(self.neuron_plot, "Neuron map")
@@ -206,8 +209,8 @@ class MainWindow(QMainWindow):
 
     def _surface_plots(self) -> dict:
         """Each descent-path tab's plot → the snapshot field it draws."""
-        plots = (self.pair_plot, self.pca_plot, self.output_plot, self.neuron_plot)
-        return dict(zip(plots, ("pair", "pca", "output", "maps")))
+        plots = (self.pair_plot, self.pca_plot, self.output_plot, self.neuron_plot, self.line_plot)
+        return dict(zip(plots, ("pair", "pca", "output", "maps", "line")))
 
     def _wire(self) -> None:
         s = self.session

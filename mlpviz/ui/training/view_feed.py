@@ -22,6 +22,7 @@ from mlpviz.data.problem import Problem
 from mlpviz.engine import Trainer
 from mlpviz.ui.training import surfaces
 from mlpviz.ui.training.confusion import confusion
+from mlpviz.ui.training.line_surface import line_slice_surface
 from mlpviz.ui.training.measure import build_snapshot
 from mlpviz.ui.training.neuron_maps import neuron_maps
 from mlpviz.ui.training.snapshot import Snapshot
@@ -29,7 +30,7 @@ from mlpviz.ui.training.snapshot import Snapshot
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 FRAME_WAIT = 0.1  # longest pause for a GUI frame (seconds)
-SURFACES = frozenset({"pair", "pca", "output", "explain", "confusion"})
+SURFACES = frozenset({"pair", "pca", "line", "output", "explain", "confusion"})
 
 
 class ViewFeed:
@@ -95,6 +96,7 @@ class ViewFeed:
             confusion=self._surfaces.get("confusion"),
             pair=self._surfaces.get("pair"),
             pca=self._surfaces.get("pca"),
+            line=self._surfaces.get("line"),
             output=self._surfaces.get("output"),
             # Cheap (one forward pass of a small grid): fresh in every snapshot.
             maps=neuron_maps(t.mlp, problem, classification) if "maps" in self.wanted else None,
@@ -138,7 +140,9 @@ class ViewFeed:
         if pair is not None and "pair" in wanted:
             out["pair"] = surfaces.pair_surface(mlp, t.X, t.Z, t.history, *pair)
         if "pca" in wanted:
-            out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
+            out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history, t.epoch)
+        if "line" in wanted:
+            out["line"] = line_slice_surface(mlp, t.X, t.Z, t.history, t.epoch)
         if "output" in wanted:
             out["output"] = surfaces.output_surface(mlp, problem, classification)
         if "confusion" in wanted and classification:
