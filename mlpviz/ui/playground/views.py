@@ -152,7 +152,7 @@ class ContourView(HeatmapPlot):
                 for item in self._items.pop(name):
                     self.plot_item.removeItem(item)
         spots = []
-        diag = self._diagonal()
+        diag = self.diagonal()
         g_ref = self.grid.grad_scale if self.grid is not None else 1.0
         longest, head = ARROW_FRACTION * diag, 0.025 * diag
         for r in snap.racers:
@@ -220,7 +220,8 @@ class ContourView(HeatmapPlot):
             dotted = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2, style=Qt.PenStyle.DotLine))
             self.legend.addItem(dotted, "momentum arrow")
 
-    def _diagonal(self) -> float:
+    def diagonal(self) -> float:
+        """The function box's diagonal (1 before the first grid)."""
         if self.grid is None:
             return 1.0
         return float(np.hypot(np.ptp(self.grid.xs), np.ptp(self.grid.ys)))

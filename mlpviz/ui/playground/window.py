@@ -20,14 +20,14 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QTabWidget,
@@ -37,10 +37,15 @@ from PySide6.QtWidgets import (
 
 from mlpviz.playground.expr import ExpressionError
 from mlpviz.playground.race import RaceSnapshot
+from mlpviz.playground.step_internals import STAGES
 from mlpviz.playground.testfunctions import FUNCTIONS, TestFunction, from_expression
+from mlpviz.ui.playground.internals_panel import InternalsPanel
+from mlpviz.ui.playground.internals_view import InternalsOverlay
+from mlpviz.ui.playground.momentum_view import MomentumView
 from mlpviz.ui.playground.racers import RacersPanel, ResultsTable, default_racers
+from mlpviz.ui.playground.show_panel import ShowPanel
 from mlpviz.ui.playground.toolbar import SPEEDS, PlaygroundToolbar
-from mlpviz.ui.playground.views import ContourView, SurfaceView
+from mlpviz.ui.playground.views import ARROW_FRACTION, ContourView, SurfaceView
 from mlpviz.ui.playground.worker import Configure, ContourGrid, PlaygroundWorker
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.numbers import format_number
@@ -87,6 +92,9 @@ class PlaygroundWindow(QMainWindow):
         self.latest: RaceSnapshot | None = None
         self.grid: ContourGrid | None = None
         self.running = False
+        # Which sub-step of the inspected racer's next step is drawn (1…3; None: all).
+        self.substage: int | None = None
+        self.inspected = ""
 
         self._build_toolbar()
         self.contour = ContourView()
@@ -95,47 +103,37 @@ class PlaygroundWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.contour, "Contour")
         self.tabs.addTab(self.surface, "3-D")
+        self.momentum_view = MomentumView()
+        self.tabs.addTab(self.momentum_view, "Why momentum works")
         tip = "The function as a surface." if self.surface.available else self.surface.hint.text()
         self.tabs.setTabToolTip(1, tip)
         self.tabs.currentChanged.connect(lambda _i: self._redraw())
 
         self.racers_panel = RacersPanel(default_racers(self.function))
         self.racers_panel.changed.connect(self._racers_changed)
-        show_gradient = QCheckBox("−∇f arrows")
-        show_gradient.setToolTip(
-            "At each racer, the steepest-descent direction −∇f (length grows with |∇f|)."
-        )
-        show_momentum = QCheckBox("Momentum arrows")
-        show_momentum.setToolTip(
-            "Where the accumulated velocity pushes: −v for momentum "
-            "and Nesterov, −m (first moment) for Adam."
-        )
-        for box, attr in ((show_gradient, "show_gradient"), (show_momentum, "show_momentum")):
-            box.setChecked(True)
-            box.toggled.connect(lambda on, a=attr: self._toggle_overlay(a, on))
-        suggest = QPushButton("Suggested learning rates")
-        suggest.setToolTip("Set every racer's η to a value that works on this function.")
-        suggest.clicked.connect(self._suggest_rates)
-        show = QGroupBox("Show")
-        show_layout = QVBoxLayout(show)
-        row = QHBoxLayout()
-        row.addWidget(show_gradient)
-        row.addWidget(show_momentum)
-        row.addStretch(1)
-        show_layout.addLayout(row)
-        show_layout.addWidget(suggest)
+        show = ShowPanel()
+        show.toggled.connect(self._toggle_overlay)
+        show.suggest.connect(self._suggest_rates)
+        self.inside = InternalsPanel()
+        self.inside.chosen.connect(self._inspect)
+        self.overlay = InternalsOverlay(self.contour.plot_item)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 0, 0, 0)
         side_layout.addWidget(self.racers_panel)
         side_layout.addWidget(show)
+        side_layout.addWidget(self.inside)
         side_layout.addWidget(note_label(HELP))
         side_layout.addStretch(1)
         side.setMinimumWidth(300)
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.tabs)
-        top.addWidget(side)
+        top.addWidget(side_scroll)
         top.setStretchFactor(0, 1)
         top.setStretchFactor(1, 0)
         top.setSizes([1000, 330])
@@ -198,6 +196,7 @@ class PlaygroundWindow(QMainWindow):
         self.custom.returnPressed.connect(self.apply_custom)
         self.play_action.triggered.connect(self.toggle_play)
         bar.step_action.triggered.connect(lambda: self.step())
+        bar.substep_action.triggered.connect(self.substep)
         bar.reset_action.triggered.connect(self.reset)
         self.speed.valueChanged.connect(self._speed_changed)
         self._speed_changed(self.speed.value(), post=False)
@@ -221,6 +220,7 @@ class PlaygroundWindow(QMainWindow):
     # -- commands -------------------------------------------------------------------------
 
     def play(self) -> None:
+        self.substage = None
         self.worker.post(Run())
 
     def pause(self) -> None:
@@ -231,9 +231,23 @@ class PlaygroundWindow(QMainWindow):
 
     def step(self, n: int = 1) -> None:
         """``n`` steps for every running racer, then pause."""
+        self.substage = None
         self.worker.post(Step(n=int(n)))
 
+    def substep(self) -> None:
+        """Reveal the inspected racer's next step one piece at a time; after the
+        last piece, take the step (every racer moves, as with Step)."""
+        if self.running:
+            self.pause()
+        if self.substage == len(STAGES):
+            self.worker.post(Step(n=1))
+            self.substage = 1  # the next snapshot is drawn from its gradient
+            return
+        self.substage = 1 if self.substage is None else self.substage + 1
+        self._redraw()
+
     def reset(self) -> None:
+        self.substage = None
         self.worker.post(Reset())
 
     def set_speed(self, steps_per_second: float | None) -> None:
@@ -279,6 +293,7 @@ class PlaygroundWindow(QMainWindow):
     # -- reacting -------------------------------------------------------------------------
 
     def _configure(self, **changes) -> None:
+        self.substage = None
         self.worker.post(Configure(racers=self.racers_panel.specs(), tol=self._tol(), **changes))
 
     def _use_function(self, function: TestFunction) -> None:
@@ -339,6 +354,19 @@ class PlaygroundWindow(QMainWindow):
         setattr(self.contour, attr, on)
         self._redraw()
 
+    def _inspect(self, name: str) -> None:
+        self.inspected = name
+        self._redraw()
+
+    def _draw_internals(self, snap: RaceSnapshot, colours) -> None:
+        racer = next((r for r in snap.racers if r.name == self.inspected), None)
+        internals = None if racer is None else racer.internals
+        colour = colours.get(self.inspected, QColor(theme.TEXT))
+        reach = ARROW_FRACTION * self.contour.diagonal()
+        self.overlay.show(internals, colour, self.substage, reach)
+        note = f"{racer.name}: {racer.note or racer.status}." if racer is not None else ""
+        self.inside.show_internals(internals, self.substage, note, self.overlay.scale)
+
     def _message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
 
@@ -367,6 +395,8 @@ class PlaygroundWindow(QMainWindow):
         self.contour.set_race(snap, colours)
         self.surface.set_race(snap, colours)
         self.table.show_race(snap, colours)
+        self.inside.set_racers(snap)
+        self._draw_internals(snap, colours)
         counts = {
             s: sum(r.status == s for r in snap.racers) for s in ("running", "converged", "diverged")
         }
