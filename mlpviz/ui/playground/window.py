@@ -4,13 +4,21 @@ Pick a test function (or type one), click the contour to choose the start,
 and watch SGD, momentum, Adam and friends — and the tutorial's trial and
 error — find their way down, with the −∇f and momentum arrows at each
 racer and a table of what each one paid to get within the tolerance.
+"Inside the step" draws one racer's next step piece by piece (the Sub-step
+button reveals gradient, optimizer state and step in turn), and the "Why
+momentum works" tab runs momentum on a quadratic under two sliders.
 
 The race and the contour grid are computed by a :class:`PlaygroundWorker` in
 its own thread; this module only draws what it sends.
 
 This module holds the window; what it draws is in
-:mod:`~mlpviz.ui.playground.views`, the racers' panel and results table in
-:mod:`~mlpviz.ui.playground.racers`, its controls in
+:mod:`~mlpviz.ui.playground.views` and
+:mod:`~mlpviz.ui.playground.internals_view`, the racers' panel in
+:mod:`~mlpviz.ui.playground.racers`, the results in
+:mod:`~mlpviz.ui.playground.results_panel`, the side boxes in
+:mod:`~mlpviz.ui.playground.show_panel` and
+:mod:`~mlpviz.ui.playground.internals_panel`, the momentum tab in
+:mod:`~mlpviz.ui.playground.momentum_view`, its controls in
 :mod:`~mlpviz.ui.playground.toolbar`.
 """
 
@@ -22,9 +30,7 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QScrollArea,
@@ -42,7 +48,8 @@ from mlpviz.playground.testfunctions import FUNCTIONS, TestFunction, from_expres
 from mlpviz.ui.playground.internals_panel import InternalsPanel
 from mlpviz.ui.playground.internals_view import InternalsOverlay
 from mlpviz.ui.playground.momentum_view import MomentumView
-from mlpviz.ui.playground.racers import RacersPanel, ResultsTable, default_racers
+from mlpviz.ui.playground.racers import RacersPanel, default_racers
+from mlpviz.ui.playground.results_panel import ResultsPanel
 from mlpviz.ui.playground.show_panel import ShowPanel
 from mlpviz.ui.playground.toolbar import SPEEDS, PlaygroundToolbar
 from mlpviz.ui.playground.views import ARROW_FRACTION, ContourView, SurfaceView
@@ -65,15 +72,11 @@ __all__ = ["PlaygroundWindow"]
 
 PREFERRED_SIZE = QSize(1320, 860)  # on a screen with room for it; else 90 % of the screen
 
-TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8"]
 HELP = (
     "Click the contour to move the start; drag to pan, scroll to zoom, double-click to fit. "
     "Solid arrows point down the slope (−∇f), dotted ones where momentum carries a racer. "
     "Gradient methods pay one gradient evaluation per step; trial and error pays up to "
     "1 + 2 × 2 function evaluations per step and never sees a gradient."
-)
-TOLERANCE_TIP = (
-    "A racer has reached the goal when f − f_min ≤ tol (or |∇f| < tol without a known minimum)."
 )
 
 
@@ -138,28 +141,14 @@ class PlaygroundWindow(QMainWindow):
         top.setStretchFactor(1, 0)
         top.setSizes([1000, 330])
 
-        self.table = ResultsTable()
-        self.tolerance = QComboBox()
-        self.tolerance.setEditable(True)
-        self.tolerance.addItems(TOLERANCES)
-        self.tolerance.setCurrentText("1e-3")
-        self.tolerance.setToolTip(TOLERANCE_TIP)
-        self.tolerance.currentTextChanged.connect(self._tolerance_changed)
-        self.step_label = QLabel("")
-        self.step_label.setStyleSheet(f"color: {theme.MUTED.name()};")
-        results = QWidget()
-        results_layout = QVBoxLayout(results)
-        results_layout.setContentsMargins(0, 4, 0, 0)
-        header = QHBoxLayout()
-        title = QLabel("<b>Results</b>")
-        header.addWidget(title)
-        header.addSpacing(12)
-        header.addWidget(QLabel("Tolerance"))
-        header.addWidget(self.tolerance)
-        header.addSpacing(12)
-        header.addWidget(self.step_label, 1)
-        results_layout.addLayout(header)
-        results_layout.addWidget(self.table, 1)
+        results = ResultsPanel()
+        results.toleranceChanged.connect(lambda tol: self.worker.post(Configure(tol=tol)))
+        self.results = results
+        self.table, self.tolerance, self.step_label = (
+            results.table,
+            results.tolerance,
+            results.step_label,
+        )
 
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
@@ -329,20 +318,7 @@ class PlaygroundWindow(QMainWindow):
             self.statusBar().showMessage("No suggestions for a custom function.", 4000)
 
     def _tol(self) -> float:
-        try:
-            tol = float(self.tolerance.currentText().replace("−", "-"))
-        except ValueError:
-            tol = math.nan
-        return tol if math.isfinite(tol) and tol > 0 else 1e-3
-
-    def _tolerance_changed(self, text: str) -> None:
-        try:
-            valid = float(text.replace("−", "-")) > 0
-        except ValueError:
-            valid = False
-        self.tolerance.setStyleSheet("" if valid else "border: 1px solid #c0392b;")
-        self.tolerance.setToolTip(TOLERANCE_TIP if valid else "Not a positive number; using 1e-3.")
-        self.worker.post(Configure(tol=self._tol()))
+        return self.results.tol()
 
     def _speed_changed(self, index: int, post: bool = True) -> None:
         speed = SPEEDS[index]
@@ -394,14 +370,9 @@ class PlaygroundWindow(QMainWindow):
         colours = self.racers_panel.colours()
         self.contour.set_race(snap, colours)
         self.surface.set_race(snap, colours)
-        self.table.show_race(snap, colours)
+        self.results.show_race(snap, colours)
         self.inside.set_racers(snap)
         self._draw_internals(snap, colours)
-        counts = {
-            s: sum(r.status == s for r in snap.racers) for s in ("running", "converged", "diverged")
-        }
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        self.step_label.setText(f"Step {snap.step:,}" + (f" · {summary}" if summary else ""))
 
     def showEvent(self, event) -> None:
         # Closing stops the worker; a window shown again gets a fresh one, so the
