@@ -130,15 +130,16 @@ class InternalsPanel(QGroupBox):
         if stage is not None and stage < n:
             keep = 1 if stage == 1 else len(shown) - 1
             shown = shown[:keep]
-        cells = "".join(
-            f"<tr><td>{label}</td><td align='right'>{_num(v[0])}</td>"
-            f"<td align='right'>{_num(v[1])}</td></tr>"
-            for label, v in shown
+        # Quantities across, coordinates down: three rows fit under the results.
+        head_cells = "".join(f"<th align='right'>&nbsp;{label}</th>" for label, _ in shown)
+        body = "".join(
+            f"<tr><td><b>{axis}</b></td>"
+            + "".join(f"<td align='right'>&nbsp;{_num(v[k])}</td>" for _, v in shown)
+            + "</tr>"
+            for k, axis in enumerate("xy")
         )
         self.table.setText(
-            "<table cellspacing='0' cellpadding='2'>"
-            "<tr><th></th><th align='right'>x</th><th align='right'>y</th></tr>"
-            f"{cells}</table>"
+            f"<table cellspacing='0' cellpadding='3'><tr><th></th>{head_cells}</tr>{body}</table>"
         )
         text = STATE_TEXT.get(i.optimizer, "") if stage is None or stage >= 2 else ""
         if i.second is not None:

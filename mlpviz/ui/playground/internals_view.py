@@ -37,6 +37,10 @@ from mlpviz.ui.playground.views import arrow_segments
 from mlpviz.ui.style import theme
 
 ELLIPSE_POINTS = 97
+# Fixed colours, apart from the racers' own: the gradient red, the optimizer's
+# state purple, the step black.
+GRADIENT_COLOUR = QColor(192, 57, 43)
+STATE_COLOUR = QColor(106, 61, 154)
 STEP_COLOUR = QColor(20, 20, 20)
 
 
@@ -143,21 +147,24 @@ class InternalsOverlay:
         segments[name] = arrow_segments(origin, vector, length, head)
 
     def _paint(self, segments: dict[str, np.ndarray], colour: QColor) -> None:
-        dark = colour.darker(150)
+        dash = Qt.PenStyle.DashLine
         pens = {
-            "gradient": pg.mkPen(colour, width=2.5),
-            "carried": pg.mkPen(dark, width=2.5, style=Qt.PenStyle.DotLine),
-            "added": pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
-            "moment": pg.mkPen(dark, width=2.5, style=Qt.PenStyle.DotLine),
-            "ellipse": pg.mkPen(dark, width=1.8, style=Qt.PenStyle.DashLine),
+            "gradient": pg.mkPen(GRADIENT_COLOUR, width=2.5),
+            "carried": pg.mkPen(STATE_COLOUR, width=2.5),
+            "added": pg.mkPen(GRADIENT_COLOUR, width=1.5, style=dash),
+            "moment": pg.mkPen(STATE_COLOUR, width=2.5),
+            "ellipse": pg.mkPen(STATE_COLOUR, width=1.8, style=dash),
             "step": pg.mkPen(STEP_COLOUR, width=3),
         }
+        colours = {"gradient": GRADIENT_COLOUR, "step": STEP_COLOUR}
         for name, item in self.items.items():
             seg = segments.get(name, np.empty((0, 2)))
             item.setPen(pens[name])
             item.setData(seg[:, 0], seg[:, 1])
         landing = self.drawn.get("next_point")
-        self.landing.setData(pos=[] if landing is None else [tuple(landing)])
+        # Where the racer lands: a ring in its own colour.
+        ring = pg.mkBrush(colour.red(), colour.green(), colour.blue(), 140)
+        self.landing.setData(pos=[] if landing is None else [tuple(landing)], brush=ring)
         i = self.internals
         k = "η" if i is None or i.second is None else "k"
         second = {"adam": "√v̂", "adagrad": "√G", "rmsprop": "√E[∇f²]"}
@@ -175,5 +182,5 @@ class InternalsOverlay:
                 continue
             # Arrows: at the tip; the ellipse: at its top.
             where = seg[1] if name != "ellipse" else seg[ELLIPSE_POINTS // 4]
-            label.setText(texts[name])
+            label.setText(texts[name], color=colours.get(name, STATE_COLOUR))
             label.setPos(float(where[0]), float(where[1]))

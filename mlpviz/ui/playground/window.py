@@ -125,7 +125,6 @@ class PlaygroundWindow(QMainWindow):
         side_layout.setContentsMargins(6, 0, 0, 0)
         side_layout.addWidget(self.racers_panel)
         side_layout.addWidget(show)
-        side_layout.addWidget(self.inside)
         side_layout.addWidget(note_label(HELP))
         side_layout.addStretch(1)
         side.setMinimumWidth(300)
@@ -152,7 +151,12 @@ class PlaygroundWindow(QMainWindow):
 
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
-        body.addWidget(results)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(results)
+        bottom.addWidget(self.inside)
+        bottom.setStretchFactor(0, 1)
+        bottom.setSizes([760, 560])
+        body.addWidget(bottom)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
         body.setSizes([600, 230])
@@ -368,7 +372,7 @@ class PlaygroundWindow(QMainWindow):
         if snap is None:
             return
         colours = self.racers_panel.colours()
-        self.contour.set_race(snap, colours)
+        self.contour.set_race(snap, colours, self.inspected)
         self.surface.set_race(snap, colours)
         self.results.show_race(snap, colours)
         self.inside.set_racers(snap)
