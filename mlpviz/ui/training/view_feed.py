@@ -2,7 +2,7 @@
 
 Snapshots leave at most every SNAPSHOT_INTERVAL while training runs, however
 fast it goes, so the GUI's event loop is never flooded; the loss surfaces
-(two-weight grid, PCA plane, output map) are recomputed every
+(two-weight grid, PCA plane, line slice, output map) are recomputed every
 SURFACE_INTERVAL, and only those on screen; the neuron maps ("maps", not
 wanted until asked for) go out fresh with every snapshot while shown. While a run goes on, each
 snapshot waits for the GUI to paint it (see :meth:`ViewFeed.wait_for_frame`).
