@@ -119,3 +119,15 @@ def test_momentum_sliders_redraw_the_whole_path(window):
     view.set_parameters(0.3, 0.0)  # past 2/λ = 0.2 for λ = 10
     assert "diverges" in view.readout.text()
     assert np.isnan(view.path.w[-1]).all()
+
+
+@pytest.mark.parametrize(("name", "key"), [("Adagrad", "sum_sq"), ("RMSProp", "mean_sq")])
+def test_drawn_accumulator_ellipse_equals_the_optimizers_accumulator(window, name, key):
+    window.inside.racer.setCurrentText(name)
+    after = replay(window, name, 6)
+    k = window.overlay.scale
+    np.testing.assert_array_equal(
+        window.overlay.drawn["ellipse"], k * np.sqrt(after.optimizer.state[key])
+    )
+    np.testing.assert_array_equal(window.overlay.drawn["next_point"], after.point)
+    assert "moment" not in window.overlay.drawn and "carried" not in window.overlay.drawn
