@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlpviz.engine.optimizers import make_optimizer
+from mlpviz.playground.step_internals import StepInternals, step_internals
 from mlpviz.playground.testfunctions import TestFunction
 
 ESCAPE = 1e6  # |coordinate| beyond this counts as diverged (it would wreck any view)
@@ -72,6 +73,9 @@ class RacerState:
     gradient: np.ndarray  # (2,) ∇f at the current point
     momentum: np.ndarray | None  # (2,) running average of gradients, same sign as ∇f
     reached: Reached | None
+    # The step this racer takes next, piece by piece (None once it has stopped,
+    # and for trial and error, which keeps no gradient state).
+    internals: StepInternals | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,14 @@ class Racer:
             gradient=_frozen(self.grad.copy()),
             momentum=None if momentum is None else _frozen(momentum),
             reached=self.reached(tol),
+            internals=self.internals(),
         )
+
+    def internals(self) -> StepInternals | None:
+        """The next step's gradient, optimizer state and update (see step_internals)."""
+        if self.status != "running":
+            return None
+        return step_internals(self.optimizer, self.point, self.grad, self.lr)
 
 
 class Race:

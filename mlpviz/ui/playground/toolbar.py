@@ -66,12 +66,21 @@ class PlaygroundToolbar(QToolBar):
         )
         self.step_action.setShortcut(QKeySequence(Qt.Key.Key_Right))
         self.step_action.setToolTip("One step for every racer (→).")
+        self.substep_action = QAction(
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowRight), "Sub-step", parent
+        )
+        self.substep_action.setShortcut(QKeySequence("Shift+Right"))
+        self.substep_action.setToolTip(
+            "Reveal the next step piece by piece for the racer chosen under “Inside the step”: "
+            "gradient, then the optimizer's state, then the step; a fourth press takes it "
+            "(Shift+→)."
+        )
         self.reset_action = QAction(
             style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset", parent
         )
         self.reset_action.setShortcut(QKeySequence("Ctrl+R"))
         self.reset_action.setToolTip("Back to the start point with fresh optimizer state (Ctrl+R).")
-        for action in (self.play_action, self.step_action, self.reset_action):
+        for action in (self.play_action, self.step_action, self.substep_action, self.reset_action):
             self.addAction(action)
         self.addSeparator()
         self.addWidget(QLabel(" Speed "))

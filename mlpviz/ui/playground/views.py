@@ -144,7 +144,9 @@ class ContourView(HeatmapPlot):
             rect = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
             self.plot_item.getViewBox().setRange(rect, padding=0.02)
 
-    def set_race(self, snap: RaceSnapshot, colours: dict[str, QColor]) -> None:
+    def set_race(self, snap: RaceSnapshot, colours: dict[str, QColor], inspected: str = "") -> None:
+        """Draw ``snap``; the ``inspected`` racer gets no arrows here (its next
+        step is drawn in full by the internals overlay instead)."""
         self.start_marker.setData(pos=[snap.start])
         names = {r.name for r in snap.racers}
         for name in list(self._items):
@@ -152,7 +154,7 @@ class ContourView(HeatmapPlot):
                 for item in self._items.pop(name):
                     self.plot_item.removeItem(item)
         spots = []
-        diag = self._diagonal()
+        diag = self.diagonal()
         g_ref = self.grid.grad_scale if self.grid is not None else 1.0
         longest, head = ARROW_FRACTION * diag, 0.025 * diag
         for r in snap.racers:
@@ -164,7 +166,7 @@ class ContourView(HeatmapPlot):
                 (mom, r.momentum, self.show_momentum),
             ):
                 seg = np.empty((0, 2))
-                if on and vector is not None and r.status != "diverged":
+                if on and vector is not None and r.status != "diverged" and r.name != inspected:
                     size = float(np.hypot(*vector))
                     # Never shorter than a quarter: the direction is the point, and
                     # in a valley |∇f| is tiny next to the box's typical slope.
@@ -220,7 +222,8 @@ class ContourView(HeatmapPlot):
             dotted = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2, style=Qt.PenStyle.DotLine))
             self.legend.addItem(dotted, "momentum arrow")
 
-    def _diagonal(self) -> float:
+    def diagonal(self) -> float:
+        """The function box's diagonal (1 before the first grid)."""
         if self.grid is None:
             return 1.0
         return float(np.hypot(np.ptp(self.grid.xs), np.ptp(self.grid.ys)))

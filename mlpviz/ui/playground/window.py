@@ -4,13 +4,21 @@ Pick a test function (or type one), click the contour to choose the start,
 and watch SGD, momentum, Adam and friends — and the tutorial's trial and
 error — find their way down, with the −∇f and momentum arrows at each
 racer and a table of what each one paid to get within the tolerance.
+"Inside the step" draws one racer's next step piece by piece (the Sub-step
+button reveals gradient, optimizer state and step in turn), and the "Why
+momentum works" tab runs momentum on a quadratic under two sliders.
 
 The race and the contour grid are computed by a :class:`PlaygroundWorker` in
 its own thread; this module only draws what it sends.
 
 This module holds the window; what it draws is in
-:mod:`~mlpviz.ui.playground.views`, the racers' panel and results table in
-:mod:`~mlpviz.ui.playground.racers`, its controls in
+:mod:`~mlpviz.ui.playground.views` and
+:mod:`~mlpviz.ui.playground.internals_view`, the racers' panel in
+:mod:`~mlpviz.ui.playground.racers`, the results in
+:mod:`~mlpviz.ui.playground.results_panel`, the side boxes in
+:mod:`~mlpviz.ui.playground.show_panel` and
+:mod:`~mlpviz.ui.playground.internals_panel`, the momentum tab in
+:mod:`~mlpviz.ui.playground.momentum_view`, its controls in
 :mod:`~mlpviz.ui.playground.toolbar`.
 """
 
@@ -20,14 +28,12 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QGroupBox,
-    QHBoxLayout,
+    QFrame,
     QLabel,
     QMainWindow,
-    QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QTabWidget,
@@ -37,10 +43,16 @@ from PySide6.QtWidgets import (
 
 from mlpviz.playground.expr import ExpressionError
 from mlpviz.playground.race import RaceSnapshot
+from mlpviz.playground.step_internals import STAGES
 from mlpviz.playground.testfunctions import FUNCTIONS, TestFunction, from_expression
-from mlpviz.ui.playground.racers import RacersPanel, ResultsTable, default_racers
+from mlpviz.ui.playground.internals_panel import InternalsPanel
+from mlpviz.ui.playground.internals_view import InternalsOverlay
+from mlpviz.ui.playground.momentum_view import MomentumView
+from mlpviz.ui.playground.racers import RacersPanel, default_racers
+from mlpviz.ui.playground.results_panel import ResultsPanel
+from mlpviz.ui.playground.show_panel import ShowPanel
 from mlpviz.ui.playground.toolbar import SPEEDS, PlaygroundToolbar
-from mlpviz.ui.playground.views import ContourView, SurfaceView
+from mlpviz.ui.playground.views import ARROW_FRACTION, ContourView, SurfaceView
 from mlpviz.ui.playground.worker import Configure, ContourGrid, PlaygroundWorker
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.numbers import format_number
@@ -60,15 +72,11 @@ __all__ = ["PlaygroundWindow"]
 
 PREFERRED_SIZE = QSize(1320, 860)  # on a screen with room for it; else 90 % of the screen
 
-TOLERANCES = ["1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8"]
 HELP = (
     "Click the contour to move the start; drag to pan, scroll to zoom, double-click to fit. "
     "Solid arrows point down the slope (−∇f), dotted ones where momentum carries a racer. "
     "Gradient methods pay one gradient evaluation per step; trial and error pays up to "
     "1 + 2 × 2 function evaluations per step and never sees a gradient."
-)
-TOLERANCE_TIP = (
-    "A racer has reached the goal when f − f_min ≤ tol (or |∇f| < tol without a known minimum)."
 )
 
 
@@ -87,6 +95,9 @@ class PlaygroundWindow(QMainWindow):
         self.latest: RaceSnapshot | None = None
         self.grid: ContourGrid | None = None
         self.running = False
+        # Which sub-step of the inspected racer's next step is drawn (1…3; None: all).
+        self.substage: int | None = None
+        self.inspected = ""
 
         self._build_toolbar()
         self.contour = ContourView()
@@ -95,35 +106,20 @@ class PlaygroundWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.contour, "Contour")
         self.tabs.addTab(self.surface, "3-D")
+        self.momentum_view = MomentumView()
+        self.tabs.addTab(self.momentum_view, "Why momentum works")
         tip = "The function as a surface." if self.surface.available else self.surface.hint.text()
         self.tabs.setTabToolTip(1, tip)
         self.tabs.currentChanged.connect(lambda _i: self._redraw())
 
         self.racers_panel = RacersPanel(default_racers(self.function))
         self.racers_panel.changed.connect(self._racers_changed)
-        show_gradient = QCheckBox("−∇f arrows")
-        show_gradient.setToolTip(
-            "At each racer, the steepest-descent direction −∇f (length grows with |∇f|)."
-        )
-        show_momentum = QCheckBox("Momentum arrows")
-        show_momentum.setToolTip(
-            "Where the accumulated velocity pushes: −v for momentum "
-            "and Nesterov, −m (first moment) for Adam."
-        )
-        for box, attr in ((show_gradient, "show_gradient"), (show_momentum, "show_momentum")):
-            box.setChecked(True)
-            box.toggled.connect(lambda on, a=attr: self._toggle_overlay(a, on))
-        suggest = QPushButton("Suggested learning rates")
-        suggest.setToolTip("Set every racer's η to a value that works on this function.")
-        suggest.clicked.connect(self._suggest_rates)
-        show = QGroupBox("Show")
-        show_layout = QVBoxLayout(show)
-        row = QHBoxLayout()
-        row.addWidget(show_gradient)
-        row.addWidget(show_momentum)
-        row.addStretch(1)
-        show_layout.addLayout(row)
-        show_layout.addWidget(suggest)
+        show = ShowPanel()
+        show.toggled.connect(self._toggle_overlay)
+        show.suggest.connect(self._suggest_rates)
+        self.inside = InternalsPanel()
+        self.inside.chosen.connect(self._inspect)
+        self.overlay = InternalsOverlay(self.contour.plot_item)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 0, 0, 0)
@@ -132,40 +128,35 @@ class PlaygroundWindow(QMainWindow):
         side_layout.addWidget(note_label(HELP))
         side_layout.addStretch(1)
         side.setMinimumWidth(300)
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.tabs)
-        top.addWidget(side)
+        top.addWidget(side_scroll)
         top.setStretchFactor(0, 1)
         top.setStretchFactor(1, 0)
         top.setSizes([1000, 330])
 
-        self.table = ResultsTable()
-        self.tolerance = QComboBox()
-        self.tolerance.setEditable(True)
-        self.tolerance.addItems(TOLERANCES)
-        self.tolerance.setCurrentText("1e-3")
-        self.tolerance.setToolTip(TOLERANCE_TIP)
-        self.tolerance.currentTextChanged.connect(self._tolerance_changed)
-        self.step_label = QLabel("")
-        self.step_label.setStyleSheet(f"color: {theme.MUTED.name()};")
-        results = QWidget()
-        results_layout = QVBoxLayout(results)
-        results_layout.setContentsMargins(0, 4, 0, 0)
-        header = QHBoxLayout()
-        title = QLabel("<b>Results</b>")
-        header.addWidget(title)
-        header.addSpacing(12)
-        header.addWidget(QLabel("Tolerance"))
-        header.addWidget(self.tolerance)
-        header.addSpacing(12)
-        header.addWidget(self.step_label, 1)
-        results_layout.addLayout(header)
-        results_layout.addWidget(self.table, 1)
+        results = ResultsPanel()
+        results.toleranceChanged.connect(lambda tol: self.worker.post(Configure(tol=tol)))
+        self.results = results
+        self.table, self.tolerance, self.step_label = (
+            results.table,
+            results.tolerance,
+            results.step_label,
+        )
 
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
-        body.addWidget(results)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(results)
+        bottom.addWidget(self.inside)
+        bottom.setStretchFactor(0, 1)
+        bottom.setSizes([760, 560])
+        body.addWidget(bottom)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
         body.setSizes([600, 230])
@@ -198,6 +189,7 @@ class PlaygroundWindow(QMainWindow):
         self.custom.returnPressed.connect(self.apply_custom)
         self.play_action.triggered.connect(self.toggle_play)
         bar.step_action.triggered.connect(lambda: self.step())
+        bar.substep_action.triggered.connect(self.substep)
         bar.reset_action.triggered.connect(self.reset)
         self.speed.valueChanged.connect(self._speed_changed)
         self._speed_changed(self.speed.value(), post=False)
@@ -221,6 +213,7 @@ class PlaygroundWindow(QMainWindow):
     # -- commands -------------------------------------------------------------------------
 
     def play(self) -> None:
+        self.substage = None
         self.worker.post(Run())
 
     def pause(self) -> None:
@@ -231,9 +224,23 @@ class PlaygroundWindow(QMainWindow):
 
     def step(self, n: int = 1) -> None:
         """``n`` steps for every running racer, then pause."""
+        self.substage = None
         self.worker.post(Step(n=int(n)))
 
+    def substep(self) -> None:
+        """Reveal the inspected racer's next step one piece at a time; after the
+        last piece, take the step (every racer moves, as with Step)."""
+        if self.running:
+            self.pause()
+        if self.substage == len(STAGES):
+            self.worker.post(Step(n=1))
+            self.substage = 1  # the next snapshot is drawn from its gradient
+            return
+        self.substage = 1 if self.substage is None else self.substage + 1
+        self._redraw()
+
     def reset(self) -> None:
+        self.substage = None
         self.worker.post(Reset())
 
     def set_speed(self, steps_per_second: float | None) -> None:
@@ -279,6 +286,7 @@ class PlaygroundWindow(QMainWindow):
     # -- reacting -------------------------------------------------------------------------
 
     def _configure(self, **changes) -> None:
+        self.substage = None
         self.worker.post(Configure(racers=self.racers_panel.specs(), tol=self._tol(), **changes))
 
     def _use_function(self, function: TestFunction) -> None:
@@ -314,20 +322,7 @@ class PlaygroundWindow(QMainWindow):
             self.statusBar().showMessage("No suggestions for a custom function.", 4000)
 
     def _tol(self) -> float:
-        try:
-            tol = float(self.tolerance.currentText().replace("−", "-"))
-        except ValueError:
-            tol = math.nan
-        return tol if math.isfinite(tol) and tol > 0 else 1e-3
-
-    def _tolerance_changed(self, text: str) -> None:
-        try:
-            valid = float(text.replace("−", "-")) > 0
-        except ValueError:
-            valid = False
-        self.tolerance.setStyleSheet("" if valid else "border: 1px solid #c0392b;")
-        self.tolerance.setToolTip(TOLERANCE_TIP if valid else "Not a positive number; using 1e-3.")
-        self.worker.post(Configure(tol=self._tol()))
+        return self.results.tol()
 
     def _speed_changed(self, index: int, post: bool = True) -> None:
         speed = SPEEDS[index]
@@ -338,6 +333,19 @@ class PlaygroundWindow(QMainWindow):
     def _toggle_overlay(self, attr: str, on: bool) -> None:
         setattr(self.contour, attr, on)
         self._redraw()
+
+    def _inspect(self, name: str) -> None:
+        self.inspected = name
+        self._redraw()
+
+    def _draw_internals(self, snap: RaceSnapshot, colours) -> None:
+        racer = next((r for r in snap.racers if r.name == self.inspected), None)
+        internals = None if racer is None else racer.internals
+        colour = colours.get(self.inspected, QColor(theme.TEXT))
+        reach = ARROW_FRACTION * self.contour.diagonal()
+        self.overlay.show(internals, colour, self.substage, reach)
+        note = f"{racer.name}: {racer.note or racer.status}." if racer is not None else ""
+        self.inside.show_internals(internals, self.substage, note, self.overlay.scale)
 
     def _message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
@@ -364,14 +372,11 @@ class PlaygroundWindow(QMainWindow):
         if snap is None:
             return
         colours = self.racers_panel.colours()
-        self.contour.set_race(snap, colours)
+        self.contour.set_race(snap, colours, self.inspected)
         self.surface.set_race(snap, colours)
-        self.table.show_race(snap, colours)
-        counts = {
-            s: sum(r.status == s for r in snap.racers) for s in ("running", "converged", "diverged")
-        }
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        self.step_label.setText(f"Step {snap.step:,}" + (f" · {summary}" if summary else ""))
+        self.results.show_race(snap, colours)
+        self.inside.set_racers(snap)
+        self._draw_internals(snap, colours)
 
     def showEvent(self, event) -> None:
         # Closing stops the worker; a window shown again gets a fresh one, so the

@@ -15,10 +15,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from mlpviz.engine.layout import param_name
 from mlpviz.ui.plots.class_map import border_grids, class_rgb, legend_html
+from mlpviz.ui.plots.plane_residual_plot import PlaneResidualPlot
 from mlpviz.ui.plots.slice_controls import SliceControls
 from mlpviz.ui.style import theme
 from mlpviz.ui.style.plot_style import AXIS_LINE, note_label
@@ -162,6 +163,14 @@ class PcaSurfacePlot(LossSurfacePlot):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Loss along the whole path (PCA)", PCA_HINT, parent)
+        # Beside the plane, not under it: the dock is wide and short.
+        self.residual = PlaneResidualPlot()
+        page = self.plot_page.layout()
+        page.removeWidget(self.view)
+        beside = QHBoxLayout()
+        beside.addWidget(self.view, 3)
+        beside.addWidget(self.residual, 1)
+        page.insertLayout(0, beside, 1)
         self.note = note_label(PCA_NOTE)
         self.plot_page.layout().addWidget(self.note)
 
@@ -181,6 +190,7 @@ class PcaSurfacePlot(LossSurfacePlot):
         self._set_axis_names(f"PC1 ({e1:.1f} % of variance)", f"PC2 ({e2:.1f} %)", "PC1", "PC2")
         same = self._same_grid(old, pca, "alphas", "betas")
         self._show_surface(pca.alphas, pca.betas, pca.grid, pca.path, same)
+        self.residual.update_residual(pca)
 
 
 class OutputSurfacePlot(HeatmapPlot):

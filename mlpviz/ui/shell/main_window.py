@@ -113,8 +113,8 @@ class MainWindow(QMainWindow):
 
     def _surface_plots(self) -> dict:
         """Each descent-path tab's plot → the snapshot field it draws."""
-        plots = (self.pair_plot, self.pca_plot, self.output_plot, self.neuron_plot)
-        return dict(zip(plots, ("pair", "pca", "output", "maps")))
+        plots = (self.pair_plot, self.pca_plot, self.output_plot, self.neuron_plot, self.line_plot)
+        return dict(zip(plots, ("pair", "pca", "output", "maps", "line")))
 
     def _wire(self) -> None:
         s = self.session

@@ -21,6 +21,7 @@ from mlpviz.ui.inspector.panel import MathInspector
 from mlpviz.ui.inspector.step_through import StepThrough
 from mlpviz.ui.plots.confusion import ConfusionView
 from mlpviz.ui.plots.hidden_space import HiddenSpacePlot
+from mlpviz.ui.plots.line_slice_plot import LineSlicePlot
 from mlpviz.ui.plots.loss_plot import LossPlot
 from mlpviz.ui.plots.runs_panel import RunsPanel
 from mlpviz.ui.plots.surface_plots import OutputSurfacePlot, PairSurfacePlot, PcaSurfacePlot
@@ -72,6 +73,8 @@ def build_views(w: MainWindow) -> None:
     w.surfaces.setDocumentMode(True)
     w.surfaces.addTab(w.pair_plot, "Two weights")
     w.surfaces.addTab(w.pca_plot, "Whole path (PCA)")
+    w.line_plot = LineSlicePlot()
+    w.surfaces.addTab(w.line_plot, "Line slice")
     w.surfaces.addTab(w.output_plot, "Output over inputs")
     w.neuron_plot = NeuronMapPlot()
     w.surfaces.addTab(w.neuron_plot, "Neuron map")

@@ -40,6 +40,21 @@ class PcaSurface:
     grid: np.ndarray  # (na, nb)
     path: np.ndarray  # (k, 2) projected path, ending at (0, 0)
     explained: tuple[float, float]  # variance ratios of the two directions
+    # How far each path point lies off the plane, ‖p − proj(p)‖, and its epoch.
+    residual: np.ndarray | None = None  # (k,)
+    epochs: np.ndarray | None = None  # (k,)
+
+
+@dataclass(frozen=True)
+class LineSlice:
+    """The loss on the straight line w₀ + α·(w₁ − w₀), initial to current weights."""
+
+    alphas: np.ndarray  # (n,) from −0.5 to 1.5
+    losses: np.ndarray  # (n,) the loss at each α
+    path_alphas: np.ndarray  # (k,) recorded path points projected onto the line
+    path_losses: np.ndarray  # (k,) the loss at those points themselves
+    path_epochs: np.ndarray  # (k,)
+    distance: float  # ‖w₁ − w₀‖
 
 
 @dataclass(frozen=True)
@@ -146,6 +161,7 @@ class Snapshot:
     loss_archive: LossArchive | None = None
     pair: PairSurface | None = None
     pca: PcaSurface | None = None
+    line: LineSlice | None = None
     output: OutputSurface | None = None
     predictions: np.ndarray | None = None  # (n, n_out) raw units, all rows of the dataset
     # The recorded weight history (decimated): which epochs, and its memory.

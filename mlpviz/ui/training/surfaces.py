@@ -13,6 +13,7 @@ import numpy as np
 
 from mlpviz.data.problem import Problem
 from mlpviz.engine import MLP, WeightHistory
+from mlpviz.engine.landscape.line_slice import plane_residuals
 from mlpviz.engine.landscape.surface import loss_grid, pca_loss_grid, trajectory_pca
 from mlpviz.ui.training.snapshot import OutputSurface, PairSurface, PcaSurface
 from mlpviz.ui.training.worker_commands import SliceOutput
@@ -81,9 +82,12 @@ def pair_surface(
 
 
 def pca_surface(
-    mlp: MLP, X: np.ndarray, Z: np.ndarray, history: WeightHistory
+    mlp: MLP, X: np.ndarray, Z: np.ndarray, history: WeightHistory, epoch: int = 0
 ) -> PcaSurface | None:
-    """The trajectory's PCA plane, or None until the weights have moved."""
+    """The trajectory's PCA plane, or None until the weights have moved.
+
+    ``epoch`` is the current weights' epoch (the path's last point).
+    """
     path = np.vstack([history.params, mlp.params[None, :]])
     if len(path) < 3 or not np.ptp(path, axis=0).any():
         return None
@@ -96,7 +100,9 @@ def pca_surface(
     betas = np.linspace(mid[1] - half[1], mid[1] + half[1], 31)
     Xs, Zs = _rows(X, Z)
     grid = pca_loss_grid(mlp, Xs, Zs, pca, alphas, betas)
-    return PcaSurface(alphas, betas, grid, coords, tuple(float(e) for e in pca.explained))
+    explained = tuple(float(e) for e in pca.explained)
+    epochs = np.append(history.epochs, epoch)
+    return PcaSurface(alphas, betas, grid, coords, explained, plane_residuals(path, pca), epochs)
 
 
 def output_surface(

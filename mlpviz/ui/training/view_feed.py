@@ -2,7 +2,7 @@
 
 Snapshots leave at most every SNAPSHOT_INTERVAL while training runs, however
 fast it goes, so the GUI's event loop is never flooded; the loss surfaces
-(two-weight grid, PCA plane, output map) are recomputed every
+(two-weight grid, PCA plane, line slice, output map) are recomputed every
 SURFACE_INTERVAL, and only those on screen; the neuron maps ("maps", not
 wanted until asked for) go out fresh with every snapshot while shown. While a run goes on, each
 snapshot waits for the GUI to paint it (see :meth:`ViewFeed.wait_for_frame`).
@@ -23,6 +23,7 @@ from mlpviz.engine import Trainer
 from mlpviz.ui.training import surfaces
 from mlpviz.ui.training.confusion import confusion
 from mlpviz.ui.training.hidden_space import HiddenSpaceFeed
+from mlpviz.ui.training.line_surface import line_slice_surface
 from mlpviz.ui.training.measure import build_snapshot
 from mlpviz.ui.training.neuron_maps import neuron_maps
 from mlpviz.ui.training.snapshot import Snapshot
@@ -30,7 +31,7 @@ from mlpviz.ui.training.snapshot import Snapshot
 SNAPSHOT_INTERVAL = 1 / 25  # seconds between snapshots while running (≥ 20 view refreshes a second)
 SURFACE_INTERVAL = 0.5  # seconds between loss-surface refreshes while running
 FRAME_WAIT = 0.1  # longest pause for a GUI frame (seconds)
-SURFACES = frozenset({"pair", "pca", "output", "explain", "confusion", "hidden"})
+SURFACES = frozenset({"pair", "pca", "line", "output", "explain", "confusion", "hidden"})
 
 
 class ViewFeed:
@@ -99,6 +100,7 @@ class ViewFeed:
             hidden=self._surfaces.get("hidden"),
             pair=self._surfaces.get("pair"),
             pca=self._surfaces.get("pca"),
+            line=self._surfaces.get("line"),
             output=self._surfaces.get("output"),
             # Cheap (one forward pass of a small grid): fresh in every snapshot.
             maps=neuron_maps(t.mlp, problem, classification) if "maps" in self.wanted else None,
@@ -142,7 +144,9 @@ class ViewFeed:
         if pair is not None and "pair" in wanted:
             out["pair"] = surfaces.pair_surface(mlp, t.X, t.Z, t.history, *pair)
         if "pca" in wanted:
-            out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history)
+            out["pca"] = surfaces.pca_surface(mlp, t.X, t.Z, t.history, t.epoch)
+        if "line" in wanted:
+            out["line"] = line_slice_surface(mlp, t.X, t.Z, t.history, t.epoch)
         if "output" in wanted:
             out["output"] = surfaces.output_surface(mlp, problem, classification, self.output_slice)
         if "confusion" in wanted and classification:
