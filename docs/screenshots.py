@@ -179,6 +179,38 @@ def runs(out: Path) -> None:
 
 
 @shot
+def playground(out: Path) -> None:
+    """The optimizer playground: Adam's internals on the contour."""
+    w = window()
+    w.open_playground()
+    pg_window = w.playground
+    pg_window.resize(1320, 860)
+    run_loop(1500)
+    for _ in range(8):
+        pg_window.step()
+        run_loop(100)
+    pg_window.substep()
+    pg_window.substep()
+    run_loop(500)
+    pg_window.grab().save(str(out / "playground-internals.png"))
+    print("playground-internals.png")
+    pg_window.close()
+    close(w)
+
+
+@shot
+def line(out: Path) -> None:
+    """The line slice from the initial to the current weights (moons, 2-8-1)."""
+    spec = NetworkSpec((8,), ("tanh",), init="xavier")
+    settings = TrainingSettings(learning_rate=0.05, batch_size=16, optimizer="adam", shuffle=True)
+    w = window(example("moons"), spec, settings)
+    w.surfaces.setCurrentWidget(w.line_plot)
+    train(w, 300)
+    save(w, out / "line-slice.png")
+    close(w)
+
+
+@shot
 def quiz(out: Path) -> None:
     """Quiz me in the step-through: a question before the step."""
     w = window()

@@ -28,12 +28,15 @@ def test_line_slice_plot_draws_the_line_and_the_path_dots(qtbot):
     x, y = plot.curve.getData()
     np.testing.assert_array_equal(x, line.alphas)
     np.testing.assert_array_equal(y, line.losses)
-    np.testing.assert_array_equal(plot.dots.data["x"], line.path_alphas)
-    np.testing.assert_array_equal(plot.dots.data["y"], line.path_losses)
+    np.testing.assert_array_equal(plot.dots.xData, line.path_alphas)
+    np.testing.assert_array_equal(plot.dots.yData, line.path_losses)
     assert not plot.log
     assert "α = 1.00" in plot.readout.text()  # the lowest loss on the line
     plot.update_surface(_line([1000.0, 1.0, 0.5], [9.0, 1.0, 0.5]))
     assert plot.log  # a span of 2000× goes on a log axis
+    # There the dots sit where their losses are (log10 coordinates), as the curve does.
+    np.testing.assert_allclose(plot.dots.scatter.data["y"], np.log10([9.0, 1.0, 0.5]))
+    np.testing.assert_allclose(plot.curve.getData()[1], np.log10([1000.0, 1.0, 0.5]))
     plot.update_surface(None)
     assert plot.showing_hint
 

@@ -58,11 +58,17 @@ class LineSlicePlot(QWidget):
         set_axis_label(self.plot_item, "bottom", "α   (0 = initial weights, 1 = now)")
         set_axis_label(self.plot_item, "left", "loss")
         self.curve = self.plot_item.plot(pen=pg.mkPen(LINE, width=2), antialias=True)
-        self.dots = pg.ScatterPlotItem(
-            size=7, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(DOTS), antialias=True
+        # A PlotDataItem, not a bare ScatterPlotItem: only the former follows
+        # the plot's log axis (a bare scatter would put 0.04 at 10^0.04).
+        self.dots = self.plot_item.plot(
+            pen=None,
+            symbol="o",
+            symbolSize=7,
+            symbolPen=pg.mkPen("w", width=1),
+            symbolBrush=pg.mkBrush(DOTS),
+            antialias=True,
         )
         self.dots.setZValue(5)
-        self.plot_item.addItem(self.dots)
         dashed = pg.mkPen(AXIS_LINE.darker(130), width=1, style=Qt.PenStyle.DashLine)
         self.marks = [
             pg.InfiniteLine(pos=a, angle=90, pen=dashed, label=text, labelOpts=_LABEL)
