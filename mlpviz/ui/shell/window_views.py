@@ -1,17 +1,16 @@
 """The main window's views: the graph in the middle, every other view in a dock.
 
-:func:`build_views` makes each view and its dock and sets them as the
-window's attributes (``w.graph``, ``w.loss_plot``, ``w.loss_dock`` …); the
-window wires them. ``w.docks`` lists every dock, for the View menu and the
-saved layout.
+:func:`build_views` makes each view and its dock and sets them as
+attributes of the main window ``w`` (``w.graph``, ``w.loss_plot``,
+``w.loss_dock`` …), which wires them; this module does not import the main
+window, so the two make no import cycle. ``w.docks`` lists every dock, for
+the View menu and the saved layout.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from mlpviz.ui.dataset.data_view import DataView
 from mlpviz.ui.dataset.draw_data import DrawController, DrawPalette
@@ -31,12 +30,9 @@ from mlpviz.ui.weights.tables import WeightTablesPanel
 from mlpviz.ui.weights.weight_pictures import WeightPictures
 from mlpviz.ui.widgets.banner import Banner
 
-if TYPE_CHECKING:
-    from mlpviz.ui.shell.main_window import MainWindow
-
 
 def _dock(
-    w: MainWindow, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str
+    w: QMainWindow, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str
 ) -> QDockWidget:
     dock = QDockWidget(title, w)
     dock.setObjectName(name)
@@ -50,7 +46,7 @@ def _dock(
     return dock
 
 
-def build_views(w: MainWindow) -> None:
+def build_views(w: QMainWindow) -> None:
     central = QWidget()
     lay = QVBoxLayout(central)
     lay.setContentsMargins(4, 4, 4, 4)
