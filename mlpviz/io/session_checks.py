@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from mlpviz.engine.layout import ParamLayout
-from mlpviz.io.validate import FileFormatError
+from mlpviz.engine.loss_archive import SERIES, LossArchive
+from mlpviz.io.validate import FileFormatError, field
 
 # What each kind of field must be, and how an error names it.
 _KINDS: dict[str, tuple[Any, str]] = {
@@ -165,3 +166,41 @@ def _find_nonfinite(v: Any, where: str) -> str | None:
             if bad:
                 return bad
     return None
+
+
+def json_plain(d: Any) -> Any:
+    """Tuples (from dataclasses.asdict) as lists, NumPy scalars as Python numbers."""
+    if isinstance(d, dict):
+        return {k: json_plain(v) for k, v in d.items()}
+    if isinstance(d, (list, tuple)):
+        return [json_plain(v) for v in d]
+    return d.item() if isinstance(d, np.generic) else d
+
+
+def loss_archive_from(ad: Any, where: str, capacity: int, epoch: int | None = None) -> LossArchive:
+    """A :meth:`LossArchive.state` read from a file: at most ``capacity`` buckets,
+    contiguous from epoch 1 (up to ``epoch`` when given), each series' minima
+    and maxima one number or null (an empty bucket) per bucket."""
+    width = _integer(field(ad, "width", where), f"{where}.width")
+    firsts = _ints(field(ad, "firsts", where), None, f"{where}.firsts")
+    if not 1 <= width <= 1 << 40 or len(firsts) > capacity:
+        raise FileFormatError(f"{where} must hold at most {capacity} buckets of width ≥ 1")
+    n = len(firsts)
+    lasts = _ints(field(ad, "lasts", where), n, f"{where}.lasts")
+    beyond = epoch is not None and n and lasts[-1] > epoch
+    if n and (
+        firsts[0] != 1 or (lasts < firsts).any() or (firsts[1:] != lasts[:-1] + 1).any() or beyond
+    ):
+        upto = "" if epoch is None else f", up to {epoch}"
+        raise FileFormatError(f"{where}: buckets must cover epochs 1, 2, … in order{upto}")
+    state: dict[str, Any] = {"width": width, "firsts": firsts.tolist(), "lasts": lasts.tolist()}
+    for name in SERIES:
+        for end in ("min", "max"):
+            key = f"{name}_{end}"
+            v = field(ad, key, where)
+            values = [0.0 if x is None else x for x in v] if isinstance(v, list) else v
+            _vector(values, n, f"{where}.{key}")
+            state[key] = v
+    archive = LossArchive(capacity)
+    archive.load(state)
+    return archive

@@ -29,7 +29,7 @@ from mlpviz.data.problem import Problem, prepare
 from mlpviz.data.scaler_base import Scaler
 from mlpviz.data.scalers import scaler_from_dict
 from mlpviz.engine.history import HISTORY_CAPACITY, WeightHistory, capacity_for
-from mlpviz.engine.loss_archive import ARCHIVE_BUCKETS, SERIES, LossArchive
+from mlpviz.engine.loss_archive import ARCHIVE_BUCKETS, LossArchive
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.session_checks import (
     SCHEDULE_TYPES,
@@ -43,6 +43,7 @@ from mlpviz.io.session_checks import (
     _number,
     _short,
     _vector,
+    loss_archive_from,
     typed_fields,
 )
 from mlpviz.io.session_runs import runs_from_list
@@ -322,35 +323,9 @@ def _rng(v: Any) -> dict:
 
 def _loss_archive(ad: Any, epoch: int) -> LossArchive:
     """The envelopes of the epochs before the exact losses (none when ``ad`` is None)."""
-    archive = LossArchive()
     if ad is None:
-        return archive
-    where = "state.loss_archive"
-    width = _integer(field(ad, "width", where), f"{where}.width")
-    firsts = _ints(field(ad, "firsts", where), None, f"{where}.firsts")
-    if not 1 <= width <= 1 << 40 or len(firsts) > ARCHIVE_BUCKETS:
-        raise FileFormatError(f"{where} must hold at most {ARCHIVE_BUCKETS} buckets of width ≥ 1")
-    n = len(firsts)
-    lasts = _ints(field(ad, "lasts", where), n, f"{where}.lasts")
-    # Contiguous buckets from epoch 1, within the run.
-    if n and (
-        firsts[0] != 1
-        or (lasts < firsts).any()
-        or (firsts[1:] != lasts[:-1] + 1).any()
-        or lasts[-1] > epoch
-    ):
-        raise FileFormatError(f"{where}: buckets must cover epochs 1, 2, … in order, up to {epoch}")
-    d: dict[str, Any] = {"width": width, "firsts": firsts.tolist(), "lasts": lasts.tolist()}
-    for name in SERIES:
-        for end in ("min", "max"):
-            key = f"{name}_{end}"
-            v = field(ad, key, where)
-            # An empty bucket of a series (no test split then) is null.
-            values = [0.0 if x is None else x for x in v] if isinstance(v, list) else v
-            _vector(values, n, f"{where}.{key}")
-            d[key] = v
-    archive.load(d)
-    return archive
+        return LossArchive()
+    return loss_archive_from(ad, "state.loss_archive", ARCHIVE_BUCKETS, epoch)
 
 
 def _history(hd: Any, n_params: int, epoch: int) -> tuple[np.ndarray, np.ndarray, int]:

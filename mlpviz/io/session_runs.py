@@ -17,18 +17,19 @@ from typing import Any
 import numpy as np
 
 from mlpviz.engine.layout import ParamLayout
-from mlpviz.engine.loss_archive import SERIES, LossArchive
+from mlpviz.engine.loss_archive import LossArchive
 from mlpviz.engine.run_record import KEPT_BUCKETS, KEPT_RECENT, MAX_RUNS, RunRecord
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.session_checks import (
     SCHEDULE_TYPES,
     SETTINGS_TYPES,
     SPEC_TYPES,
-    _integer,
     _ints,
     _naming,
     _short,
     _vector,
+    json_plain,
+    loss_archive_from,
     typed_fields,
 )
 from mlpviz.io.validate import FileFormatError, field
@@ -47,7 +48,7 @@ def run_to_dict(r: RunRecord) -> dict[str, Any]:
         "shown": bool(r.shown),
         "pinned": bool(r.pinned),
         "network": r.spec.to_dict(),
-        "training": _plain(r.settings.to_dict()),
+        "training": json_plain(r.settings.to_dict()),
         "layer_sizes": [int(n) for n in r.layer_sizes],
         "initial_params": [float(v) for v in r.initial_params],
         "loss_archive": r.archive.state(),
@@ -112,25 +113,7 @@ def _run(d: Any, where: str) -> RunRecord:
 
 
 def _archive(ad: Any, where: str) -> LossArchive:
-    width = _integer(field(ad, "width", where), f"{where}.width")
-    firsts = _ints(field(ad, "firsts", where), None, f"{where}.firsts")
-    if not 1 <= width <= 1 << 40 or len(firsts) > KEPT_BUCKETS:
-        raise FileFormatError(f"{where} must hold at most {KEPT_BUCKETS} buckets of width ≥ 1")
-    n = len(firsts)
-    lasts = _ints(field(ad, "lasts", where), n, f"{where}.lasts")
-    if n and (firsts[0] != 1 or (lasts < firsts).any() or (firsts[1:] != lasts[:-1] + 1).any()):
-        raise FileFormatError(f"{where}: buckets must cover epochs 1, 2, … in order")
-    state: dict[str, Any] = {"width": width, "firsts": firsts.tolist(), "lasts": lasts.tolist()}
-    for name in SERIES:
-        for end in ("min", "max"):
-            key = f"{name}_{end}"
-            v = field(ad, key, where)
-            values = [0.0 if x is None else x for x in v] if isinstance(v, list) else v
-            _vector(values, n, f"{where}.{key}")
-            state[key] = v
-    archive = LossArchive(KEPT_BUCKETS)
-    archive.load(state)
-    return archive
+    return loss_archive_from(ad, where, KEPT_BUCKETS)
 
 
 def _losses(v: Any, where: str) -> np.ndarray:
@@ -146,12 +129,3 @@ def _losses(v: Any, where: str) -> np.ndarray:
 def _nulls(values: np.ndarray) -> list:
     # JSON has no NaN or infinity: a loss that was not finite is written as null.
     return [float(x) if np.isfinite(x) else None for x in values.tolist()]
-
-
-def _plain(d: Any) -> Any:
-    """Tuples as lists, NumPy scalars as Python numbers (JSON types only)."""
-    if isinstance(d, dict):
-        return {k: _plain(v) for k, v in d.items()}
-    if isinstance(d, (list, tuple)):
-        return [_plain(v) for v in d]
-    return d.item() if isinstance(d, np.generic) else d

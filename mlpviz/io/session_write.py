@@ -27,6 +27,7 @@ from mlpviz.data.problem import Problem
 from mlpviz.engine.layout import ParamLayout
 from mlpviz.engine.loss_archive import LossArchive
 from mlpviz.engine.settings import NetworkSpec, TrainingSettings
+from mlpviz.io.session_checks import json_plain
 from mlpviz.io.session_runs import runs_field
 from mlpviz.io.validate import MAX_FILE_BYTES
 
@@ -82,7 +83,7 @@ def session_to_dict(
             "target_scaler": p.target_scaler.to_dict(),
         },
         "network": spec.to_dict(),
-        "training": _plain(ts.settings.to_dict()),
+        "training": json_plain(ts.settings.to_dict()),
         "state": {
             "layer_sizes": list(sizes),
             "epoch": int(st["epoch"]),
@@ -102,7 +103,7 @@ def session_to_dict(
             },
             "optimizer": {
                 "name": opt["name"],
-                "options": _plain(opt.get("options", {})),
+                "options": json_plain(opt.get("options", {})),
                 "t": int(opt.get("t", 0)),
                 "state": {
                     k: np.asarray(v, dtype=np.float64).tolist() for k, v in opt["state"].items()
@@ -119,7 +120,7 @@ def _run_fields(st: dict) -> dict:
     (a state without them, as an older file gave, writes none)."""
     out = {}
     if "rng" in st:
-        out["rng"] = _plain(st["rng"])
+        out["rng"] = json_plain(st["rng"])
     if "evaluations" in st:
         out["evaluations"] = {k: int(v) for k, v in st["evaluations"].items()}
     if "last_batch_loss" in st:
@@ -207,15 +208,6 @@ def _holds(data: Dataset, names: list[str], values: np.ndarray, cats: dict) -> b
         elif data.is_text(j) or not np.array_equal(data.values[:, j], values[:, k]):
             return False
     return True
-
-
-def _plain(d: Any) -> Any:
-    """Tuples (from dataclasses.asdict) as lists, NumPy scalars as Python numbers."""
-    if isinstance(d, dict):
-        return {k: _plain(v) for k, v in d.items()}
-    if isinstance(d, (list, tuple)):
-        return [_plain(v) for v in d]
-    return d.item() if isinstance(d, np.generic) else d
 
 
 # Numbers per json.dumps call in a long list (about a millisecond's work).
