@@ -204,17 +204,10 @@ def parse_rows(lines: list[str], first_line: int, layout: Layout) -> np.ndarray:
     k = layout.n_columns
     flat: list[float] = []
     for offset, line in enumerate(lines):
-        if not line.strip():
-            continue
         number = first_line + offset
-        try:
-            fields = split_fields(line, layout.delimiter)
-        except FieldError as exc:
-            raise layout.error(
-                "unbalanced quote or text after a closing quote", number, exc.column
-            ) from None
-        if len(fields) != k:
-            raise layout.error(ragged_message(len(fields), layout), number)
+        fields = row_fields(line, number, layout)
+        if fields is None:
+            continue
         for col, cell in enumerate(fields, start=1):
             try:
                 flat.append(parse_cell(cell))
@@ -225,6 +218,22 @@ def parse_rows(lines: list[str], first_line: int, layout: Layout) -> np.ndarray:
                     reason += "; if this line holds column names, none of them may be a number"
                 raise layout.error(reason, number, col, exc.kind) from None
     return np.array(flat, dtype=np.float64).reshape(-1, k)
+
+
+def row_fields(line: str, number: int, layout: Layout) -> list[str] | None:
+    """The cells of file line ``number``; None for a blank line. Raises the
+    loader's DatasetError for broken quoting or the wrong number of cells."""
+    if not line.strip():
+        return None
+    try:
+        fields = split_fields(line, layout.delimiter)
+    except FieldError as exc:
+        raise layout.error(
+            "unbalanced quote or text after a closing quote", number, exc.column
+        ) from None
+    if len(fields) != layout.n_columns:
+        raise layout.error(ragged_message(len(fields), layout), number)
+    return fields
 
 
 def ragged_message(found: int, layout: Layout) -> str:

@@ -24,14 +24,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from mlpviz.data.csv_cells import (
-    CellError,
-    FieldError,
-    Layout,
-    parse_cell,
-    ragged_message,
-    split_fields,
-)
+from mlpviz.data.csv_cells import CellError, Layout, parse_cell, row_fields
 from mlpviz.data.csv_dialect import no_rows_error
 from mlpviz.data.dataset import NUMBER, TEXT, LoadCancelled, TextCell
 
@@ -64,16 +57,9 @@ def read_text_table(
                 raise LoadCancelled(f"loading {layout.name} was cancelled")
             if progress is not None:
                 progress(min(done / max(total, 1), 1.0))
-        if not line.strip():
+        fields = row_fields(line, number, layout)
+        if fields is None:
             continue
-        try:
-            fields = split_fields(line, layout.delimiter)
-        except FieldError as exc:
-            raise layout.error(
-                "unbalanced quote or text after a closing quote", number, exc.column
-            ) from None
-        if len(fields) != k:
-            raise layout.error(ragged_message(len(fields), layout), number)
         for j, cell in enumerate(fields):
             cells[j].append(cell)
             try:
