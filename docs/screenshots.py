@@ -211,6 +211,19 @@ def line(out: Path) -> None:
 
 
 @shot
+def pca(out: Path) -> None:
+    """The whole path on its PCA plane, and how far the path lies off it (moons, 2-8-1)."""
+    spec = NetworkSpec((8,), ("tanh",), init="xavier")
+    settings = TrainingSettings(learning_rate=0.05, batch_size=16, optimizer="adam", shuffle=True)
+    w = window(example("moons"), spec, settings)
+    w.surfaces.setCurrentWidget(w.pca_plot)
+    train(w, 300)
+    w.surface_dock.grab().save(str(out / "pca-residual.png"))
+    print("pca-residual.png")
+    close(w)
+
+
+@shot
 def quiz(out: Path) -> None:
     """Quiz me in the step-through: a question before the step."""
     w = window()
