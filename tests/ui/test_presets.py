@@ -11,6 +11,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from mlpviz import cli
+from mlpviz.engine.settings import NetworkSpec, TrainingSettings
 from mlpviz.io.preset_file import LOCKS, PresetStep, preset_from_text, preset_to_dict
 from mlpviz.ui.files.preset_dialog import parse_steps, steps_text
 from mlpviz.ui.shell.preset_actions import builtin_presets
@@ -92,6 +93,23 @@ def test_data_lock_disables_opening_other_data(window):
     assert not window.acceptDrops()
     window.presets.leave()
     assert m.open_action.isEnabled() and window.acceptDrops()
+
+
+def test_a_lesson_or_a_session_cannot_replace_locked_settings(window, qtbot):
+    _open(window, "diverging-learning-rate.json")
+    assert window.presets.locked
+    s = window.session_actions
+    assert not s.open_action.isEnabled() and not s.recent_menu.menuAction().isEnabled()
+    spec, settings = window.session.spec, window.session.settings
+    lesson = NetworkSpec(hidden=(5,), init="xavier")
+    window.load_lesson(window.session.problem, lesson, TrainingSettings(learning_rate=7.0))
+    assert window.banner.isVisibleTo(window) and "Leave the preset" in window.banner.text.text()
+    assert (window.session.spec, window.session.settings) == (spec, settings)
+    assert window.settings_panel.training_settings().learning_rate == settings.learning_rate
+    window.presets.leave()
+    assert s.open_action.isEnabled()
+    window.load_lesson(window.session.problem, lesson, TrainingSettings(learning_rate=7.0))
+    qtbot.waitUntil(lambda: window.session.spec.hidden == (5,))
 
 
 def test_steps_panel_goes_next_and_previous_with_checkboxes(window, qtbot):

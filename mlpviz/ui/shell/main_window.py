@@ -270,7 +270,15 @@ class MainWindow(QMainWindow):
             self.draw.click(x, y, modifiers)
 
     def load_lesson(self, problem: Problem, spec: NetworkSpec, settings: TrainingSettings) -> None:
-        """A lesson's "Load into the main window": its data, network and settings."""
+        """A lesson's "Load into the main window": its data, network and settings
+        (refused while a preset locks any of them)."""
+        if self.presets.locked:
+            self.banner.show_message(
+                "A preset locks this window's settings: File › Leave the preset, "
+                "then load the lesson.",
+                "warning",
+            )
+            return
         self.undo.clear()
         self.banner.hide()
         self.settings_panel.set_values(spec, settings)

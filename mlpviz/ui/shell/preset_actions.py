@@ -128,6 +128,7 @@ class PresetActions(QObject):
         w = self.window
         w.menus.draw_action.setChecked(False)
         problem = preset_problem(preset.data)
+        self._lock(frozenset())  # a new preset replaces the last one and its locks
         w.load_lesson(problem, preset.spec, preset.settings)
         for dock in w.docks:
             dock.setVisible(dock.objectName().removesuffix("-dock") in preset.docks)
@@ -156,6 +157,12 @@ class PresetActions(QObject):
             a.setEnabled(not data_locked)
             a.setStatusTip(LOCKED_TIP if data_locked else tip)
         w.setAcceptDrops(not data_locked)
+        # A session replaces data, network and settings at once: any lock keeps it out.
+        s = w.session_actions
+        for a in (s.open_action, s.recent_menu.menuAction()):
+            tip = self._tips.setdefault(a, a.statusTip())
+            a.setEnabled(not locked)
+            a.setStatusTip(LOCKED_TIP if locked else tip)
 
     # -- saving -------------------------------------------------------------------------
 
