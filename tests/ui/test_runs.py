@@ -158,3 +158,24 @@ def test_saved_sessions_keep_the_runs(window, qtbot, tmp_path):
     assert actions.open_session(path)
     qtbot.waitUntil(lambda: len(window.session.runs) == 1)
     np.testing.assert_array_equal(window.session.runs.records[0].train, losses)
+
+
+def test_renaming_checking_or_deleting_a_run_is_an_unsaved_change(window, qtbot, tmp_path):
+    train(window, qtbot, 6)
+    window.controls.reset.trigger()
+    keeper = window.session.runs
+    qtbot.waitUntil(lambda: len(keeper) == 1 and window.session.latest.epoch == 0)
+    actions = side_actions(window, tmp_path / "autosave.mlpviz")
+    path = tmp_path / "runs.mlpviz"
+    assert actions.save_blocking(path)
+    assert not actions.is_dirty
+    run = keeper.records[0]
+    keeper.rename(run.serial, "slow")
+    assert actions.is_dirty and "runs*" in actions.window_title()
+    assert actions.save_blocking(path)
+    assert not actions.is_dirty and load_session(path).runs[0].name == "slow"
+    keeper.set_shown(run.serial, False)
+    assert actions.is_dirty
+    assert actions.save_blocking(path)
+    keeper.remove(run.serial)
+    assert actions.is_dirty

@@ -29,7 +29,7 @@ from mlpviz.ui.files.autosave_file import default_autosave_path, set_aside
 from mlpviz.ui.files.background_write import BackgroundWriter, wait_for_outcome
 from mlpviz.ui.files.recent import RECENT_SESSIONS, fill_recent_menu, recent_paths, remember_path
 from mlpviz.ui.files.session_menu import session_menu_entries
-from mlpviz.ui.files.unsaved_changes import UnsavedChanges
+from mlpviz.ui.files.unsaved_changes import UnsavedChanges, runs_key
 
 if TYPE_CHECKING:
     from mlpviz.engine.settings import NetworkSpec, TrainingSettings
@@ -109,6 +109,7 @@ class SessionActions(QObject):
         s.updated.connect(self._snapshot)
         s.stateReady.connect(self._state_ready)
         s.problemChanged.connect(self._refresh)
+        s.runs.changed.connect(self._runs_changed)
         undo.indexChanged.connect(self._refresh)
         if s.latest is not None:
             self._snapshot(s.latest)
@@ -150,6 +151,10 @@ class SessionActions(QObject):
 
     def _snapshot(self, snap: Any) -> None:
         self._changes.seen(snap)
+        self._refresh()
+
+    def _runs_changed(self) -> None:
+        self._changes.runs_now = runs_key(self.session.runs.records)
         self._refresh()
 
     def _refresh(self, *_: object) -> None:
